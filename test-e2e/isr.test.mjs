@@ -1,0 +1,456 @@
+// Issue 3: incremental static regeneration. MISS -> HIT -> STALE -> HIT lifecycle, response headers,
+// regeneration dedup, routes that must never be cached, what a stored entry keeps, and cache keys.
+//
+// The cache write after a MISS and the regeneration after a STALE run in ctx.waitUntil, after the
+// response: these tests poll (pollUntil) for their outcome and never sleep hoping they finished.
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startWorker, pollUntil, waitForClock, assertBytesEqual, EXPIRE_SECONDS } from "./mf.mjs";
+
+const JSON_TYPE = /^application\/json\b/;
+
+const cacheControlFresh = (revalidate) => `s-maxage=${revalidate}, stale-while-revalidate=${EXPIRE_SECONDS - revalidate}`;
+const cacheControlStale = (revalidate) => `s-maxage=0, stale-while-revalidate=${EXPIRE_SECONDS - revalidate}`;
+
+function assertOk(r, what) {
+  assert.equal(r.status, 200, `${what}: ${r.summary()}`);
+}
+
+function assertMiss(r, revalidate, what = "first request") {
+  assertOk(r, what);
+  assert.equal(r.isr, "MISS", `${what} should be a MISS: ${r.summary()}`);
+  assert.equal(r.headers.get("cache-control"), cacheControlFresh(revalidate), `${what} Cache-Control`);
+  const cacheStatus = r.headers.get("cache-status") ?? "";
+  assert.ok(cacheStatus.startsWith("isr4j; fwd=miss"), `${what} Cache-Status ${JSON.stringify(cacheStatus)} should start with "isr4j; fwd=miss"`);
+}
+
+function assertHit(r, revalidate, what = "cached request") {
+  assertOk(r, what);
+  assert.equal(r.isr, "HIT", `${what} should be a HIT: ${r.summary()}`);
+  assert.equal(r.headers.get("cache-control"), cacheControlFresh(revalidate), `${what} Cache-Control`);
+  assert.equal(r.headers.get("cache-status"), "isr4j; hit", `${what} Cache-Status`);
+}
+
+function assertStale(r, revalidate, what = "stale request") {
+  assertOk(r, what);
+  assert.equal(r.isr, "STALE", `${what} should be STALE: ${r.summary()}`);
+  assert.equal(r.headers.get("cache-control"), cacheControlStale(revalidate), `${what} Cache-Control`);
+  const cacheStatus = r.headers.get("cache-status") ?? "";
+  assert.ok(cacheStatus.startsWith("isr4j;"), `${what} Cache-Status ${JSON.stringify(cacheStatus)} should start with "isr4j;"`);
+  assert.ok(cacheStatus.includes("fwd=stale"), `${what} Cache-Status ${JSON.stringify(cacheStatus)} should contain fwd=stale`);
+}
+
+/** GETs path until it is a HIT (failing at once on a non-200), and returns that HIT. */
+function pollForHit(worker, path, init, what = `HIT on ${path}`) {
+  return pollUntil(
+    async () => {
+      const r = await worker.request(path, init);
+      assertOk(r, `while waiting for ${what}`);
+      return r;
+    },
+    (r) => r.isr === "HIT",
+    { what },
+  );
+}
+
+/**
+ * Pause between requests to a route that must not be cached, giving a (wrong) background store a
+ * chance to land, so that a following request would reveal it. Not a wait for expected work.
+ */
+const GRACE_MS = 100;
+
+function expectedBinary() {
+  const b = Buffer.alloc(4096);
+  for (let i = 0; i < b.length; i++) b[i] = i & 0xff;
+  return b;
+}
+
+function expectedLarge() {
+  const b = Buffer.alloc(1_048_576);
+  for (let i = 0; i < b.length; i++) b[i] = (i * 31 + 7) & 0xff;
+  return b;
+}
+
+describe("ISR lifecycle on /api/static-data (revalidate 1)", { timeout: 60_000 }, () => {
+  let worker;
+  before(async () => {
+    worker = await startWorker();
+  });
+  after(async () => {
+    await worker?.dispose();
+  });
+
+  it("goes MISS -> HIT -> STALE (old body) -> HIT with a newly rendered body", async () => {
+    const miss = await worker.request("/api/static-data");
+    assertMiss(miss, 1);
+    assert.match(miss.headers.get("content-type") ?? "", JSON_TYPE);
+    const first = miss.json();
+    assert.equal(typeof first.timestamp, "number", `timestamp in ${miss.text}`);
+    assert.equal(typeof first.renders, "number", `renders in ${miss.text}`);
+    assert.ok(first.renders >= 1, `renders should count this render, got ${first.renders}`);
+
+    // The store happens in the background: poll until HIT. The HIT must be the MISS body (handler did not run).
+    const hit = await pollForHit(worker, "/api/static-data");
+    assertHit(hit, 1);
+    assert.match(hit.headers.get("content-type") ?? "", JSON_TYPE);
+    assert.deepEqual(hit.json(), first, "HIT should serve the stored body without running the handler");
+
+    // After revalidate (1 s) the entry is stale. Until then every response is a HIT with the same body.
+    const stale = await pollUntil(
+      async () => {
+        const r = await worker.request("/api/static-data");
+        assertOk(r, "while waiting for STALE");
+        assert.ok(r.isr === "HIT" || r.isr === "STALE", `expected HIT or STALE, got ${r.summary()}`);
+        if (r.isr === "HIT") assert.deepEqual(r.json(), first, "a fresh HIT must keep serving the first body");
+        return r;
+      },
+      (r) => r.isr === "STALE",
+      { what: "STALE on /api/static-data", timeoutMs: 5000 },
+    );
+    assertStale(stale, 1);
+    assert.deepEqual(stale.json(), first, "STALE must serve the old body at once");
+
+    // One background regeneration replaces the entry: poll until a HIT carries a new render.
+    const regenerated = await pollUntil(
+      async () => {
+        const r = await worker.request("/api/static-data");
+        assertOk(r, "while waiting for the regenerated HIT");
+        return r;
+      },
+      (r) => r.isr === "HIT" && r.json().timestamp !== first.timestamp,
+      { what: "HIT with a new timestamp on /api/static-data" },
+    );
+    assertHit(regenerated, 1, "regenerated HIT");
+    const second = regenerated.json();
+    assert.ok(second.timestamp > first.timestamp, `new timestamp ${second.timestamp} should be after ${first.timestamp}`);
+    assert.ok(second.renders > first.renders, `renders ${second.renders} should have grown from ${first.renders}`);
+  });
+});
+
+describe("ISR response headers on /api/posts/{id} (revalidate 60)", { timeout: 60_000 }, () => {
+  let worker;
+  before(async () => {
+    worker = await startWorker();
+  });
+  after(async () => {
+    await worker?.dispose();
+  });
+
+  it("a MISS declares s-maxage and a one-year stale-while-revalidate, and the HIT repeats them", async () => {
+    const miss = await worker.request("/api/posts/headers-1");
+    assertMiss(miss, 60);
+    assert.equal(miss.headers.get("cache-control"), "s-maxage=60, stale-while-revalidate=31535940");
+    assert.match(miss.headers.get("content-type") ?? "", JSON_TYPE);
+    const body = miss.json();
+    assert.equal(body.id, "headers-1");
+
+    const hit = await pollForHit(worker, "/api/posts/headers-1");
+    assertHit(hit, 60);
+    assert.equal(hit.headers.get("cache-control"), miss.headers.get("cache-control"));
+    assert.equal(hit.headers.get("content-type"), miss.headers.get("content-type"));
+    assert.deepEqual(hit.json(), body, "HIT should carry the MISS body (same timestamp: handler did not run)");
+  });
+
+  it("entries are per path: a second id is its own MISS while the first stays a HIT", async () => {
+    const missA = await worker.request("/api/posts/keys-a");
+    assertMiss(missA, 60);
+    await pollForHit(worker, "/api/posts/keys-a");
+
+    const missB = await worker.request("/api/posts/keys-b");
+    assertMiss(missB, 60, "first request for another id");
+    assert.equal(missB.json().id, "keys-b");
+
+    const hitA = await worker.request("/api/posts/keys-a");
+    assertHit(hitA, 60);
+    assert.deepEqual(hitA.json(), missA.json());
+  });
+
+  it("the query string is not part of the cache key", async () => {
+    const miss = await worker.request("/api/posts/q1");
+    assertMiss(miss, 60);
+    const body = miss.json();
+    await pollForHit(worker, "/api/posts/q1");
+
+    const withQuery = await worker.request("/api/posts/q1?x=1");
+    assertHit(withQuery, 60, "/api/posts/q1?x=1");
+    assert.deepEqual(withQuery.json(), body);
+
+    const otherQuery = await worker.request("/api/posts/q1?y=2&z=");
+    assertHit(otherQuery, 60, "/api/posts/q1?y=2&z=");
+    assert.deepEqual(otherQuery.json(), body);
+  });
+
+  it("a trailing slash hits the same entry", async () => {
+    const miss = await worker.request("/api/posts/slash-1");
+    assertMiss(miss, 60);
+    const body = miss.json();
+    await pollForHit(worker, "/api/posts/slash-1");
+
+    const slash = await worker.request("/api/posts/slash-1/");
+    assertHit(slash, 60, "/api/posts/slash-1/");
+    assert.deepEqual(slash.json(), body);
+  });
+
+  it("HEAD on a cold cache is a MISS with an empty body, and the following GET is a HIT with the full body", async () => {
+    const head = await worker.request("/api/posts/head-cold", { method: "HEAD" });
+    assert.equal(head.status, 200, head.summary());
+    assert.equal(head.isr, "MISS", head.summary());
+    assert.equal(head.bytes.length, 0, "HEAD must have an empty body");
+    assert.match(head.headers.get("content-type") ?? "", JSON_TYPE);
+
+    const hit = await pollForHit(worker, "/api/posts/head-cold");
+    assertHit(hit, 60);
+    assert.ok(hit.bytes.length > 0, "the entry stored from a HEAD must keep the full body");
+    const body = hit.json();
+    assert.equal(body.id, "head-cold");
+    assert.equal(typeof body.timestamp, "number");
+  });
+
+  it("HEAD on a cached route is a HIT with an empty body and the same content-type", async () => {
+    const miss = await worker.request("/api/posts/head-warm");
+    assertMiss(miss, 60);
+    const hit = await pollForHit(worker, "/api/posts/head-warm");
+
+    const head = await worker.request("/api/posts/head-warm", { method: "HEAD" });
+    assert.equal(head.status, 200, head.summary());
+    assert.equal(head.isr, "HIT", head.summary());
+    assert.equal(head.bytes.length, 0, "HEAD must have an empty body");
+    assert.equal(head.headers.get("content-type"), hit.headers.get("content-type"));
+    assert.equal(head.headers.get("cache-control"), cacheControlFresh(60));
+
+    // the HEAD did not damage the entry
+    const after = await worker.request("/api/posts/head-warm");
+    assertHit(after, 60);
+    assert.deepEqual(after.json(), miss.json());
+  });
+
+  it("a ~300-character catch-all path is cached and echoed", async () => {
+    const rest = "a/".repeat(144) + "end";
+    const path = `/api/long/${rest}`;
+    assert.ok(path.length >= 300, `path length ${path.length}`);
+
+    const miss = await worker.request(path);
+    assertMiss(miss, 60, "long path");
+    assert.equal(miss.json().path, rest);
+
+    const hit = await pollForHit(worker, path, undefined, "HIT on the long path");
+    assertHit(hit, 60, "long path");
+    assert.equal(hit.json().path, rest);
+    assert.equal(hit.text, miss.text);
+  });
+
+  it("catch-all paths are cached separately", async () => {
+    const missX = await worker.request("/api/long/x/y");
+    assertMiss(missX, 60);
+    assert.equal(missX.json().path, "x/y");
+    await pollForHit(worker, "/api/long/x/y");
+
+    const missZ = await worker.request("/api/long/x/y/z");
+    assertMiss(missZ, 60, "/api/long/x/y/z");
+    assert.equal(missZ.json().path, "x/y/z");
+  });
+});
+
+describe("ISR regeneration dedup on /api/slow (revalidate 1, ~200 ms render)", { timeout: 60_000 }, () => {
+  let worker;
+  before(async () => {
+    worker = await startWorker();
+  });
+  after(async () => {
+    await worker?.dispose();
+  });
+
+  it("50 concurrent requests to a stale entry trigger exactly one regeneration", async () => {
+    const miss = await worker.request("/api/slow");
+    assertMiss(miss, 1);
+    const cached = miss.json();
+    assert.equal(typeof cached.renders, "number", `renders in ${miss.text}`);
+
+    const hit = await pollForHit(worker, "/api/slow");
+    assert.deepEqual(hit.json(), cached);
+    // The entry was stored no later than now. Requests to /api/slow itself would start the regeneration,
+    // so let the entry go stale by the clock alone: revalidate (1 s) plus a margin.
+    await waitForClock(Date.now() + 1300);
+
+    const responses = await Promise.all(Array.from({ length: 50 }, () => worker.request("/api/slow")));
+    const states = {};
+    for (const r of responses) {
+      assertOk(r, "concurrent request");
+      states[r.isr] = (states[r.isr] ?? 0) + 1;
+    }
+    assert.ok(
+      responses.every((r) => r.isr === "STALE" || r.isr === "HIT"),
+      `every concurrent response should be STALE or HIT, got ${JSON.stringify(states)}`,
+    );
+    assert.ok(states.STALE >= 1, `at least one concurrent response should be STALE, got ${JSON.stringify(states)}`);
+    const staleResponses = responses.filter((r) => r.isr === "STALE");
+    for (const r of staleResponses) {
+      assertStale(r, 1, "concurrent STALE");
+      assert.deepEqual(r.json(), cached, "every STALE response serves the old body");
+    }
+    const staleRenders = staleResponses[0].json().renders;
+
+    const regenerated = await pollUntil(
+      async () => {
+        const r = await worker.request("/api/slow");
+        assertOk(r, "while waiting for the regenerated HIT");
+        return r;
+      },
+      (r) => r.isr === "HIT" && r.json().timestamp !== cached.timestamp,
+      { what: "HIT with a new timestamp on /api/slow" },
+    );
+    const fresh = regenerated.json();
+    assert.equal(
+      fresh.renders,
+      staleRenders + 1,
+      `renders went from ${staleRenders} (stale body) to ${fresh.renders}: expected exactly one regeneration for 50 concurrent stale requests`,
+    );
+    assert.ok(fresh.timestamp > cached.timestamp);
+  });
+});
+
+describe("routes that are never cached", { timeout: 60_000 }, () => {
+  let worker;
+  before(async () => {
+    worker = await startWorker();
+  });
+  after(async () => {
+    await worker?.dispose();
+  });
+
+  it("POST /api/echo is never cached", async () => {
+    for (const payload of ["first body", "second body", "third body"]) {
+      const r = await worker.request("/api/echo", { method: "POST", headers: { "content-type": "text/plain" }, body: payload });
+      assertOk(r, "POST /api/echo");
+      assert.equal(r.isr, null, `POST must not carry x-isr-cache: ${r.summary()}`);
+      assert.equal(r.text, payload);
+      await sleep(GRACE_MS);
+    }
+  });
+
+  it("/api/dynamic-data reads a request header, so each request renders and echoes its own user-agent", async () => {
+    const agents = ["isr4j-test-agent/1", "isr4j-test-agent/2", "isr4j-test-agent/1"];
+    for (const agent of agents) {
+      const r = await worker.request("/api/dynamic-data", { headers: { "user-agent": agent } });
+      assertOk(r, "GET /api/dynamic-data");
+      assert.equal(r.isr, null, `a header-reading route must not carry x-isr-cache: ${r.summary()}`);
+      assert.equal(r.json().userAgent, agent);
+      await sleep(GRACE_MS);
+    }
+  });
+
+  it("/api/own-cache-control keeps its own Cache-Control and is not cached", async () => {
+    const timestamps = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await worker.request("/api/own-cache-control");
+      assertOk(r, "GET /api/own-cache-control");
+      assert.equal(r.isr, null, `a route setting Cache-Control must not carry x-isr-cache: ${r.summary()}`);
+      assert.equal(r.headers.get("cache-control"), "public, max-age=5");
+      timestamps.push(r.json().timestamp);
+      await sleep(GRACE_MS);
+    }
+    assert.equal(new Set(timestamps).size, 3, `handler should run every time, timestamps ${timestamps}`);
+  });
+
+  it("/api/force-dynamic-revalidate renders every time despite revalidate 60", async () => {
+    const timestamps = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await worker.request("/api/force-dynamic-revalidate");
+      assertOk(r, "GET /api/force-dynamic-revalidate");
+      assert.equal(r.isr, null, `force-dynamic must not carry x-isr-cache: ${r.summary()}`);
+      assert.notEqual(r.headers.get("cache-control"), cacheControlFresh(60), "force-dynamic must not advertise s-maxage");
+      timestamps.push(r.json().timestamp);
+      await sleep(GRACE_MS);
+    }
+    assert.equal(new Set(timestamps).size, 3, `handler should run every time, timestamps ${timestamps}`);
+  });
+});
+
+describe("what a stored entry keeps", { timeout: 60_000 }, () => {
+  let worker;
+  before(async () => {
+    worker = await startWorker();
+  });
+  after(async () => {
+    await worker?.dispose();
+  });
+
+  it("Set-Cookie reaches the MISS response but is never stored", async () => {
+    const miss = await worker.request("/api/with-cookie");
+    assertMiss(miss, 60);
+    const cookies = miss.headers.getSetCookie();
+    assert.equal(cookies.length, 1, `MISS should carry its Set-Cookie, got ${JSON.stringify(cookies)}`);
+    assert.match(cookies[0], /^session=[^;\s]+/);
+    const body = miss.json();
+    assert.equal(typeof body.timestamp, "number");
+
+    const hit = await pollForHit(worker, "/api/with-cookie");
+    assertHit(hit, 60);
+    assert.deepEqual(hit.headers.getSetCookie(), [], "a HIT must not replay the stored Set-Cookie");
+    assert.equal(hit.headers.get("set-cookie"), null);
+    assert.deepEqual(hit.json(), body);
+  });
+
+  it("a 4 KiB binary body comes back byte-identical from a HIT", async () => {
+    const expected = expectedBinary();
+    const miss = await worker.request("/api/binary");
+    assertMiss(miss, 60);
+    assert.equal(miss.headers.get("content-type"), "application/octet-stream");
+    assertBytesEqual(miss.bytes, expected, "MISS body");
+
+    const hit = await pollForHit(worker, "/api/binary");
+    assertHit(hit, 60);
+    assert.equal(hit.headers.get("content-type"), "application/octet-stream");
+    assertBytesEqual(hit.bytes, expected, "HIT body");
+  });
+
+  it("a 1 MiB binary body comes back byte-identical from a HIT", async () => {
+    const expected = expectedLarge();
+    const miss = await worker.request("/api/large");
+    assertMiss(miss, 60);
+    assert.equal(miss.headers.get("content-type"), "application/octet-stream");
+    assertBytesEqual(miss.bytes, expected, "MISS body");
+
+    const hit = await pollForHit(worker, "/api/large");
+    assertHit(hit, 60);
+    assert.equal(hit.headers.get("content-type"), "application/octet-stream");
+    assertBytesEqual(hit.bytes, expected, "HIT body");
+  });
+});
+
+describe("development mode (ISR_MODE=development)", { timeout: 60_000 }, () => {
+  let worker;
+  before(async () => {
+    worker = await startWorker({ vars: { ISR_MODE: "development" } });
+  });
+  after(async () => {
+    await worker?.dispose();
+  });
+
+  it("caches nothing: /api/static-data renders on every request", async () => {
+    const renders = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await worker.request("/api/static-data");
+      assertOk(r, "GET /api/static-data in development");
+      assert.equal(r.isr, null, `development mode must not carry x-isr-cache: ${r.summary()}`);
+      renders.push(r.json().renders);
+      await sleep(GRACE_MS);
+    }
+    assert.ok(
+      renders[1] > renders[0] && renders[2] > renders[1],
+      `renders should grow on every request in development, got ${renders}`,
+    );
+  });
+
+  it("caches nothing: /api/posts/{id} is rendered again on the next request", async () => {
+    const first = await worker.request("/api/posts/dev-1");
+    assertOk(first, "first GET in development");
+    assert.equal(first.isr, null, first.summary());
+    await sleep(GRACE_MS);
+    const second = await worker.request("/api/posts/dev-1");
+    assertOk(second, "second GET in development");
+    assert.equal(second.isr, null, second.summary());
+    assert.notEqual(second.json().timestamp, first.json().timestamp, "the handler should run again");
+  });
+});

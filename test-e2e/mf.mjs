@@ -1,0 +1,142 @@
+// Shared helpers for the isr4j end-to-end tests: a fresh Miniflare (workerd) instance running the real
+// shim + TeaVM-compiled Java module, and a poller for background (ctx.waitUntil) work.
+//
+// Every describe block starts its own worker with startWorker() and disposes it in after(), so no test
+// sees another block's cache or KV data.
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Miniflare } from "miniflare";
+
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+const fromRoot = (relative) => fileURLToPath(new URL(relative, new URL("..", import.meta.url)));
+
+export const ORIGIN = "http://localhost";
+
+/** Cache-Control "expire" default: one year, in seconds. */
+export const EXPIRE_SECONDS = 31536000;
+
+/**
+ * Starts the isr4j worker in a fresh Miniflare.
+ *
+ * @param {object} [options]
+ * @param {Record<string, string>} [options.vars] plain-text bindings; ISR_MODE defaults to "production"
+ * @param {object} [options.miniflare] extra Miniflare options, merged last
+ * @returns {Promise<{mf: Miniflare, fetch: Function, request: Function, kv: any, dispose: Function}>}
+ *   fetch(path, init) -> the raw Response (caller must consume the body);
+ *   request(path, init) -> a fully read snapshot (see readResponse).
+ */
+export async function startWorker({ vars = {}, miniflare = {} } = {}) {
+  const mf = new Miniflare({
+    modules: [
+      { type: "ESModule", path: fromRoot("worker-shim/isr4j-worker.mjs") },
+      { type: "CompiledWasm", path: fromRoot("worker-shim/build/isr4j.wasm") },
+      { type: "ESModule", path: fromRoot("worker-shim/build/teavm-runtime.mjs") },
+    ],
+    modulesRoot: REPO_ROOT,
+    compatibilityDate: "2025-06-01",
+    cf: false, // no network: never let miniflare download the cf placeholder
+    kvNamespaces: ["CACHE_KV"],
+    bindings: { ISR_MODE: "production", ...vars },
+    ...miniflare,
+  });
+  await mf.ready;
+  const kv = await mf.getKVNamespace("CACHE_KV");
+  const fetch = (path, init) => mf.dispatchFetch(new URL(path, ORIGIN).href, init);
+  const request = async (path, init) => readResponse(await fetch(path, init));
+  let disposed = false;
+  const dispose = async () => {
+    if (disposed) return;
+    disposed = true;
+    await mf.dispose();
+  };
+  return { mf, fetch, request, kv, dispose };
+}
+
+/**
+ * Reads a Response completely.
+ * @returns {Promise<{status: number, headers: Headers, bytes: Buffer, text: string, json: () => any,
+ *   isr: string | null, summary: () => string}>}
+ */
+export async function readResponse(res) {
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const text = bytes.toString("utf8");
+  return {
+    status: res.status,
+    headers: res.headers,
+    bytes,
+    text,
+    isr: res.headers.get("x-isr-cache"),
+    json() {
+      try {
+        return JSON.parse(text);
+      } catch (e) {
+        assert.fail(`response body is not JSON (status ${res.status}): ${truncate(text)}`);
+      }
+    },
+    summary() {
+      return describeResponse(this);
+    },
+  };
+}
+
+function truncate(text, max = 300) {
+  return text.length > max ? `${text.slice(0, max)}... (${text.length} chars)` : text;
+}
+
+/** One-line description of a read response, for failure messages. */
+export function describeResponse(r) {
+  if (!r || typeof r !== "object" || !("status" in r)) return String(r);
+  const h = (name) => r.headers.get(name);
+  const contentType = h("content-type") ?? "";
+  const body = /json|text/.test(contentType) ? JSON.stringify(truncate(r.text)) : `<${r.bytes.length} bytes>`;
+  return (
+    `status=${r.status} x-isr-cache=${h("x-isr-cache")} cache-control=${JSON.stringify(h("cache-control"))} ` +
+    `cache-status=${JSON.stringify(h("cache-status"))} content-type=${JSON.stringify(contentType)} body=${body}`
+  );
+}
+
+/**
+ * Calls fn until predicate(value) holds, then returns that value. Fails when the deadline passes, showing
+ * the last observed value. fn may throw (e.g. an assertion on the status code) to fail at once.
+ *
+ * @template T
+ * @param {() => Promise<T>} fn
+ * @param {(value: T) => boolean} predicate
+ * @param {{timeoutMs?: number, intervalMs?: number, what?: string}} [options]
+ * @returns {Promise<T>}
+ */
+export async function pollUntil(fn, predicate, { timeoutMs = 5000, intervalMs = 25, what = "condition" } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  let attempts = 0;
+  for (;;) {
+    last = await fn();
+    attempts++;
+    if (predicate(last)) return last;
+    if (Date.now() >= deadline) break;
+    await sleep(intervalMs);
+  }
+  assert.fail(
+    `timed out after ${timeoutMs} ms (${attempts} attempts) waiting for ${what}; last observed: ${describeResponse(last)}`,
+  );
+}
+
+/** Sleeps until the wall clock has passed epochMs (a clock wait, not a wait for background work). */
+export async function waitForClock(epochMs) {
+  const remaining = epochMs - Date.now();
+  if (remaining > 0) await sleep(remaining);
+}
+
+/** Compares byte arrays without dumping megabytes into the failure message. */
+export function assertBytesEqual(actual, expected, label = "body") {
+  const a = Buffer.from(actual);
+  const e = Buffer.from(expected);
+  if (a.equals(e)) return;
+  let i = 0;
+  while (i < a.length && i < e.length && a[i] === e[i]) i++;
+  assert.fail(
+    `${label}: ${a.length} bytes, expected ${e.length}; first difference at index ${i}` +
+      (i < a.length && i < e.length ? ` (got ${a[i]}, expected ${e[i]})` : ""),
+  );
+}

@@ -1,0 +1,94 @@
+package dev.isr4j;
+
+import dev.isr4j.api.CacheHandler;
+import dev.isr4j.internal.RouteSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The front door: an application is its routes plus ISR settings.
+ *
+ * <pre>{@code
+ * App app = App.create();
+ * app.route("/api/posts/{id}").revalidate(60).tags("post-{id}", "posts")
+ *    .get(req -> Response.json(Json.object().put("id", req.param("id"))));
+ * app.route("/api/echo").post(req -> Response.bytes(req.body().bytes(), "text/plain"));
+ * }</pre>
+ *
+ * Mistakes in route declarations (malformed pattern, invalid tag, duplicate route) throw at once with a
+ * message saying what to change, so they fail when the app is built, not on a request.
+ */
+public final class App {
+    /** One year, as in Next.js: how long a stale entry may still be served while it regenerates. */
+    public static final long DEFAULT_EXPIRE_SECONDS = 31_536_000L;
+
+    private final List<RouteSpec> routes = new ArrayList<>();
+    private long expireSeconds = DEFAULT_EXPIRE_SECONDS;
+    private String buildId = "";
+    private CacheHandler cacheHandler;
+
+    private App() {
+    }
+
+    public static App create() {
+        return new App();
+    }
+
+    /** Declares a route; add its options and its method handlers on the returned builder. */
+    public RouteBuilder route(String pattern) {
+        var spec = new RouteSpec(pattern);
+        for (var r : routes) {
+            if (r.pattern().equals(pattern)) {
+                throw new IllegalArgumentException("Route " + pattern + " is declared twice; add every method to one route");
+            }
+        }
+        routes.add(spec);
+        return new RouteBuilder(spec);
+    }
+
+    /**
+     * How long after a write an entry may still be served stale (seconds, default one year). Responses carry
+     * {@code stale-while-revalidate=expire - revalidate}.
+     */
+    public App expire(long seconds) {
+        if (seconds < 1) {
+            throw new IllegalArgumentException("expire must be at least 1 second, got " + seconds);
+        }
+        this.expireSeconds = seconds;
+        return this;
+    }
+
+    /** A deployment id that scopes cache keys, so a new build never serves an old build's entries. */
+    public App buildId(String buildId) {
+        if (buildId == null || !buildId.matches("[A-Za-z0-9._-]{0,64}")) {
+            throw new IllegalArgumentException("buildId must be up to 64 characters of letters, digits, '.', '_' "
+                    + "or '-', got: " + buildId);
+        }
+        this.buildId = buildId;
+        return this;
+    }
+
+    /** Replaces the runtime's default cache handler (KV when bound, otherwise in memory). */
+    public App cacheHandler(CacheHandler handler) {
+        this.cacheHandler = handler;
+        return this;
+    }
+
+    public List<RouteSpec> routes() {
+        return Collections.unmodifiableList(routes);
+    }
+
+    public long expireSeconds() {
+        return expireSeconds;
+    }
+
+    public String buildId() {
+        return buildId;
+    }
+
+    /** The handler set with {@link #cacheHandler}, or null for the runtime's default. */
+    public CacheHandler cacheHandler() {
+        return cacheHandler;
+    }
+}

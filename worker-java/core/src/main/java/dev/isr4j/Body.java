@@ -1,0 +1,55 @@
+package dev.isr4j;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The bytes of a request or response body. A runtime may back a body with bytes that live outside Java
+ * (a JS ArrayBuffer in workerd) and copy them into Java only when {@link #bytes()} is first called, so a
+ * cached body can go from storage to the client without entering Java at all.
+ */
+public interface Body {
+    Body EMPTY = of(new byte[0]);
+
+    /** Length in bytes. */
+    int length();
+
+    /** The bytes; callers must not modify the returned array. */
+    byte[] bytes();
+
+    default String text() {
+        return new String(bytes(), StandardCharsets.UTF_8);
+    }
+
+    static Body of(byte[] bytes) {
+        return new ByteArrayBody(bytes);
+    }
+
+    static Body of(String text) {
+        return new ByteArrayBody(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Byte-wise equality, whatever backs the two bodies. */
+    static boolean sameBytes(Body a, Body b) {
+        return a.length() == b.length() && Arrays.equals(a.bytes(), b.bytes());
+    }
+
+    /** A body held as a Java byte array. */
+    final class ByteArrayBody implements Body {
+        private final byte[] bytes;
+
+        ByteArrayBody(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int length() {
+            return bytes.length;
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes;
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package dev.isr4j;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * An incoming HTTP request as a handler sees it.
+ *
+ * <p>Reading headers, cookies or the query string marks the request <em>dynamic</em> (as {@code headers()}
+ * and {@code cookies()} do in Next.js): its response then depends on who asked, so it is never cached.
+ * The method, the path and the path parameters do not.
+ *
+ * <pre>{@code
+ * app.route("/api/posts/{id}").get(req -> Response.json("{\"id\":\"" + req.param("id") + "\"}"));
+ * }</pre>
+ */
+public final class Request {
+    private final String method;
+    private final String url;
+    private final String path;
+    private final String query;
+    private final Supplier<Headers> headerSource;
+    private final Supplier<Body> bodySource;
+    private final Env env;
+    private Map<String, String> params = Map.of();
+    private Headers headers;
+    private Body body;
+    private boolean dynamic;
+
+    private Request(Builder b) {
+        this.method = b.method.toUpperCase(Locale.ROOT);
+        this.url = b.url;
+        int scheme = url.indexOf("://");
+        int pathStart = scheme < 0 ? url.indexOf('/') : url.indexOf('/', scheme + 3);
+        String rest = pathStart < 0 ? "/" : url.substring(pathStart);
+        int hash = rest.indexOf('#');
+        if (hash >= 0) {
+            rest = rest.substring(0, hash);
+        }
+        int q = rest.indexOf('?');
+        this.path = q < 0 ? rest : rest.substring(0, q);
+        this.query = q < 0 ? "" : rest.substring(q + 1);
+        this.headerSource = b.headerSource;
+        this.bodySource = b.bodySource;
+        this.env = b.env;
+    }
+
+    public static Builder builder(String method, String url) {
+        return new Builder(method, url);
+    }
+
+    /** Upper-case method, e.g. {@code GET}. */
+    public String method() {
+        return method;
+    }
+
+    /** The full URL as received. */
+    public String url() {
+        return url;
+    }
+
+    /** The pathname, without query string; as received (percent-encoded). */
+    public String path() {
+        return path;
+    }
+
+    /** A path parameter of the matched route ({@code {id}} or {@code {...rest}}), or null. */
+    public String param(String name) {
+        return params.get(name);
+    }
+
+    public Map<String, String> params() {
+        return params;
+    }
+
+    /** A request header (marks the request dynamic). */
+    public String header(String name) {
+        return headers().get(name);
+    }
+
+    /** All request headers (marks the request dynamic). */
+    public Headers headers() {
+        dynamic = true;
+        if (headers == null) {
+            headers = headerSource == null ? Headers.empty() : headerSource.get();
+        }
+        return headers;
+    }
+
+    /** A cookie's value, or null (marks the request dynamic). */
+    public String cookie(String name) {
+        String all = header("cookie");
+        if (all == null) {
+            return null;
+        }
+        for (String part : all.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).trim().equals(name)) {
+                return part.substring(eq + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    /** The raw query string without '?', or "" (marks the request dynamic). */
+    public String query() {
+        dynamic = true;
+        return query;
+    }
+
+    /** The first value of a query parameter, percent-decoded, or null (marks the request dynamic). */
+    public String queryParam(String name) {
+        for (String pair : query().split("&")) {
+            int eq = pair.indexOf('=');
+            String k = eq < 0 ? pair : pair.substring(0, eq);
+            if (decode(k).equals(name)) {
+                return eq < 0 ? "" : decode(pair.substring(eq + 1));
+            }
+        }
+        return null;
+    }
+
+    private static String decode(String s) {
+        return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The request body (awaits it from the runtime on first call). */
+    public Body body() {
+        if (body == null) {
+            body = bodySource == null ? Body.EMPTY : bodySource.get();
+        }
+        return body;
+    }
+
+    public String text() {
+        return body().text();
+    }
+
+    /** Bindings, variables and secrets of the deployment. */
+    public Env env() {
+        return env;
+    }
+
+    /** True once the handler has read headers, cookies or the query string. */
+    public boolean isDynamic() {
+        return dynamic;
+    }
+
+    /** A copy of this request for another method and the given path parameters, fresh dynamic flag. */
+    public Request withRoute(String method, Map<String, String> params) {
+        var copy = new Builder(method, url).headers(headerSource).body(bodySource).env(env).build();
+        copy.params = Map.copyOf(params);
+        return copy;
+    }
+
+    public static final class Builder {
+        private final String method;
+        private final String url;
+        private Supplier<Headers> headerSource;
+        private Supplier<Body> bodySource;
+        private Env env = Env.NONE;
+
+        private Builder(String method, String url) {
+            if (method == null || method.isEmpty()) {
+                throw new IllegalArgumentException("A request needs a method");
+            }
+            if (url == null) {
+                throw new IllegalArgumentException("A request needs a URL");
+            }
+            this.method = method;
+            this.url = url;
+        }
+
+        public Builder headers(Headers headers) {
+            this.headerSource = () -> headers;
+            return this;
+        }
+
+        /** Headers read on first use only (converting them costs time in some runtimes). */
+        public Builder headers(Supplier<Headers> source) {
+            this.headerSource = source;
+            return this;
+        }
+
+        public Builder body(Body body) {
+            this.bodySource = () -> body;
+            return this;
+        }
+
+        public Builder body(Supplier<Body> source) {
+            this.bodySource = source;
+            return this;
+        }
+
+        public Builder env(Env env) {
+            this.env = env == null ? Env.NONE : env;
+            return this;
+        }
+
+        public Request build() {
+            return new Request(this);
+        }
+    }
+
+}

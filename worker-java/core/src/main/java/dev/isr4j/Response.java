@@ -1,0 +1,94 @@
+package dev.isr4j;
+
+/**
+ * An HTTP response: status, headers and body. Immutable; {@code with...} methods return changed copies.
+ *
+ * <pre>{@code
+ * return Response.json("{\"ok\":true}").withStatus(201).withHeader("x-request-id", id);
+ * }</pre>
+ */
+public final class Response {
+    private final int status;
+    private final Headers headers;
+    private final Body body;
+
+    private Response(int status, Headers headers, Body body) {
+        if (status < 200 || status > 599) {
+            throw new IllegalArgumentException("HTTP status must be between 200 and 599, got " + status);
+        }
+        this.status = status;
+        this.headers = headers;
+        this.body = body;
+    }
+
+    public static Response of(int status, Headers headers, Body body) {
+        return new Response(status, headers == null ? Headers.empty() : headers, body == null ? Body.EMPTY : body);
+    }
+
+    public static Response text(String text) {
+        return of(200, Headers.of("content-type", "text/plain; charset=utf-8"), Body.of(text));
+    }
+
+    public static Response html(String html) {
+        return of(200, Headers.of("content-type", "text/html; charset=utf-8"), Body.of(html));
+    }
+
+    /** A response with an already serialised JSON document. */
+    public static Response json(String json) {
+        return of(200, Headers.of("content-type", "application/json"), Body.of(json));
+    }
+
+    public static Response json(Json.Value value) {
+        return json(value.toJson());
+    }
+
+    public static Response bytes(byte[] bytes, String contentType) {
+        return of(200, Headers.of("content-type", contentType), Body.of(bytes));
+    }
+
+    public static Response status(int status) {
+        return of(status, Headers.empty(), Body.EMPTY);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Headers headers() {
+        return headers;
+    }
+
+    public String header(String name) {
+        return headers.get(name);
+    }
+
+    public Body body() {
+        return body;
+    }
+
+    public String text() {
+        return body.text();
+    }
+
+    public Response withStatus(int status) {
+        return new Response(status, headers, body);
+    }
+
+    /** Sets a header, replacing any earlier value of the same name. */
+    public Response withHeader(String name, String value) {
+        return new Response(status, headers.with(name, value), body);
+    }
+
+    /** Adds a header value, keeping earlier ones (Set-Cookie). */
+    public Response plusHeader(String name, String value) {
+        return new Response(status, headers.plus(name, value), body);
+    }
+
+    public Response withHeaders(Headers headers) {
+        return new Response(status, headers, body);
+    }
+
+    public Response withBody(Body body) {
+        return new Response(status, headers, body);
+    }
+}

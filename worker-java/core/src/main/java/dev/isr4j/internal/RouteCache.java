@@ -1,0 +1,183 @@
+package dev.isr4j.internal;
+
+import dev.isr4j.Handler;
+import dev.isr4j.Request;
+import dev.isr4j.Response;
+import dev.isr4j.api.BackgroundWork;
+import dev.isr4j.api.CacheEntry;
+import dev.isr4j.api.CacheHandler;
+import dev.isr4j.api.CacheLookup;
+import dev.isr4j.api.CacheValue;
+import dev.isr4j.api.Log;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * ISR for one route's GET: HIT (stored response, handler not run), STALE (stored response at once, one
+ * deduplicated background regeneration), MISS (handler runs, response stored in the background).
+ * A broken cache never fails a request: every cache error is logged and the handler answers instead.
+ */
+public final class RouteCache {
+    public static final String X_ISR_CACHE = "x-isr-cache";
+    public static final String CACHE_STATUS = "cache-status";
+    /** Headers that describe one delivery, or belong to one user: never stored. */
+    private static final String[] NOT_STORED = {X_ISR_CACHE, CACHE_STATUS, "cache-control", "set-cookie"};
+
+    private final CacheHandler handler;
+    private final Log log;
+    private final long expireSeconds;
+    private final String buildId;
+    private final Set<String> regenerating = new HashSet<>();
+
+    public RouteCache(CacheHandler handler, Log log, long expireSeconds, String buildId) {
+        this.handler = handler;
+        this.log = log;
+        this.expireSeconds = expireSeconds;
+        this.buildId = buildId;
+    }
+
+    public String keyFor(String path) {
+        return CacheKeys.routeKey(path, buildId);
+    }
+
+    /** True while a background regeneration for this key is running (at most one per key per isolate). */
+    public synchronized boolean isRegenerating(String key) {
+        return regenerating.contains(key);
+    }
+
+    Response serve(RouteSpec route, Handler routeHandler, Request request, Map<String, String> params,
+                   BackgroundWork background) throws Exception {
+        String key = keyFor(request.path());
+        CacheLookup lookup;
+        try {
+            lookup = handler.get(key);
+            if (lookup == null) {
+                lookup = CacheLookup.MISS;
+            }
+        } catch (RuntimeException e) {
+            log.error("cache read failed for " + key + "; running the handler", e);
+            lookup = CacheLookup.MISS;
+        }
+        long n = route.revalidateSeconds();
+        switch (lookup.state()) {
+            case FRESH:
+                return fromEntry(lookup.entry(), "HIT", n, n, "isr4j; hit");
+            case STALE:
+                startRegeneration(key, route, routeHandler, request, params, background);
+                return fromEntry(lookup.entry(), "STALE", 0, n, "isr4j; fwd=stale");
+            case CORRUPT:
+                log.warn("unreadable cache entry " + key + " is treated as a miss and deleted");
+                background.submit(() -> {
+                    try {
+                        handler.delete(key).await();
+                    } catch (RuntimeException e) {
+                        log.error("deleting unreadable cache entry " + key + " failed", e);
+                    }
+                });
+                break;
+            default:
+                break;
+        }
+        Response response = routeHandler.handle(request);
+        if (!cacheable(request, response)) {
+            return response;
+        }
+        CacheValue value = toValue(response);
+        var options = new CacheHandler.SetOptions(n, expireSeconds, tags(route, request, params));
+        background.submit(() -> write(key, value, options));
+        return withIsrHeaders(response, "MISS", n, n, "isr4j; fwd=miss; stored");
+    }
+
+    private void startRegeneration(String key, RouteSpec route, Handler routeHandler, Request request,
+                                   Map<String, String> params, BackgroundWork background) {
+        synchronized (this) {
+            if (!regenerating.add(key)) {
+                return;
+            }
+        }
+        try {
+            background.submit(() -> {
+                try {
+                    regenerate(key, route, routeHandler, request, params);
+                } finally {
+                    synchronized (this) {
+                        regenerating.remove(key);
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                regenerating.remove(key);
+            }
+            log.error("could not start regeneration of " + key, e);
+        }
+    }
+
+    private void regenerate(String key, RouteSpec route, Handler routeHandler, Request original,
+                            Map<String, String> params) {
+        // A clean request: same URL, no headers, no cookies, so nobody's data can enter the cache.
+        Request clean = Request.builder("GET", original.url()).env(original.env()).build().withRoute("GET", params);
+        Response response;
+        try {
+            response = routeHandler.handle(clean);
+        } catch (Throwable e) {
+            log.error("regeneration of " + key + " failed; the stale entry stays servable", e);
+            return;
+        }
+        if (response == null || response.status() >= 500) {
+            log.warn("regeneration of " + key + " answered "
+                    + (response == null ? "null" : String.valueOf(response.status()))
+                    + "; the stale entry stays servable");
+            return;
+        }
+        if (!cacheable(clean, response)) {
+            log.warn("regeneration of " + key + " turned dynamic (read headers, cookies or the query, or set "
+                    + "Cache-Control); not stored");
+            return;
+        }
+        var options = new CacheHandler.SetOptions(route.revalidateSeconds(), expireSeconds,
+                tags(route, clean, params));
+        write(key, toValue(response), options);
+    }
+
+    private void write(String key, CacheValue value, CacheHandler.SetOptions options) {
+        try {
+            handler.set(key, value, options).await();
+        } catch (RuntimeException e) {
+            log.error("cache write failed for " + key + "; the response was served uncached", e);
+        }
+    }
+
+    private static boolean cacheable(Request request, Response response) {
+        return !request.isDynamic() && response.status() < 500 && !response.headers().has("cache-control");
+    }
+
+    private static List<String> tags(RouteSpec route, Request request, Map<String, String> params) {
+        var tags = new ArrayList<>(route.resolveTags(params));
+        tags.add(CacheKeys.pathTag(request.path()));
+        return tags;
+    }
+
+    private static CacheValue toValue(Response response) {
+        return new CacheValue(response.status(), response.headers().without(NOT_STORED), response.body());
+    }
+
+    private Response fromEntry(CacheEntry entry, String state, long sMaxAge, long revalidate, String cacheStatus) {
+        var v = entry.value();
+        return withIsrHeaders(Response.of(v.status(), v.headers(), v.body()), state, sMaxAge, revalidate,
+                cacheStatus);
+    }
+
+    /** Cache-Control: s-maxage for shared caches, stale-while-revalidate = expire - revalidate. */
+    private Response withIsrHeaders(Response response, String state, long sMaxAge, long revalidate,
+                                    String cacheStatus) {
+        return response.withHeaders(response.headers()
+                .with(X_ISR_CACHE, state)
+                .with("cache-control", "s-maxage=" + sMaxAge + ", stale-while-revalidate=" + (expireSeconds - revalidate))
+                .with(CACHE_STATUS, cacheStatus));
+    }
+
+}

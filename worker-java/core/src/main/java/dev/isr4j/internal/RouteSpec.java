@@ -1,0 +1,93 @@
+package dev.isr4j.internal;
+
+import dev.isr4j.Dynamic;
+import dev.isr4j.Handler;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A declared route: pattern, ISR options and one handler per method. */
+public final class RouteSpec {
+    private final String pattern;
+    private final Map<String, Handler> handlers = new LinkedHashMap<>();
+    private final List<String> tags = new ArrayList<>();
+    private long revalidateSeconds;
+    private Dynamic dynamic = Dynamic.AUTO;
+
+    public RouteSpec(String pattern) {
+        new Router<>().add(pattern, this); // validates the pattern now, with its message
+        this.pattern = pattern;
+    }
+
+    public String pattern() {
+        return pattern;
+    }
+
+    public void revalidate(double seconds) {
+        this.revalidateSeconds = Double.isNaN(seconds) || Double.isInfinite(seconds) || seconds <= 0
+                ? 0 : (long) Math.ceil(seconds);
+    }
+
+    public void tags(String... newTags) {
+        for (String t : newTags) {
+            Tags.validate(t.replace("{", "").replace("}", ""));
+            tags.add(t);
+        }
+    }
+
+    public void dynamic(Dynamic mode) {
+        if (mode == null) {
+            throw new IllegalArgumentException("dynamic(null): pass Dynamic.AUTO or Dynamic.FORCE_DYNAMIC");
+        }
+        this.dynamic = mode;
+    }
+
+    public void handler(String method, Handler handler) {
+        if (method == null || !method.matches("[A-Za-z]+")) {
+            throw new IllegalArgumentException("Route " + pattern + ": '" + method + "' is not an HTTP method");
+        }
+        if (handler == null) {
+            throw new IllegalArgumentException("Route " + pattern + ": the " + method + " handler is null");
+        }
+        String m = method.toUpperCase(Locale.ROOT);
+        if (handlers.containsKey(m)) {
+            throw new IllegalArgumentException("Route " + pattern + " has two " + m + " handlers");
+        }
+        handlers.put(m, handler);
+    }
+
+    public Map<String, Handler> handlers() {
+        return Collections.unmodifiableMap(handlers);
+    }
+
+    /** Seconds until stale, or 0 when the route is not ISR. */
+    public long revalidateSeconds() {
+        return revalidateSeconds;
+    }
+
+    public Dynamic dynamic() {
+        return dynamic;
+    }
+
+    public boolean isIsr() {
+        return revalidateSeconds > 0 && dynamic != Dynamic.FORCE_DYNAMIC;
+    }
+
+    /** The route's tags with path parameters filled in; a tag that ends up invalid is dropped. */
+    public List<String> resolveTags(Map<String, String> params) {
+        var out = new ArrayList<String>(tags.size());
+        for (String t : tags) {
+            String resolved = t;
+            for (var p : params.entrySet()) {
+                resolved = resolved.replace("{" + p.getKey() + "}", p.getValue());
+            }
+            if (Tags.isValid(resolved)) {
+                out.add(resolved);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.isr4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RequestResponseTest {
+    @Test
+    void requestSplitsPathAndQueryWithoutMarkingItDynamic() {
+        var req = Request.builder("get", "https://example.com/api/posts/7?x=1&y=a%20b#frag").build();
+        assertEquals("GET", req.method());
+        assertEquals("/api/posts/7", req.path());
+        assertFalse(req.isDynamic());
+        assertEquals("a b", req.queryParam("y"));
+        assertTrue(req.isDynamic(), "reading the query marks the request dynamic");
+    }
+
+    @Test
+    void readingHeadersOrCookiesMarksTheRequestDynamic() {
+        var req = Request.builder("GET", "http://h/").headers(Headers.of("Cookie", "a=1; session=xyz", "User-Agent", "ua"))
+                .build();
+        assertFalse(req.isDynamic());
+        assertEquals("xyz", req.cookie("session"));
+        assertTrue(req.isDynamic());
+        var other = Request.builder("GET", "http://h/").headers(Headers.of("user-agent", "ua")).build();
+        assertEquals("ua", other.header("USER-AGENT"));
+        assertTrue(other.isDynamic());
+    }
+
+    @Test
+    void headersAreCaseInsensitiveOrderedAndRepeatable() {
+        var h = Headers.of("Set-Cookie", "a=1", "Content-Type", "text/plain").plus("set-cookie", "b=2");
+        assertEquals(List.of("a=1", "b=2"), h.getAll("SET-COOKIE"));
+        assertEquals("text/plain", h.get("content-type"));
+        var without = h.without("set-cookie");
+        assertNull(without.get("set-cookie"));
+        assertEquals(1, without.size());
+        assertEquals("x", h.with("Content-Type", "x").get("content-type"));
+        assertThrows(IllegalArgumentException.class, () -> Headers.of("only-a-name"));
+    }
+
+    @Test
+    void responseFactoriesSetContentTypeAndBody() {
+        var json = Response.json(Json.object().put("id", "7").put("n", 3).put("q", "say \"hi\"\n"));
+        assertEquals(200, json.status());
+        assertEquals("application/json", json.header("content-type"));
+        assertEquals("{\"id\":\"7\",\"n\":3,\"q\":\"say \\\"hi\\\"\\n\"}", json.text());
+        byte[] bytes = {0, (byte) 0xff, 7};
+        var bin = Response.bytes(bytes, "application/octet-stream").withStatus(201).withHeader("x-a", "b");
+        assertArrayEquals(bytes, bin.body().bytes());
+        assertEquals(201, bin.status());
+        assertEquals("b", bin.header("X-A"));
+        assertEquals("héllo", Response.text("héllo").text());
+        assertArrayEquals("héllo".getBytes(StandardCharsets.UTF_8), Response.text("héllo").body().bytes());
+        assertThrows(IllegalArgumentException.class, () -> Response.status(99));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.isr4j.example;
+
+import dev.isr4j.App;
+import dev.isr4j.AppProvider;
+import dev.isr4j.Dynamic;
+import dev.isr4j.Json;
+import dev.isr4j.Kv;
+import dev.isr4j.Response;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The example application: what a user of isr4j writes. Registered in
+ * META-INF/services/dev.isr4j.AppProvider; compiled to WebAssembly by `mvn package`.
+ */
+public final class ExampleApp implements AppProvider {
+    public static final int LARGE_SIZE = 1 << 20;
+
+    private final AtomicInteger staticRenders = new AtomicInteger();
+    private final AtomicInteger slowRenders = new AtomicInteger();
+
+    @Override
+    public App create() {
+        App app = App.create();
+
+        app.route("/api/hello").get(req -> Response.json(
+                Json.object().put("message", "Hello from Java").put("runtime", "teavm-wasm")));
+
+        app.route("/api/static-data").revalidate(1).get(req -> Response.json(Json.object()
+                .put("timestamp", System.currentTimeMillis())
+                .put("renders", staticRenders.incrementAndGet())));
+
+        app.route("/api/posts/{id}").revalidate(60).tags("post-{id}", "posts").get(req -> Response.json(Json.object()
+                .put("id", req.param("id"))
+                .put("timestamp", System.currentTimeMillis())));
+
+        app.route("/api/dynamic-data").revalidate(60).get(req -> Response.json(Json.object()
+                .put("userAgent", String.valueOf(req.header("user-agent")))
+                .put("timestamp", System.currentTimeMillis())));
+
+        app.route("/api/own-cache-control").revalidate(60).get(req -> Response.json(Json.object()
+                .put("timestamp", System.currentTimeMillis()))
+                .withHeader("Cache-Control", "public, max-age=5"));
+
+        app.route("/api/force-dynamic-revalidate").revalidate(60).dynamic(Dynamic.FORCE_DYNAMIC)
+                .get(req -> Response.json(Json.object().put("timestamp", System.currentTimeMillis())));
+
+        app.route("/api/binary").revalidate(60).get(req -> Response.bytes(binary(), "application/octet-stream"));
+
+        app.route("/api/large").revalidate(60).get(req -> Response.bytes(large(), "application/octet-stream"));
+
+        app.route("/api/with-cookie").revalidate(60).get(req -> Response.json(Json.object()
+                .put("timestamp", System.currentTimeMillis()))
+                .plusHeader("Set-Cookie", "session=" + Long.toHexString(Double.doubleToLongBits(Math.random()))
+                        + "; Path=/; HttpOnly"));
+
+        app.route("/api/slow").revalidate(1).get(req -> {
+            Thread.sleep(200); // real async work: suspends this request only, the isolate keeps serving
+            return Response.json(Json.object()
+                    .put("timestamp", System.currentTimeMillis())
+                    .put("renders", slowRenders.incrementAndGet()));
+        });
+
+        app.route("/api/echo").post(req -> Response.bytes(req.body().bytes(),
+                req.header("content-type") == null ? "application/octet-stream" : req.header("content-type")));
+
+        app.route("/api/long/{...rest}").revalidate(60).get(req -> Response.json(Json.object()
+                .put("path", req.param("rest"))
+                .put("timestamp", System.currentTimeMillis())));
+
+        app.route("/api/boom").get(req -> {
+            throw new IllegalStateException("boom: this handler always fails");
+        });
+
+        app.route("/api/kv/{key}").get(req -> {
+            Kv kv = req.env().kv("CACHE_KV");
+            if (kv == null) {
+                return Response.text("no CACHE_KV binding").withStatus(503);
+            }
+            String value = kv.getText(req.param("key")); // awaits the KV promise inside Java
+            return value == null
+                    ? Response.json(Json.object().put("error", "not found").put("key", req.param("key"))).withStatus(404)
+                    : Response.json(Json.object().put("key", req.param("key")).put("value", value));
+        });
+
+        return app;
+    }
+
+    static byte[] binary() {
+        byte[] b = new byte[4096];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) i;
+        }
+        return b;
+    }
+
+    static byte[] large() {
+        byte[] b = new byte[LARGE_SIZE];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (i * 31 + 7);
+        }
+        return b;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.isr4j.wasm;
+
+import dev.isr4j.Env;
+import dev.isr4j.Kv;
+import dev.isr4j.wasm.js.JSEnv;
+import dev.isr4j.wasm.js.JSKvNamespace;
+import dev.isr4j.wasm.js.JSRuntime;
+import java.util.HashMap;
+import java.util.Map;
+import org.teavm.jso.JSObject;
+
+/** The worker's env; bindings are stable for an isolate's life, so lookups are remembered. */
+final class JsEnv implements Env {
+    private static final Object ABSENT = new Object();
+
+    private final JSEnv env;
+    private final Map<String, Object> seen = new HashMap<>();
+
+    JsEnv(JSEnv env) {
+        this.env = env;
+    }
+
+    @Override
+    public String var(String name) {
+        Object v = seen.get(name);
+        if (v == null) {
+            JSObject raw = env == null ? null : env.get(name);
+            v = raw != null && !JSRuntime.isNullish(raw) && JSRuntime.isString(raw) ? JSRuntime.asString(raw) : ABSENT;
+            seen.put(name, v);
+        }
+        return v == ABSENT ? null : (String) v;
+    }
+
+    @Override
+    public Kv kv(String binding) {
+        JSKvNamespace ns = namespace(binding);
+        return ns == null ? null : new JsKv(ns);
+    }
+
+    JSKvNamespace namespace(String binding) {
+        JSObject raw = env == null ? null : env.get(binding);
+        return raw == null || JSRuntime.isNullish(raw) || JSRuntime.isString(raw) ? null : (JSKvNamespace) raw;
+    }
+}

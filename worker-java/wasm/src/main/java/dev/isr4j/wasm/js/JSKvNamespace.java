@@ -1,0 +1,31 @@
+package dev.isr4j.wasm.js;
+
+import org.teavm.jso.JSObject;
+import org.teavm.jso.JSProperty;
+import org.teavm.jso.core.JSPromise;
+import org.teavm.jso.core.JSUndefined;
+
+/** A Workers KV namespace binding. */
+public interface JSKvNamespace extends JSObject {
+    /** @param type "text", "arrayBuffer" or "json" */
+    JSPromise<JSObject> get(String key, String type);
+
+    JSPromise<WithMetadata> getWithMetadata(String key, String type);
+
+    JSPromise<JSUndefined> put(String key, JSObject value);
+
+    JSPromise<JSUndefined> put(String key, JSObject value, JSObject options);
+
+    JSPromise<JSUndefined> delete(String key);
+
+    JSPromise<JSObject> list(JSObject options);
+
+    /** The result of {@code getWithMetadata}. */
+    interface WithMetadata extends JSObject {
+        @JSProperty
+        JSObject getValue();
+
+        @JSProperty
+        JSObject getMetadata();
+    }
+}

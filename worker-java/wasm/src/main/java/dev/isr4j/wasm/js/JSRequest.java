@@ -1,0 +1,23 @@
+package dev.isr4j.wasm.js;
+
+import org.teavm.jso.JSObject;
+import org.teavm.jso.JSProperty;
+import org.teavm.jso.core.JSPromise;
+import org.teavm.jso.typedarrays.ArrayBuffer;
+
+/** The Fetch API Request workerd hands to the worker. */
+public interface JSRequest extends JSObject {
+    @JSProperty
+    String getMethod();
+
+    @JSProperty
+    String getUrl();
+
+    @JSProperty
+    JSHeaders getHeaders();
+
+    @JSProperty
+    JSObject getBody();
+
+    JSPromise<ArrayBuffer> arrayBuffer();
+}

@@ -1,0 +1,53 @@
+// isr4j worker shim: instantiates the TeaVM-compiled Java module once, at module top level, and hands
+// every fetch to Java. It decides nothing about routing or caching.
+import javaModule from "./build/isr4j.wasm";
+import { defaults } from "./build/teavm-runtime.mjs";
+
+// Workers cap an isolate at 128 MiB; the linear memory only holds byte buffers crossing to JS.
+const MAX_LINEAR_MEMORY = 128 << 20;
+
+function memoryRequirements(module) {
+  const [section] = WebAssembly.Module.customSections(module, "teavm.memoryRequirements");
+  return section ? JSON.parse(new TextDecoder().decode(section)) : {};
+}
+
+// TeaVM's own load() compiles from bytes, which Workers forbid; this does the same wiring for a
+// module that wrangler already compiled at upload.
+function instantiate(module) {
+  const imports = {};
+  const exports = {};
+  // false: workerd compiles at upload without the js-string builtins, so strings go through polyfills.
+  const runtime = defaults(imports, exports, false);
+  const { dataSize = 0, min = 1 } = memoryRequirements(module);
+  const heapOffset = (dataSize + 7) & ~7;
+  const memory = new WebAssembly.Memory({ initial: Math.max(min, 1), maximum: MAX_LINEAR_MEMORY >> 16 });
+  imports.env = { memory };
+  imports.teavmMemory = {
+    linearMemory: () => memory.buffer,
+    notifyHeapResized() {},
+    heapOffset: new WebAssembly.Global({ value: "i32", mutable: false }, heapOffset),
+    maxSize: new WebAssembly.Global({ value: "i32", mutable: false }, MAX_LINEAR_MEMORY),
+  };
+  // The runtime resolves globals with `new Function`, which workerd refuses after start-up.
+  const resolveGlobal = imports.teavmJso.global;
+  imports.teavmJso.global = (name) => (name in globalThis ? globalThis[name] : resolveGlobal(name));
+  for (const { module: from } of WebAssembly.Module.imports(module)) {
+    if (!(from in imports)) throw new Error(`isr4j: the Java module imports "${from}", which this shim does not provide`);
+  }
+  const instance = new WebAssembly.Instance(module, imports);
+  runtime.supplyExports(instance.exports);
+  for (const [name, value] of Object.entries(instance.exports)) {
+    if (value instanceof WebAssembly.Global) exports[name] = value.value;
+  }
+  return exports;
+}
+
+const startedAt = performance.now();
+const java = instantiate(javaModule);
+const instantiationMs = performance.now() - startedAt;
+
+export default {
+  fetch(request, env, ctx) {
+    return java.fetch(request, env, ctx);
+  },
+};
