@@ -1,6 +1,7 @@
 package dev.isr4j;
 
 import dev.isr4j.api.CacheHandler;
+import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.internal.RouteSpec;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +28,7 @@ public final class App {
     private long expireSeconds = DEFAULT_EXPIRE_SECONDS;
     private String buildId = "";
     private CacheHandler cacheHandler;
+    private KvCacheHandler.Options kvOptions = KvCacheHandler.Options.defaults();
 
     private App() {
     }
@@ -73,6 +75,19 @@ public final class App {
     public App cacheHandler(CacheHandler handler) {
         this.cacheHandler = handler;
         return this;
+    }
+
+    /** Options of the Workers KV cache used when {@code CACHE_KV} is bound (key prefix, TTL, tag cache time). */
+    public App kvOptions(KvCacheHandler.Options options) {
+        if (options == null) {
+            throw new IllegalArgumentException("kvOptions(null): pass KvCacheHandler.Options.defaults() or a variant");
+        }
+        this.kvOptions = options;
+        return this;
+    }
+
+    public KvCacheHandler.Options kvOptions() {
+        return kvOptions;
     }
 
     public List<RouteSpec> routes() {

@@ -17,6 +17,11 @@ public interface Body {
     /** The bytes; callers must not modify the returned array. */
     byte[] bytes();
 
+    /** Bytes {@code from} (inclusive) to {@code to} (exclusive) as a new body. */
+    default Body slice(int from, int to) {
+        return of(java.util.Arrays.copyOfRange(bytes(), from, to));
+    }
+
     default String text() {
         return new String(bytes(), StandardCharsets.UTF_8);
     }

@@ -23,6 +23,7 @@ public final class Request {
     private final Supplier<Headers> headerSource;
     private final Supplier<Body> bodySource;
     private final Env env;
+    private Revalidator revalidator = Revalidator.NONE;
     private Map<String, String> params = Map.of();
     private Headers headers;
     private Body body;
@@ -142,6 +143,11 @@ public final class Request {
         return env;
     }
 
+    /** On-demand revalidation of cached entries by tag or path. */
+    public Revalidator revalidator() {
+        return revalidator;
+    }
+
     /** True once the handler has read headers, cookies or the query string. */
     public boolean isDynamic() {
         return dynamic;
@@ -151,6 +157,15 @@ public final class Request {
     public Request withRoute(String method, Map<String, String> params) {
         var copy = new Builder(method, url).headers(headerSource).body(bodySource).env(env).build();
         copy.params = Map.copyOf(params);
+        copy.revalidator = revalidator;
+        copy.body = body;
+        return copy;
+    }
+
+    /** A copy that revalidates through {@code revalidator}. */
+    public Request withRevalidator(Revalidator revalidator) {
+        var copy = withRoute(method, params);
+        copy.revalidator = revalidator == null ? Revalidator.NONE : revalidator;
         return copy;
     }
 

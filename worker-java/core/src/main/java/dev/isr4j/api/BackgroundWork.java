@@ -7,4 +7,11 @@ package dev.isr4j.api;
 @FunctionalInterface
 public interface BackgroundWork {
     void submit(Runnable task);
+
+    /**
+     * Registers a pending storage write directly with the runtime as well (in workerd, its promise goes to
+     * {@code ctx.waitUntil} on its own), so the write is kept alive even apart from the task that awaits it.
+     */
+    default void keepAlive(Completion write) {
+    }
 }

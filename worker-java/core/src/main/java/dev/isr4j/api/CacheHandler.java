@@ -18,8 +18,25 @@ public interface CacheHandler {
      */
     Completion set(String key, CacheValue value, SetOptions options);
 
-    /** Makes every entry carrying one of these tags a miss from now on (hard invalidation). */
-    Completion revalidateTag(List<String> tags);
+    /**
+     * Invalidates every entry carrying one of these tags and last written at or before now: hard makes them
+     * a MISS, soft makes them STALE (served once more while they regenerate).
+     */
+    Completion revalidateTag(List<String> tags, boolean soft);
+
+    /** Hard invalidation. */
+    default Completion revalidateTag(List<String> tags) {
+        return revalidateTag(tags, false);
+    }
+
+    /**
+     * Invalidates the entries of {@code path} and of every path below it by whole segments. Handlers find
+     * them however their storage allows; the default refuses.
+     */
+    default Completion revalidateLayout(String path, boolean soft) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot revalidate a layout (path and "
+                + "everything below it); revalidate the paths one by one or use tags");
+    }
 
     /** Removes an entry (used for corrupted entries). */
     default Completion delete(String key) {

@@ -28,7 +28,8 @@ public final class InMemoryCacheHandler implements CacheHandler {
     private final int maxEntries;
     private final long maxBytes;
     private final LinkedHashMap<String, Stored> entries = new LinkedHashMap<>(16, 0.75f, true);
-    private final Map<String, Long> tagRevalidatedAt = new HashMap<>();
+    private final Map<String, Long> tagExpiredAt = new HashMap<>();
+    private final Map<String, Long> tagStaleAt = new HashMap<>();
     private long totalBytes;
 
     private record Stored(CacheEntry entry, long size) {
@@ -62,13 +63,16 @@ public final class InMemoryCacheHandler implements CacheHandler {
             remove(key);
             return CacheLookup.MISS;
         }
+        boolean stale = now >= entry.revalidateAt();
         for (String tag : entry.tags()) {
-            Long at = tagRevalidatedAt.get(tag);
-            if (at != null && at >= entry.lastModified()) {
+            Long hard = tagExpiredAt.get(tag);
+            if (hard != null && hard >= entry.lastModified()) {
                 return CacheLookup.MISS;
             }
+            Long soft = tagStaleAt.get(tag);
+            stale |= soft != null && soft >= entry.lastModified();
         }
-        return now >= entry.revalidateAt() ? CacheLookup.stale(entry) : CacheLookup.fresh(entry);
+        return stale ? CacheLookup.stale(entry) : CacheLookup.fresh(entry);
     }
 
     @Override
@@ -88,12 +92,26 @@ public final class InMemoryCacheHandler implements CacheHandler {
     }
 
     @Override
-    public synchronized Completion revalidateTag(List<String> tags) {
+    public synchronized Completion revalidateTag(List<String> tags, boolean soft) {
         long now = clock.millis();
         for (String tag : tags) {
-            tagRevalidatedAt.put(tag, now);
+            (soft ? tagStaleAt : tagExpiredAt).put(tag, now);
         }
         return Completion.DONE;
+    }
+
+    @Override
+    public synchronized Completion revalidateLayout(String path, boolean soft) {
+        var tags = new java.util.ArrayList<String>();
+        for (var stored : entries.values()) {
+            for (String tag : stored.entry().tags()) {
+                if (dev.isr4j.internal.CacheKeys.isPathTagUnder(tag, path)) {
+                    tags.add(tag);
+                }
+            }
+        }
+        tags.add(dev.isr4j.internal.CacheKeys.pathTag(path));
+        return revalidateTag(tags, soft);
     }
 
     @Override

@@ -46,6 +46,16 @@ public final class CacheKeys {
         return "path:" + normalisePath(path);
     }
 
+    /** True when {@code tag} is the path tag of {@code root} or of a path below it, by whole segments. */
+    public static boolean isPathTagUnder(String tag, String root) {
+        if (!tag.startsWith("path:")) {
+            return false;
+        }
+        String p = tag.substring(5);
+        String r = normalisePath(root);
+        return p.equals(r) || r.equals("/") || (p.startsWith(r) && p.charAt(r.length()) == '/');
+    }
+
     public static long fnv1a64(String s) {
         long h = 0xcbf29ce484222325L;
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {

@@ -23,6 +23,7 @@ public final class Dispatcher {
 
     private final Router<RouteSpec> router = new Router<>();
     private final RouteCache cache;
+    private final CacheRevalidator revalidator;
     private final Log log;
 
     public Dispatcher(App app, CacheHandler cacheHandler, Log log) {
@@ -40,6 +41,7 @@ public final class Dispatcher {
             router.add(route.pattern(), route);
         }
         this.cache = new RouteCache(cacheHandler, log, app.expireSeconds(), app.buildId());
+        this.revalidator = new CacheRevalidator(cacheHandler);
     }
 
     public RouteCache cache() {
@@ -53,6 +55,15 @@ public final class Dispatcher {
         } catch (IllegalArgumentException e) {
             log.error("configuration error", e);
             return plain(500, "isr4j configuration error: " + e.getMessage());
+        }
+        request = request.withRevalidator(revalidator);
+        if (request.path().equals(RevalidateEndpoint.PATH)) {
+            try {
+                return RevalidateEndpoint.handle(request, revalidator, log);
+            } catch (RuntimeException e) {
+                log.error("revalidation endpoint failed", e);
+                return plain(500, "Internal Server Error");
+            }
         }
         var match = router.match(request.path());
         if (match == null) {

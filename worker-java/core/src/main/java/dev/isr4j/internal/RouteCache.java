@@ -69,26 +69,45 @@ public final class RouteCache {
                 startRegeneration(key, route, routeHandler, request, params, background);
                 return fromEntry(lookup.entry(), "STALE", 0, n, "isr4j; fwd=stale");
             case CORRUPT:
-                log.warn("unreadable cache entry " + key + " is treated as a miss and deleted");
-                background.submit(() -> {
-                    try {
-                        handler.delete(key).await();
-                    } catch (RuntimeException e) {
-                        log.error("deleting unreadable cache entry " + key + " failed", e);
-                    }
-                });
+                log.warn("unreadable cache entry " + key + " is treated as a miss");
                 break;
             default:
                 break;
         }
-        Response response = routeHandler.handle(request);
+        boolean corrupt = lookup.state() == CacheLookup.State.CORRUPT;
+        Response response;
+        try {
+            response = routeHandler.handle(request);
+        } catch (Exception e) {
+            if (corrupt) {
+                deleteLater(key, background);
+            }
+            throw e;
+        }
         if (!cacheable(request, response)) {
+            if (corrupt) {
+                deleteLater(key, background);
+            }
             return response;
         }
+        // From here the MISS write replaces an unreadable entry; deleting it as well could race the write.
         CacheValue value = toValue(response);
         var options = new CacheHandler.SetOptions(n, expireSeconds, tags(route, request, params));
-        background.submit(() -> write(key, value, options));
+        background.submit(() -> write(key, value, options, background));
         return withIsrHeaders(response, "MISS", n, n, "isr4j; fwd=miss; stored");
+    }
+
+    /** Removes an unreadable entry in the background (registered with waitUntil like every write). */
+    private void deleteLater(String key, BackgroundWork background) {
+        background.submit(() -> {
+            try {
+                var deletion = handler.delete(key);
+                background.keepAlive(deletion);
+                deletion.await();
+            } catch (RuntimeException e) {
+                log.error("deleting unreadable cache entry " + key + " failed", e);
+            }
+        });
     }
 
     private void startRegeneration(String key, RouteSpec route, Handler routeHandler, Request request,
@@ -101,7 +120,7 @@ public final class RouteCache {
         try {
             background.submit(() -> {
                 try {
-                    regenerate(key, route, routeHandler, request, params);
+                    regenerate(key, route, routeHandler, request, params, background);
                 } finally {
                     synchronized (this) {
                         regenerating.remove(key);
@@ -117,9 +136,10 @@ public final class RouteCache {
     }
 
     private void regenerate(String key, RouteSpec route, Handler routeHandler, Request original,
-                            Map<String, String> params) {
+                            Map<String, String> params, BackgroundWork background) {
         // A clean request: same URL, no headers, no cookies, so nobody's data can enter the cache.
-        Request clean = Request.builder("GET", original.url()).env(original.env()).build().withRoute("GET", params);
+        Request clean = Request.builder("GET", original.url()).env(original.env()).build()
+                .withRevalidator(original.revalidator()).withRoute("GET", params);
         Response response;
         try {
             response = routeHandler.handle(clean);
@@ -140,12 +160,15 @@ public final class RouteCache {
         }
         var options = new CacheHandler.SetOptions(route.revalidateSeconds(), expireSeconds,
                 tags(route, clean, params));
-        write(key, toValue(response), options);
+        write(key, toValue(response), options, background);
     }
 
-    private void write(String key, CacheValue value, CacheHandler.SetOptions options) {
+    /** Awaits the write itself, so the background task (and its waitUntil) settles only once it is durable. */
+    private void write(String key, CacheValue value, CacheHandler.SetOptions options, BackgroundWork background) {
         try {
-            handler.set(key, value, options).await();
+            var completion = handler.set(key, value, options);
+            background.keepAlive(completion);
+            completion.await();
         } catch (RuntimeException e) {
             log.error("cache write failed for " + key + "; the response was served uncached", e);
         }

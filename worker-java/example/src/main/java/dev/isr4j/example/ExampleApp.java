@@ -5,6 +5,7 @@ import dev.isr4j.AppProvider;
 import dev.isr4j.Dynamic;
 import dev.isr4j.Json;
 import dev.isr4j.Kv;
+import dev.isr4j.PathType;
 import dev.isr4j.Response;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,9 +30,26 @@ public final class ExampleApp implements AppProvider {
                 .put("timestamp", System.currentTimeMillis())
                 .put("renders", staticRenders.incrementAndGet())));
 
-        app.route("/api/posts/{id}").revalidate(60).tags("post-{id}", "posts").get(req -> Response.json(Json.object()
-                .put("id", req.param("id"))
-                .put("timestamp", System.currentTimeMillis())));
+        app.route("/api/posts/{id}").revalidate(60).tags("post-{id}", "posts")
+                .get(req -> Response.json(Json.object()
+                        .put("id", req.param("id"))
+                        .put("timestamp", System.currentTimeMillis())))
+                // An update: revalidate the post's tag from Java. ?profile=max makes it soft (served stale once).
+                .post(req -> {
+                    String tag = "post-" + req.param("id");
+                    String profile = req.queryParam("profile");
+                    req.revalidator().tag(tag, profile);
+                    return Response.json(Json.object().put("revalidated", tag)
+                            .put("mode", profile == null ? "hard" : "soft"));
+                });
+
+        // revalidatePath from Java: ?path=/api/long/blog&type=layout[&profile=max]
+        app.route("/api/revalidate-path").post(req -> {
+            String path = req.queryParam("path");
+            PathType type = "layout".equals(req.queryParam("type")) ? PathType.LAYOUT : PathType.PAGE;
+            req.revalidator().path(path, type, req.queryParam("profile"));
+            return Response.json(Json.object().put("revalidated", path).put("type", type.name().toLowerCase()));
+        });
 
         app.route("/api/dynamic-data").revalidate(60).get(req -> Response.json(Json.object()
                 .put("userAgent", String.valueOf(req.header("user-agent")))

@@ -30,6 +30,11 @@ final class JsBody implements Body {
         return bytes;
     }
 
+    @Override
+    public Body slice(int from, int to) {
+        return new JsBody(buffer.slice(from, to));
+    }
+
     /** The body as something {@code new Response(...)} or {@code kv.put} accepts, copying at most once. */
     static JSObject toJs(Body body) {
         if (body instanceof JsBody js) {

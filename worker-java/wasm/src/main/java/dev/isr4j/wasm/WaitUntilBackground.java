@@ -1,6 +1,7 @@
 package dev.isr4j.wasm;
 
 import dev.isr4j.api.BackgroundWork;
+import dev.isr4j.api.Completion;
 import dev.isr4j.api.Log;
 import dev.isr4j.wasm.js.JSExecutionContext;
 import org.teavm.jso.core.JSPromise;
@@ -27,5 +28,12 @@ final class WaitUntilBackground implements BackgroundWork {
                 log.error("background task failed", e);
             }
         }));
+    }
+
+    @Override
+    public void keepAlive(Completion write) {
+        if (write instanceof JsCompletion js) {
+            ctx.waitUntil(js.promise);
+        }
     }
 }

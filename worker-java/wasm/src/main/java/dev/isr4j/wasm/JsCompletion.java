@@ -1,0 +1,18 @@
+package dev.isr4j.wasm;
+
+import dev.isr4j.api.Completion;
+import org.teavm.jso.core.JSPromise;
+
+/** A completion that is exactly the runtime's promise for a KV write: await() returns when the put settles. */
+final class JsCompletion implements Completion {
+    final JSPromise<?> promise;
+
+    JsCompletion(JSPromise<?> promise) {
+        this.promise = promise;
+    }
+
+    @Override
+    public void await() {
+        promise.await();
+    }
+}

@@ -1,0 +1,92 @@
+package dev.isr4j.wasm;
+
+import dev.isr4j.Body;
+import dev.isr4j.api.Completion;
+import dev.isr4j.api.KvStore;
+import dev.isr4j.internal.JsonReader;
+import dev.isr4j.wasm.js.JSKvNamespace;
+import dev.isr4j.wasm.js.JSRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.teavm.jso.JSBody;
+import org.teavm.jso.JSObject;
+import org.teavm.jso.core.JSString;
+
+/** {@link KvStore} over a KV binding. Values cross as one ArrayBuffer; a read body never enters Wasm. */
+final class JsKvStore implements KvStore {
+    private final JSKvNamespace kv;
+
+    JsKvStore(JSKvNamespace kv) {
+        this.kv = kv;
+    }
+
+    @Override
+    public Stored getWithMetadata(String key) {
+        JSKvNamespace.WithMetadata result = kv.getWithMetadata(key, "arrayBuffer").await();
+        JSObject value = result.getValue();
+        if (JSRuntime.isNullish(value)) {
+            return null;
+        }
+        JSObject metadata = result.getMetadata();
+        return new Stored(new JsBody(JSRuntime.asArrayBuffer(value)),
+                JSRuntime.isNullish(metadata) ? null : stringify(metadata));
+    }
+
+    @Override
+    public String getText(String key) {
+        JSObject value = kv.get(key, "text").await();
+        return JSRuntime.isNullish(value) ? null : JSRuntime.asString(value);
+    }
+
+    @Override
+    public Completion put(String key, Body value, String metadataJson, long expirationTtlSeconds) {
+        JSObject bytes = value.length() == 0 ? emptyBuffer() : JsBody.toJs(value);
+        return new JsCompletion(kv.put(key, bytes, putOptions(metadataJson, (double) expirationTtlSeconds)));
+    }
+
+    @Override
+    public Completion putText(String key, String value, long expirationTtlSeconds) {
+        return new JsCompletion(kv.put(key, JSString.valueOf(value), putOptions(null, (double) expirationTtlSeconds)));
+    }
+
+    @Override
+    public Completion delete(String key) {
+        return new JsCompletion(kv.delete(key));
+    }
+
+    @Override
+    public Page list(String prefix, String cursor) {
+        String json = describeList(kv.list(listOptions(prefix, cursor)).await());
+        var page = (Map<?, ?>) JsonReader.parse(json);
+        var keys = new ArrayList<Listed>();
+        for (Object k : (List<?>) page.get("keys")) {
+            var pair = (List<?>) k;
+            keys.add(new Listed((String) pair.get(0), (String) pair.get(1)));
+        }
+        return new Page(keys, (String) page.get("cursor"), Boolean.TRUE.equals(page.get("complete")));
+    }
+
+    @JSBody(params = "value", script = "return JSON.stringify(value);")
+    private static native String stringify(JSObject value);
+
+    @JSBody(script = "return new ArrayBuffer(0);")
+    private static native JSObject emptyBuffer();
+
+    @JSBody(params = {"metadata", "ttl"}, script = "const o = {};"
+            + "if (metadata !== null) o.metadata = JSON.parse(metadata);"
+            + "if (ttl > 0) o.expirationTtl = ttl;"
+            + "return o;")
+    private static native JSObject putOptions(String metadata, double ttl);
+
+    @JSBody(params = {"prefix", "cursor"}, script = "const o = { prefix: prefix };"
+            + "if (cursor !== null) o.cursor = cursor;"
+            + "return o;")
+    private static native JSObject listOptions(String prefix, String cursor);
+
+    @JSBody(params = "r", script = "return JSON.stringify({"
+            + "keys: r.keys.map(k => [k.name, k.metadata === undefined || k.metadata === null ? null"
+            + " : JSON.stringify(k.metadata)]),"
+            + "complete: !!r.list_complete, cursor: r.cursor || null });")
+    private static native String describeList(JSObject result);
+}
