@@ -56,9 +56,20 @@ public final class Request {
         return method;
     }
 
-    /** The full URL as received. */
+    /** The full URL as received; when it has a query string, reading it marks the request dynamic. */
     public String url() {
+        if (!query.isEmpty()) {
+            dynamic = true;
+        }
         return url;
+    }
+
+    /** The URL without its query string (does not mark the request dynamic). */
+    public String urlWithoutQuery() {
+        int q = url.indexOf('?');
+        int hash = url.indexOf('#');
+        int end = q >= 0 ? q : hash >= 0 ? hash : url.length();
+        return url.substring(0, end);
     }
 
     /** The pathname, without query string; as received (percent-encoded). */

@@ -52,5 +52,20 @@ public interface CacheHandler {
         public SetOptions {
             tags = List.copyOf(tags);
         }
+
+        /** When an entry written at {@code now} turns stale (saturating, never overflowing into the past). */
+        public long revalidateAt(long now) {
+            return after(now, revalidateSeconds);
+        }
+
+        /** When an entry written at {@code now} may no longer be served. */
+        public long expireAt(long now) {
+            return after(now, expireSeconds);
+        }
+
+        private static long after(long now, long seconds) {
+            long millis = seconds > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : seconds * 1000;
+            return now > Long.MAX_VALUE - millis ? Long.MAX_VALUE : now + millis;
+        }
     }
 }

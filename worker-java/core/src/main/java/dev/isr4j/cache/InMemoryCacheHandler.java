@@ -78,13 +78,12 @@ public final class InMemoryCacheHandler implements CacheHandler {
     @Override
     public synchronized Completion set(String key, CacheValue value, SetOptions options) {
         long now = clock.millis();
-        var entry = new CacheEntry(value, now, now + options.revalidateSeconds() * 1000,
-                now + options.expireSeconds() * 1000, options.tags());
+        var entry = new CacheEntry(value, now, options.revalidateAt(now), options.expireAt(now), options.tags());
         long size = sizeOf(key, value);
+        remove(key); // even when the new value is not stored, the old one is outdated
         if (size > maxBytes) {
             return Completion.DONE; // larger than the whole cache: serve it, never store it
         }
-        remove(key);
         entries.put(key, new Stored(entry, size));
         totalBytes += size;
         evict();

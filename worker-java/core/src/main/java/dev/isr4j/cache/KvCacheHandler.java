@@ -138,8 +138,8 @@ public final class KvCacheHandler implements CacheHandler {
             return Completion.DONE;
         }
         long now = clock.millis();
-        var entry = new CacheEntry(value, now, now + setOptions.revalidateSeconds() * 1000,
-                now + setOptions.expireSeconds() * 1000, setOptions.tags());
+        var entry = new CacheEntry(value, now, setOptions.revalidateAt(now), setOptions.expireAt(now),
+                setOptions.tags());
         var encoded = KvEntryFormat.encode(entry, KvEntryFormat.KIND_ROUTE);
         if (encoded.value().length() > KvStore.MAX_VALUE_BYTES) {
             log.warn("entry for " + key + " with its header exceeds KV's value limit; not cached");

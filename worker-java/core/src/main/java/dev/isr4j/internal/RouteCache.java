@@ -93,13 +93,13 @@ public final class RouteCache {
         // From here the MISS write replaces an unreadable entry; deleting it as well could race the write.
         CacheValue value = toValue(response);
         var options = new CacheHandler.SetOptions(n, expireSeconds, tags(route, request, params));
-        background.submit(() -> write(key, value, options, background));
+        submitSafely(background, () -> write(key, value, options, background), "write of " + key);
         return withIsrHeaders(response, "MISS", n, n, "isr4j; fwd=miss; stored");
     }
 
     /** Removes an unreadable entry in the background (registered with waitUntil like every write). */
     private void deleteLater(String key, BackgroundWork background) {
-        background.submit(() -> {
+        submitSafely(background, () -> {
             try {
                 var deletion = handler.delete(key);
                 background.keepAlive(deletion);
@@ -107,7 +107,16 @@ public final class RouteCache {
             } catch (RuntimeException e) {
                 log.error("deleting unreadable cache entry " + key + " failed", e);
             }
-        });
+        }, "deletion of " + key);
+    }
+
+    /** Background work that cannot even be scheduled costs the cache write, never the response. */
+    private void submitSafely(BackgroundWork background, Runnable task, String what) {
+        try {
+            background.submit(task);
+        } catch (RuntimeException e) {
+            log.error("could not schedule the " + what, e);
+        }
     }
 
     private void startRegeneration(String key, RouteSpec route, Handler routeHandler, Request request,
@@ -137,8 +146,8 @@ public final class RouteCache {
 
     private void regenerate(String key, RouteSpec route, Handler routeHandler, Request original,
                             Map<String, String> params, BackgroundWork background) {
-        // A clean request: same URL, no headers, no cookies, so nobody's data can enter the cache.
-        Request clean = Request.builder("GET", original.url()).env(original.env()).build()
+        // A clean request: same URL without query, no headers, no cookies: nobody's data can enter the cache.
+        Request clean = Request.builder("GET", original.urlWithoutQuery()).env(original.env()).build()
                 .withRevalidator(original.revalidator()).withRoute("GET", params);
         Response response;
         try {
