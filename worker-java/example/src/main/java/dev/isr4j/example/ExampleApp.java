@@ -85,6 +85,12 @@ public final class ExampleApp implements AppProvider {
                 .put("path", req.param("rest"))
                 .put("timestamp", System.currentTimeMillis())));
 
+        // A typical small JSON API response (~200 bytes), cached for an hour; used by the benchmark.
+        app.route("/api/products/{id}").revalidate(3600).tags("products").get(req -> Response.json(product(req.param("id"))));
+
+        // The same, stale after one second: the benchmark's STALE scenario.
+        app.route("/api/prices/{id}").revalidate(1).tags("prices").get(req -> Response.json(product(req.param("id"))));
+
         app.route("/api/boom").get(req -> {
             throw new IllegalStateException("boom: this handler always fails");
         });
@@ -101,6 +107,17 @@ public final class ExampleApp implements AppProvider {
         });
 
         return app;
+    }
+
+    static Json.Obj product(String id) {
+        return Json.object()
+                .put("id", id)
+                .put("sku", "CUP-ESP-090-SW")
+                .put("name", "Espresso cup, stoneware, 90 ml")
+                .put("price", Json.object().put("amount", 1450).put("currency", "EUR"))
+                .put("stock", 42)
+                .put("tags", Json.array().add("kitchen").add("ceramics").add("coffee"))
+                .put("updatedAt", System.currentTimeMillis());
     }
 
     static byte[] binary() {
