@@ -3,3 +3,6 @@
 // Running the files directly also works: node --test --test-concurrency=1 'test-e2e/*.test.mjs'
 import "./skeleton.test.mjs";
 import "./isr.test.mjs";
+import "./kv.test.mjs";
+import "./teardown.test.mjs";
+import "./conformance.test.mjs";

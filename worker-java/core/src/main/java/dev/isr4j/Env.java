@@ -1,8 +1,13 @@
 package dev.isr4j;
 
+import dev.isr4j.api.Clock;
+import dev.isr4j.api.Log;
+import dev.isr4j.internal.PureJsonCodec;
+
 /**
- * What the deployment gives a handler: plain variables and secrets ({@code vars} in wrangler.jsonc,
- * {@code wrangler secret put}) and KV namespace bindings.
+ * What the deployment gives a handler: variables and secrets ({@code vars} in wrangler.jsonc,
+ * {@code wrangler secret put}), KV namespace bindings, outbound fetch, the clock, a log and JSON. The same
+ * handler code runs against the Workers runtime (compiled to Wasm) and the JVM test kit.
  */
 public interface Env {
     Env NONE = new Env() {
@@ -22,4 +27,24 @@ public interface Env {
 
     /** A KV namespace binding, or null when the deployment has none of that name. */
     Kv kv(String binding);
+
+    /** Outbound HTTP. */
+    default Fetcher fetcher() {
+        return request -> {
+            throw new IllegalStateException("no outbound fetch in this environment");
+        };
+    }
+
+    /** Wall-clock time; controllable in the test kit. */
+    default Clock clock() {
+        return Clock.SYSTEM;
+    }
+
+    default Log log() {
+        return Log.STDERR;
+    }
+
+    default JsonCodec json() {
+        return PureJsonCodec.INSTANCE;
+    }
 }

@@ -24,6 +24,7 @@ public final class Request {
     private final Supplier<Body> bodySource;
     private final Env env;
     private Revalidator revalidator = Revalidator.NONE;
+    private dev.isr4j.api.BackgroundWork background = Runnable::run;
     private Map<String, String> params = Map.of();
     private Headers headers;
     private Body body;
@@ -154,6 +155,21 @@ public final class Request {
         return env;
     }
 
+    /**
+     * Runs work after the response is sent (in workerd: registered with {@code ctx.waitUntil}, so the isolate
+     * stays alive until it finishes). Errors are logged, never sent to the client.
+     */
+    public void waitUntil(Runnable task) {
+        background.submit(task);
+    }
+
+    /** A copy whose {@link #waitUntil} goes to {@code background}. */
+    public Request withBackground(dev.isr4j.api.BackgroundWork background) {
+        var copy = withRoute(method, params);
+        copy.background = background;
+        return copy;
+    }
+
     /** On-demand revalidation of cached entries by tag or path. */
     public Revalidator revalidator() {
         return revalidator;
@@ -169,6 +185,7 @@ public final class Request {
         var copy = new Builder(method, url).headers(headerSource).body(bodySource).env(env).build();
         copy.params = Map.copyOf(params);
         copy.revalidator = revalidator;
+        copy.background = background;
         copy.body = body;
         return copy;
     }

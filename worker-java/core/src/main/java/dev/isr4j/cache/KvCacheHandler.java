@@ -92,8 +92,14 @@ public final class KvCacheHandler implements CacheHandler {
         return options.appPrefix() + "cache:" + key;
     }
 
+    /**
+     * The KV key of a tag's invalidation record: {@code <appPrefix>__tag:<tag>}, or, for a tag too long for
+     * KV's key limit (long path tags), {@code <appPrefix>__tag:__hash:<fnv1a64(tag)>}.
+     */
     public String tagKey(String tag) {
-        return options.appPrefix() + "__tag:" + tag;
+        String key = options.appPrefix() + "__tag:" + tag;
+        return key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= KvStore.MAX_KEY_BYTES
+                ? key : options.appPrefix() + "__tag:__hash:" + CacheKeys.fnv1a64Hex(tag);
     }
 
     @Override
@@ -152,7 +158,7 @@ public final class KvCacheHandler implements CacheHandler {
     @Override
     public Completion revalidateTag(List<String> tags, boolean soft) {
         for (String tag : tags) {
-            if (!tag.startsWith("path:")) {
+            if (tag == null || !tag.startsWith("path:")) {
                 Tags.validate(tag);
             }
         }

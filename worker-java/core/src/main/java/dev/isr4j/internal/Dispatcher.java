@@ -56,7 +56,7 @@ public final class Dispatcher {
             log.error("configuration error", e);
             return plain(500, "isr4j configuration error: " + e.getMessage());
         }
-        request = request.withRevalidator(revalidator);
+        request = request.withRevalidator(revalidator).withBackground(background);
         if (request.path().equals(RevalidateEndpoint.PATH)) {
             try {
                 return RevalidateEndpoint.handle(request, revalidator, log);

@@ -175,8 +175,12 @@ public final class JsonReader {
         }
         String text = s.substring(start, pos);
         try {
-            if (!fraction && text.length() < 19) {
-                return Long.parseLong(text);
+            if (!fraction) {
+                try {
+                    return Long.parseLong(text);
+                } catch (NumberFormatException tooLarge) {
+                    return Double.parseDouble(text);
+                }
             }
             return Double.parseDouble(text);
         } catch (NumberFormatException e) {

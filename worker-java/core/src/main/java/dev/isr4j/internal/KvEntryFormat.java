@@ -86,7 +86,7 @@ public final class KvEntryFormat {
             checkVersionAndKind(header, kind);
             body = body.slice(4 + n, body.length());
         }
-        int status = (int) number(header, "s");
+        long status = number(header, "s");
         if (status < 200 || status > 599) {
             throw new IllegalArgumentException("status " + status + " out of range");
         }
@@ -105,7 +105,7 @@ public final class KvEntryFormat {
             }
             tags.add(tag);
         }
-        var value = new CacheValue(status, Headers.of(fields), body);
+        var value = new CacheValue((int) status, Headers.of(fields), body);
         return new CacheEntry(value, number(header, "lm"), number(header, "ra"), number(header, "ea"), tags);
     }
 

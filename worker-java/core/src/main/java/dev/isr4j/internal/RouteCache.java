@@ -148,7 +148,7 @@ public final class RouteCache {
                             Map<String, String> params, BackgroundWork background) {
         // A clean request: same URL without query, no headers, no cookies: nobody's data can enter the cache.
         Request clean = Request.builder("GET", original.urlWithoutQuery()).env(original.env()).build()
-                .withRevalidator(original.revalidator()).withRoute("GET", params);
+                .withRevalidator(original.revalidator()).withBackground(background).withRoute("GET", params);
         Response response;
         try {
             response = routeHandler.handle(clean);

@@ -27,13 +27,13 @@ public final class ExampleApp implements AppProvider {
                 Json.object().put("message", "Hello from Java").put("runtime", "teavm-wasm")));
 
         app.route("/api/static-data").revalidate(1).get(req -> Response.json(Json.object()
-                .put("timestamp", System.currentTimeMillis())
+                .put("timestamp", req.env().clock().millis())
                 .put("renders", staticRenders.incrementAndGet())));
 
         app.route("/api/posts/{id}").revalidate(60).tags("post-{id}", "posts")
                 .get(req -> Response.json(Json.object()
                         .put("id", req.param("id"))
-                        .put("timestamp", System.currentTimeMillis())))
+                        .put("timestamp", req.env().clock().millis())))
                 // An update: revalidate the post's tag from Java. ?profile=max makes it soft (served stale once).
                 .post(req -> {
                     String tag = "post-" + req.param("id");
@@ -53,28 +53,28 @@ public final class ExampleApp implements AppProvider {
 
         app.route("/api/dynamic-data").revalidate(60).get(req -> Response.json(Json.object()
                 .put("userAgent", String.valueOf(req.header("user-agent")))
-                .put("timestamp", System.currentTimeMillis())));
+                .put("timestamp", req.env().clock().millis())));
 
         app.route("/api/own-cache-control").revalidate(60).get(req -> Response.json(Json.object()
-                .put("timestamp", System.currentTimeMillis()))
+                .put("timestamp", req.env().clock().millis()))
                 .withHeader("Cache-Control", "public, max-age=5"));
 
         app.route("/api/force-dynamic-revalidate").revalidate(60).dynamic(Dynamic.FORCE_DYNAMIC)
-                .get(req -> Response.json(Json.object().put("timestamp", System.currentTimeMillis())));
+                .get(req -> Response.json(Json.object().put("timestamp", req.env().clock().millis())));
 
         app.route("/api/binary").revalidate(60).get(req -> Response.bytes(binary(), "application/octet-stream"));
 
         app.route("/api/large").revalidate(60).get(req -> Response.bytes(large(), "application/octet-stream"));
 
         app.route("/api/with-cookie").revalidate(60).get(req -> Response.json(Json.object()
-                .put("timestamp", System.currentTimeMillis()))
+                .put("timestamp", req.env().clock().millis()))
                 .plusHeader("Set-Cookie", "session=" + Long.toHexString(Double.doubleToLongBits(Math.random()))
                         + "; Path=/; HttpOnly"));
 
         app.route("/api/slow").revalidate(1).get(req -> {
             Thread.sleep(200); // real async work: suspends this request only, the isolate keeps serving
             return Response.json(Json.object()
-                    .put("timestamp", System.currentTimeMillis())
+                    .put("timestamp", req.env().clock().millis())
                     .put("renders", slowRenders.incrementAndGet()));
         });
 
@@ -83,13 +83,15 @@ public final class ExampleApp implements AppProvider {
 
         app.route("/api/long/{...rest}").revalidate(60).get(req -> Response.json(Json.object()
                 .put("path", req.param("rest"))
-                .put("timestamp", System.currentTimeMillis())));
+                .put("timestamp", req.env().clock().millis())));
 
         // A typical small JSON API response (~200 bytes), cached for an hour; used by the benchmark.
-        app.route("/api/products/{id}").revalidate(3600).tags("products").get(req -> Response.json(product(req.param("id"))));
+        app.route("/api/products/{id}").revalidate(3600).tags("products")
+                .get(req -> Response.json(product(req.param("id"), req.env().clock().millis())));
 
         // The same, stale after one second: the benchmark's STALE scenario.
-        app.route("/api/prices/{id}").revalidate(1).tags("prices").get(req -> Response.json(product(req.param("id"))));
+        app.route("/api/prices/{id}").revalidate(1).tags("prices")
+                .get(req -> Response.json(product(req.param("id"), req.env().clock().millis())));
 
         app.route("/api/boom").get(req -> {
             throw new IllegalStateException("boom: this handler always fails");
@@ -109,7 +111,7 @@ public final class ExampleApp implements AppProvider {
         return app;
     }
 
-    static Json.Obj product(String id) {
+    static Json.Obj product(String id, long now) {
         return Json.object()
                 .put("id", id)
                 .put("sku", "CUP-ESP-090-SW")
@@ -117,7 +119,7 @@ public final class ExampleApp implements AppProvider {
                 .put("price", Json.object().put("amount", 1450).put("currency", "EUR"))
                 .put("stock", 42)
                 .put("tags", Json.array().add("kitchen").add("ceramics").add("coffee"))
-                .put("updatedAt", System.currentTimeMillis());
+                .put("updatedAt", now);
     }
 
     static byte[] binary() {

@@ -13,6 +13,6 @@ final class JsCompletion implements Completion {
 
     @Override
     public void await() {
-        promise.await();
+        JsPromises.await(promise);
     }
 }

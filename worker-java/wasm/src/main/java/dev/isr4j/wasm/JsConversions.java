@@ -20,7 +20,7 @@ final class JsConversions {
     static Request toJava(JSRequest request, Env env) {
         return Request.builder(request.getMethod(), request.getUrl())
                 .headers(() -> headers(request.getHeaders()))
-                .body(() -> new JsBody(request.arrayBuffer().await()))
+                .body(() -> new JsBody(JsPromises.await(request.arrayBuffer())))
                 .env(env)
                 .build();
     }

@@ -1,7 +1,10 @@
 package dev.isr4j.wasm;
 
 import dev.isr4j.Env;
+import dev.isr4j.Fetcher;
+import dev.isr4j.JsonCodec;
 import dev.isr4j.Kv;
+import dev.isr4j.api.Log;
 import dev.isr4j.wasm.js.JSEnv;
 import dev.isr4j.wasm.js.JSKvNamespace;
 import dev.isr4j.wasm.js.JSRuntime;
@@ -16,8 +19,11 @@ final class JsEnv implements Env {
     private final JSEnv env;
     private final Map<String, Object> seen = new HashMap<>();
 
-    JsEnv(JSEnv env) {
+    private final Log log;
+
+    JsEnv(JSEnv env, Log log) {
         this.env = env;
+        this.log = log;
     }
 
     @Override
@@ -35,6 +41,21 @@ final class JsEnv implements Env {
     public Kv kv(String binding) {
         JSKvNamespace ns = namespace(binding);
         return ns == null ? null : new JsKv(ns);
+    }
+
+    @Override
+    public Fetcher fetcher() {
+        return JsFetcher.INSTANCE;
+    }
+
+    @Override
+    public Log log() {
+        return log;
+    }
+
+    @Override
+    public JsonCodec json() {
+        return JsJsonCodec.INSTANCE;
     }
 
     JSKvNamespace namespace(String binding) {

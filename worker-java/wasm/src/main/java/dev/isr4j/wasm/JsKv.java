@@ -17,28 +17,28 @@ final class JsKv implements Kv {
 
     @Override
     public String getText(String key) {
-        JSObject value = kv.get(key, "text").await();
+        JSObject value = JsPromises.await(kv.get(key, "text"));
         return JSRuntime.isNullish(value) ? null : JSRuntime.asString(value);
     }
 
     @Override
     public byte[] getBytes(String key) {
-        JSObject value = kv.get(key, "arrayBuffer").await();
+        JSObject value = JsPromises.await(kv.get(key, "arrayBuffer"));
         return JSRuntime.isNullish(value) ? null : new Int8Array(JSRuntime.asArrayBuffer(value)).copyToJavaArray();
     }
 
     @Override
     public void put(String key, String value) {
-        kv.put(key, JSString.valueOf(value)).await();
+        JsPromises.await(kv.put(key, JSString.valueOf(value)));
     }
 
     @Override
     public void put(String key, byte[] value) {
-        kv.put(key, Int8Array.copyFromJavaArray(value)).await();
+        JsPromises.await(kv.put(key, Int8Array.copyFromJavaArray(value)));
     }
 
     @Override
     public void delete(String key) {
-        kv.delete(key).await();
+        JsPromises.await(kv.delete(key));
     }
 }

@@ -23,7 +23,7 @@ final class JsKvStore implements KvStore {
 
     @Override
     public Stored getWithMetadata(String key) {
-        JSKvNamespace.WithMetadata result = kv.getWithMetadata(key, "arrayBuffer").await();
+        JSKvNamespace.WithMetadata result = JsPromises.await(kv.getWithMetadata(key, "arrayBuffer"));
         JSObject value = result.getValue();
         if (JSRuntime.isNullish(value)) {
             return null;
@@ -35,7 +35,7 @@ final class JsKvStore implements KvStore {
 
     @Override
     public String getText(String key) {
-        JSObject value = kv.get(key, "text").await();
+        JSObject value = JsPromises.await(kv.get(key, "text"));
         return JSRuntime.isNullish(value) ? null : JSRuntime.asString(value);
     }
 
@@ -57,7 +57,7 @@ final class JsKvStore implements KvStore {
 
     @Override
     public Page list(String prefix, String cursor) {
-        String json = describeList(kv.list(listOptions(prefix, cursor)).await());
+        String json = describeList(JsPromises.await(kv.list(listOptions(prefix, cursor))));
         var page = (Map<?, ?>) JsonReader.parse(json);
         var keys = new ArrayList<Listed>();
         for (Object k : (List<?>) page.get("keys")) {

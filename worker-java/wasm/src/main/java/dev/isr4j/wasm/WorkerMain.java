@@ -1,15 +1,12 @@
 package dev.isr4j.wasm;
 
-import dev.isr4j.App;
 import dev.isr4j.Body;
 import dev.isr4j.Headers;
 import dev.isr4j.Response;
 import dev.isr4j.AppProvider;
-import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
-import dev.isr4j.cache.InMemoryCacheHandler;
-import dev.isr4j.cache.KvCacheHandler;
+import dev.isr4j.internal.AppRuntime;
 import dev.isr4j.internal.Dispatcher;
 import dev.isr4j.wasm.js.JSEnv;
 import dev.isr4j.wasm.js.JSExecutionContext;
@@ -23,7 +20,6 @@ import org.teavm.jso.core.JSPromise;
  * The application comes from the registered {@link AppProvider}; the isolate builds it once.
  */
 public final class WorkerMain {
-    private static final String KV_BINDING = "CACHE_KV";
     private static final Log LOG = new ConsoleLog();
     private static Dispatcher dispatcher;
     private static JsEnv env;
@@ -49,22 +45,12 @@ public final class WorkerMain {
 
     private static Dispatcher dispatcher(JSEnv jsEnv) {
         if (dispatcher == null) {
-            env = new JsEnv(jsEnv);
-            App app = AppProvider.load();
-            CacheHandler cache = app.cacheHandler() != null ? app.cacheHandler() : defaultCache(app);
-            dispatcher = new Dispatcher(app, cache, LOG);
+            env = new JsEnv(jsEnv, LOG);
+            var namespace = env.namespace(AppRuntime.KV_BINDING);
+            dispatcher = AppRuntime.dispatcher(AppProvider.load(), namespace == null ? null : new JsKvStore(namespace),
+                    Clock.SYSTEM, LOG);
         }
         return dispatcher;
-    }
-
-    /** KV when {@code CACHE_KV} is bound; otherwise in memory, said once, so `wrangler dev` works without KV. */
-    private static CacheHandler defaultCache(App app) {
-        var namespace = env.namespace(KV_BINDING);
-        if (namespace == null) {
-            LOG.warn("no " + KV_BINDING + " KV binding: caching in this isolate's memory only");
-            return new InMemoryCacheHandler(Clock.SYSTEM);
-        }
-        return new KvCacheHandler(new JsKvStore(namespace), Clock.SYSTEM, LOG, app.kvOptions());
     }
 
     public static void main(String[] args) {

@@ -1,0 +1,47 @@
+// Conformance harness: the main module of its own Miniflare worker. Each POST /step runs one request
+// through the isr4j shim with the real env and a ctx that records ctx.waitUntil promises, then awaits
+// every recorded promise before answering - so background work (MISS writes, regenerations) has settled
+// before the next step, exactly as the JVM test kit drains its queue. One step is one harness request, so no
+// promise crosses from one request context to another.
+import worker from "../../worker-shim/isr4j-worker.mjs";
+
+/** Bound on how long a step may wait for its background work. */
+const SETTLE_DEADLINE_MS = 10_000;
+
+async function settle(recorded) {
+  const deadline = new Promise((resolve) => setTimeout(() => resolve("timeout"), SETTLE_DEADLINE_MS));
+  // Background work may register more background work while it runs: loop until nothing new appears.
+  for (let settled = 0; settled < recorded.length; ) {
+    const upTo = recorded.length;
+    const outcome = await Promise.race([Promise.allSettled(recorded.slice(settled, upTo)), deadline]);
+    if (outcome === "timeout") return false;
+    settled = upTo;
+  }
+  return true;
+}
+
+function base64(bytes) {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (request.method !== "POST" || url.pathname !== "/step") return new Response("not a harness route", { status: 404 });
+    const { method, path } = await request.json();
+    const recorded = [];
+    const ctx = { waitUntil: (p) => void recorded.push(p), passThroughOnException() {} };
+    const response = await worker.fetch(new Request(new URL(path, "http://localhost"), { method }), env, ctx);
+    const body = new Uint8Array(await response.arrayBuffer());
+    const settled = await settle(recorded);
+    return Response.json({
+      status: response.status,
+      headers: Object.fromEntries(response.headers),
+      body: base64(body),
+      backgroundTasks: recorded.length,
+      settled,
+    });
+  },
+};

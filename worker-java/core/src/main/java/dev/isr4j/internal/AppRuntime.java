@@ -1,0 +1,36 @@
+package dev.isr4j.internal;
+
+import dev.isr4j.App;
+import dev.isr4j.api.CacheHandler;
+import dev.isr4j.api.Clock;
+import dev.isr4j.api.KvStore;
+import dev.isr4j.api.Log;
+import dev.isr4j.cache.InMemoryCacheHandler;
+import dev.isr4j.cache.KvCacheHandler;
+
+/** Builds an isolate's dispatcher the same way in workerd and in the JVM test kit. */
+public final class AppRuntime {
+    public static final String KV_BINDING = "CACHE_KV";
+
+    private AppRuntime() {
+    }
+
+    /**
+     * @param cacheKv the {@code CACHE_KV} namespace, or null when unbound (then the cache is this isolate's
+     *                memory, which is said once in the log)
+     */
+    public static Dispatcher dispatcher(App app, KvStore cacheKv, Clock clock, Log log) {
+        return new Dispatcher(app, cacheHandler(app, cacheKv, clock, log), log);
+    }
+
+    static CacheHandler cacheHandler(App app, KvStore cacheKv, Clock clock, Log log) {
+        if (app.cacheHandler() != null) {
+            return app.cacheHandler();
+        }
+        if (cacheKv == null) {
+            log.warn("no " + KV_BINDING + " KV binding: caching in this isolate's memory only");
+            return new InMemoryCacheHandler(clock);
+        }
+        return new KvCacheHandler(cacheKv, clock, log, app.kvOptions());
+    }
+}

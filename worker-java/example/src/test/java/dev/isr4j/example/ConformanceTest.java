@@ -1,0 +1,91 @@
+package dev.isr4j.example;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.isr4j.testkit.IsrTestKit;
+import dev.isr4j.testkit.TestResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the shared conformance script (test-e2e/conformance/scenarios.json) against the JVM test kit and
+ * writes what it observed to target/conformance-jvm.json; the e2e suite runs the same script against the
+ * Wasm build under Miniflare and compares its observations with these.
+ */
+class ConformanceTest {
+    static final Path SCRIPT = Path.of("../../test-e2e/conformance/scenarios.json");
+    static final Path OBSERVED = Path.of("target/conformance-jvm.json");
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theJvmTestKitBehavesAsTheScriptSays() throws IOException {
+        Map<String, Object> script = JSON.std.mapFrom(Files.readString(SCRIPT));
+        var observedAll = new LinkedHashMap<String, Object>();
+        var failures = new ArrayList<String>();
+        for (Object s : (List<Object>) script.get("scenarios")) {
+            var scenario = (Map<String, Object>) s;
+            String name = (String) scenario.get("name");
+            var kit = IsrTestKit.start(new ExampleApp());
+            var bodies = new LinkedHashMap<Integer, byte[]>();
+            var observations = new ArrayList<Object>();
+            var steps = (List<Object>) scenario.get("steps");
+            for (int i = 0; i < steps.size(); i++) {
+                var step = (Map<String, Object>) steps.get(i);
+                if (step.containsKey("advance")) {
+                    kit.clock().advanceMillis(Math.round(((Number) step.get("advance")).doubleValue() * 1000));
+                    observations.add(null);
+                    continue;
+                }
+                String[] req = ((String) step.get("request")).split(" ", 2);
+                TestResponse r = kit.request(req[0], req[1]).send();
+                kit.drain(); // background work settles before the next step, as the e2e harness awaits waitUntil
+                kit.clock().advanceMillis(10); // time passes between requests, as it does in workerd
+                bodies.put(i, r.bytes());
+                var expect = (Map<String, Object>) step.get("expect");
+                var seen = observe(r, expect, bodies);
+                observations.add(seen);
+                for (var e : expect.entrySet()) {
+                    Object want = e.getValue() instanceof Number n && !e.getKey().endsWith("BodyAs")
+                            && !e.getKey().endsWith("BodyFrom") ? (Object) n.intValue() : e.getValue();
+                    Object got = seen.get(e.getKey());
+                    if (e.getKey().equals("sameBodyAs") || e.getKey().equals("differentBodyFrom")) {
+                        want = Boolean.TRUE;
+                    }
+                    if (want == null ? got != null : !want.equals(got)) {
+                        failures.add(name + " / step " + i + " (" + step.get("request") + "): " + e.getKey()
+                                + " expected " + want + ", got " + got);
+                    }
+                }
+            }
+            observedAll.put(name, observations);
+        }
+        Files.createDirectories(OBSERVED.getParent());
+        Files.writeString(OBSERVED, JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT, JSON.Feature.WRITE_NULL_PROPERTIES).asString(observedAll));
+        assertEquals(List.of(), failures);
+    }
+
+    /** The observable outcome of a step, for every key the script checks. */
+    static Map<String, Object> observe(TestResponse r, Map<String, Object> expect, Map<Integer, byte[]> bodies) {
+        var seen = new LinkedHashMap<String, Object>();
+        for (String key : expect.keySet()) {
+            switch (key) {
+                case "status" -> seen.put(key, r.status());
+                case "bodyEmpty" -> seen.put(key, r.bytes().length == 0);
+                case "sameBodyAs" -> seen.put(key,
+                        Arrays.equals(r.bytes(), bodies.get(((Number) expect.get(key)).intValue())));
+                case "differentBodyFrom" -> seen.put(key,
+                        !Arrays.equals(r.bytes(), bodies.get(((Number) expect.get(key)).intValue())));
+                default -> seen.put(key, r.header(key));
+            }
+        }
+        return seen;
+    }
+}

@@ -1,0 +1,272 @@
+package dev.isr4j.testkit;
+
+import dev.isr4j.App;
+import dev.isr4j.AppProvider;
+import dev.isr4j.Body;
+import dev.isr4j.Env;
+import dev.isr4j.Fetcher;
+import dev.isr4j.Headers;
+import dev.isr4j.JsonCodec;
+import dev.isr4j.Kv;
+import dev.isr4j.Request;
+import dev.isr4j.api.BackgroundWork;
+import dev.isr4j.api.Clock;
+import dev.isr4j.api.Log;
+import dev.isr4j.cache.InMemoryKvStore;
+import dev.isr4j.internal.AppRuntime;
+import dev.isr4j.internal.Dispatcher;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs an isr4j app in-process on the JVM, exactly as the Wasm build runs it in workerd: same router, same
+ * ISR layer, same KV cache handler (over an in-memory KV namespace), with a clock the test moves and
+ * background work ({@code ctx.waitUntil}) the test drains.
+ *
+ * <pre>{@code
+ * IsrTestKit kit = IsrTestKit.start(new BlogApp());
+ * assertEquals("MISS", kit.get("/api/posts/1").cacheState());
+ * kit.drain();                                   // the MISS write
+ * assertEquals("HIT", kit.get("/api/posts/1").cacheState());
+ * kit.clock().advanceSeconds(61);
+ * assertEquals("STALE", kit.get("/api/posts/1").cacheState());
+ * }</pre>
+ */
+public final class IsrTestKit {
+    private static final int MAX_DRAIN_TASKS = 100_000;
+
+    private final TestClock clock;
+    private final Map<String, String> vars;
+    private final Map<String, InMemoryKvStore> namespaces = new HashMap<>();
+    private final StubFetcher fetcher = new StubFetcher();
+    private final RecordingLog log = new RecordingLog();
+    private final ArrayDeque<Runnable> background = new ArrayDeque<>();
+    private final Dispatcher dispatcher;
+    private final Env env;
+
+    private IsrTestKit(Builder b) {
+        this.clock = b.clock;
+        this.vars = new HashMap<>(b.vars);
+        for (String name : b.kvBindings) {
+            namespaces.put(name, new InMemoryKvStore(clock));
+        }
+        this.env = new KitEnv();
+        this.dispatcher = AppRuntime.dispatcher(b.app, namespaces.get(AppRuntime.KV_BINDING), clock, log);
+    }
+
+    /** Starts the app with a KV-backed cache (as deployed with {@code CACHE_KV}) and a fresh clock. */
+    public static IsrTestKit start(AppProvider provider) {
+        return builder(provider.create()).build();
+    }
+
+    public static IsrTestKit start(App app) {
+        return builder(app).build();
+    }
+
+    public static Builder builder(App app) {
+        return new Builder(app);
+    }
+
+    public TestResponse get(String path) {
+        return request("GET", path).send();
+    }
+
+    public TestResponse head(String path) {
+        return request("HEAD", path).send();
+    }
+
+    public TestResponse post(String path, String body) {
+        return request("POST", path).body(body).send();
+    }
+
+    /** A request to build up (headers, body) and {@link TestRequest#send()}. */
+    public TestRequest request(String method, String path) {
+        return new TestRequest(method, path);
+    }
+
+    public TestClock clock() {
+        return clock;
+    }
+
+    /** Runs queued background work (MISS writes, regenerations) until none is left; returns how many ran. */
+    public int drain() {
+        int ran = 0;
+        while (true) {
+            Runnable task;
+            synchronized (background) {
+                task = background.poll();
+            }
+            if (task == null) {
+                return ran;
+            }
+            if (++ran > MAX_DRAIN_TASKS) {
+                throw new IllegalStateException("background work keeps scheduling more work (over "
+                        + MAX_DRAIN_TASKS + " tasks)");
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("background task failed", e);
+            }
+        }
+    }
+
+    /** Background tasks queued and not yet run. */
+    public int pendingBackgroundWork() {
+        synchronized (background) {
+            return background.size();
+        }
+    }
+
+    /** The KV namespace bound as {@code binding} (CACHE_KV holds the cache), for seeding and inspection. */
+    public InMemoryKvStore kvStore(String binding) {
+        var store = namespaces.get(binding);
+        if (store == null) {
+            throw new IllegalArgumentException("no KV binding " + binding + "; add it with builder.kv(\"" + binding
+                    + "\")");
+        }
+        return store;
+    }
+
+    /** The handler's view of a KV binding. */
+    public Kv kv(String binding) {
+        return new KvBinding(kvStore(binding));
+    }
+
+    /** Stubs for outbound fetch; unstubbed URLs throw. */
+    public StubFetcher fetcher() {
+        return fetcher;
+    }
+
+    /** Every warning and error the runtime logged. */
+    public List<String> logs() {
+        return log.lines();
+    }
+
+    public Env env() {
+        return env;
+    }
+
+    /** A request under construction. */
+    public final class TestRequest {
+        private final String method;
+        private final String path;
+        private final List<Map.Entry<String, String>> headers = new ArrayList<>();
+        private byte[] body = new byte[0];
+
+        private TestRequest(String method, String path) {
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("paths start with '/': " + path);
+            }
+            this.method = method;
+            this.path = path;
+        }
+
+        public TestRequest header(String name, String value) {
+            headers.add(Map.entry(name, value));
+            return this;
+        }
+
+        public TestRequest body(String text) {
+            this.body = text.getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        public TestRequest body(byte[] bytes) {
+            this.body = bytes.clone();
+            return this;
+        }
+
+        public TestResponse send() {
+            Request request = Request.builder(method, "http://localhost" + path)
+                    .headers(Headers.of(headers))
+                    .body(Body.of(body))
+                    .env(env)
+                    .build();
+            BackgroundWork queue = task -> {
+                synchronized (background) {
+                    background.add(task);
+                }
+            };
+            return new TestResponse(dispatcher.handle(request, queue));
+        }
+    }
+
+    public static final class Builder {
+        private final App app;
+        private TestClock clock = new TestClock();
+        private final Map<String, String> vars = new HashMap<>();
+        private final List<String> kvBindings = new ArrayList<>(List.of(AppRuntime.KV_BINDING));
+
+        private Builder(App app) {
+            if (app == null) {
+                throw new IllegalArgumentException("IsrTestKit needs an App");
+            }
+            this.app = app;
+        }
+
+        /** A variable or secret, as in wrangler.jsonc vars or {@code wrangler secret put}. */
+        public Builder var(String name, String value) {
+            vars.put(name, value);
+            return this;
+        }
+
+        /** Another KV binding. */
+        public Builder kv(String binding) {
+            kvBindings.add(binding);
+            return this;
+        }
+
+        /** No CACHE_KV binding: the cache is in memory, as with `wrangler dev` without KV. */
+        public Builder withoutCacheKv() {
+            kvBindings.remove(AppRuntime.KV_BINDING);
+            return this;
+        }
+
+        public Builder clock(TestClock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public IsrTestKit build() {
+            return new IsrTestKit(this);
+        }
+    }
+
+    private final class KitEnv implements Env {
+        @Override
+        public String var(String name) {
+            return vars.get(name);
+        }
+
+        @Override
+        public Kv kv(String binding) {
+            var store = namespaces.get(binding);
+            return store == null ? null : new KvBinding(store);
+        }
+
+        @Override
+        public Fetcher fetcher() {
+            return fetcher;
+        }
+
+        @Override
+        public Clock clock() {
+            return clock;
+        }
+
+        @Override
+        public Log log() {
+            return log;
+        }
+
+        @Override
+        public JsonCodec json() {
+            return JacksonJsonCodec.INSTANCE;
+        }
+    }
+}

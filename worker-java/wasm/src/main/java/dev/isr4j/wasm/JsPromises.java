@@ -1,0 +1,50 @@
+package dev.isr4j.wasm;
+
+import org.teavm.jso.JSBody;
+import org.teavm.jso.JSObject;
+import org.teavm.jso.JSProperty;
+import org.teavm.jso.core.JSPromise;
+
+/**
+ * Awaiting JS promises from Java. TeaVM 0.15's {@code JSPromise.await()} never resumes when a promise rejects
+ * with a JS {@code Error} (which is how KV and fetch report failures), so every await goes through a promise
+ * that always fulfils with the outcome, and a rejection becomes a Java exception carrying the JS message.
+ */
+final class JsPromises {
+    private JsPromises() {
+    }
+
+    /** Awaits {@code promise}; throws {@link JsFailure} when it rejects. */
+    @SuppressWarnings("unchecked")
+    static <T extends JSObject> T await(JSPromise<?> promise) {
+        Outcome outcome = settle(promise).await();
+        if (!outcome.isOk()) {
+            throw new JsFailure(outcome.getError());
+        }
+        return (T) outcome.getValue();
+    }
+
+    /** A JS promise rejection, as a Java exception. */
+    static final class JsFailure extends RuntimeException {
+        JsFailure(String message) {
+            super(message);
+        }
+    }
+
+    interface Outcome extends JSObject {
+        @JSProperty("ok")
+        boolean isOk();
+
+        @JSProperty
+        JSObject getValue();
+
+        @JSProperty
+        String getError();
+    }
+
+    @JSBody(params = "p", script = "return Promise.resolve(p).then("
+            + "function (v) { return { ok: true, value: v, error: null }; },"
+            + "function (e) { return { ok: false, value: null,"
+            + " error: e && e.message ? String(e.message) : String(e) }; });")
+    private static native JSPromise<Outcome> settle(JSPromise<?> p);
+}
