@@ -3,6 +3,7 @@ package dev.isr4j;
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.internal.RouteSpec;
+import dev.isr4j.internal.Text;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -63,7 +64,7 @@ public final class App {
 
     /** A deployment id that scopes cache keys, so a new build never serves an old build's entries. */
     public App buildId(String buildId) {
-        if (buildId == null || !buildId.matches("[A-Za-z0-9._-]{0,64}")) {
+        if (!Text.isWord(buildId, "._-", 0, 64)) {
             throw new IllegalArgumentException("buildId must be up to 64 characters of letters, digits, '.', '_' "
                     + "or '-', got: " + buildId);
         }

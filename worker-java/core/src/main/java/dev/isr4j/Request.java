@@ -1,6 +1,7 @@
 package dev.isr4j;
 
 import java.util.Locale;
+import dev.isr4j.internal.Text;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -107,7 +108,7 @@ public final class Request {
         if (all == null) {
             return null;
         }
-        for (String part : all.split(";")) {
+        for (String part : Text.split(all, ';')) {
             int eq = part.indexOf('=');
             if (eq > 0 && part.substring(0, eq).trim().equals(name)) {
                 return part.substring(eq + 1).trim();
@@ -124,7 +125,7 @@ public final class Request {
 
     /** The first value of a query parameter, percent-decoded, or null (marks the request dynamic). */
     public String queryParam(String name) {
-        for (String pair : query().split("&")) {
+        for (String pair : Text.split(query(), '&')) {
             int eq = pair.indexOf('=');
             String k = eq < 0 ? pair : pair.substring(0, eq);
             if (decode(k).equals(name)) {
@@ -135,7 +136,7 @@ public final class Request {
     }
 
     private static String decode(String s) {
-        return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+        return Text.percentDecode(s, true);
     }
 
     /** The request body (awaits it from the runtime on first call). */

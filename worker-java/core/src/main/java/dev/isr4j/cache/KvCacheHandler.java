@@ -12,6 +12,7 @@ import dev.isr4j.internal.CacheKeys;
 import dev.isr4j.internal.JsonReader;
 import dev.isr4j.internal.KvEntryFormat;
 import dev.isr4j.internal.Tags;
+import dev.isr4j.internal.Text;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,7 +48,7 @@ public final class KvCacheHandler implements CacheHandler {
         public static final long DEFAULT_TAG_CACHE_MILLIS = 5000;
 
         public Options {
-            if (appPrefix == null || !appPrefix.matches("[A-Za-z0-9._:-]{0,64}")) {
+            if (!Text.isWord(appPrefix, "._:-", 0, 64)) {
                 throw new IllegalArgumentException("KV appPrefix must be up to 64 characters of letters, digits, "
                         + "'.', '_', ':' or '-', got: " + appPrefix);
             }

@@ -46,7 +46,7 @@ public final class RouteSpec {
     }
 
     public void handler(String method, Handler handler) {
-        if (method == null || !method.matches("[A-Za-z]+")) {
+        if (!Text.isWord(method, "", 1, 32) || !Text.isLetters(method)) {
             throw new IllegalArgumentException("Route " + pattern + ": '" + method + "' is not an HTTP method");
         }
         if (handler == null) {

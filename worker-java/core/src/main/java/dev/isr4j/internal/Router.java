@@ -1,6 +1,5 @@
 package dev.isr4j.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -85,7 +84,7 @@ public final class Router<T> {
                         shape.append("/*");
                         rank.append('1');
                     }
-                    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    if (!Text.isWord(name, "_", 1, 64) || Character.isDigit(name.charAt(0))) {
                         throw new IllegalArgumentException("In route " + source + ", parameter " + s
                                 + " needs a name made of letters, digits and '_'");
                     }
@@ -141,11 +140,6 @@ public final class Router<T> {
         if (s.indexOf('%') < 0) {
             return s;
         }
-        try {
-            // Path segments: '+' is a literal plus, not a space.
-            return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s;
-        }
+        return Text.percentDecode(s, false); // in a path, '+' is a plus, not a space
     }
 }
