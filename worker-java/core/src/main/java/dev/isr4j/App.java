@@ -2,11 +2,13 @@ package dev.isr4j;
 
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.cache.KvCacheHandler;
+import dev.isr4j.internal.DataCache;
 import dev.isr4j.internal.RouteSpec;
 import dev.isr4j.internal.Text;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The front door: an application is its routes plus ISR settings.
@@ -26,6 +28,8 @@ public final class App {
     public static final long DEFAULT_EXPIRE_SECONDS = 31_536_000L;
 
     private final List<RouteSpec> routes = new ArrayList<>();
+    private final List<DataCache.Definition<?>> cachedFunctions = new ArrayList<>();
+    private final Map<String, CacheProfile> profiles = CacheProfile.builtIns();
     private long expireSeconds = DEFAULT_EXPIRE_SECONDS;
     private String buildId = "";
     private CacheHandler cacheHandler;
@@ -89,6 +93,44 @@ public final class App {
 
     public KvCacheHandler.Options kvOptions() {
         return kvOptions;
+    }
+
+    /**
+     * Adds (or replaces) a named cache profile for {@link CachedFunction#profile}, {@link CacheScope#cacheLife}
+     * and {@link RouteBuilder#cacheLife}.
+     */
+    public App cacheProfile(String name, long staleSeconds, long revalidateSeconds, long expireSeconds) {
+        profiles.put(name, new CacheProfile(name, staleSeconds, revalidateSeconds, expireSeconds));
+        return this;
+    }
+
+    /** Built-in and custom cache profiles by name. */
+    public Map<String, CacheProfile> cacheProfiles() {
+        return Collections.unmodifiableMap(profiles);
+    }
+
+    /** Declares a cached function returning text (JSON or anything else) or null. */
+    public CachedFunction<String> cachedText(String name, CachedFunction.Computation<String> computation) {
+        return declare(new DataCache.Definition<>(name, computation, false));
+    }
+
+    /** Declares a cached function returning bytes or null. */
+    public CachedFunction<byte[]> cachedBytes(String name, CachedFunction.Computation<byte[]> computation) {
+        return declare(new DataCache.Definition<>(name, computation, true));
+    }
+
+    private <T> CachedFunction<T> declare(DataCache.Definition<T> definition) {
+        for (var d : cachedFunctions) {
+            if (d.name().equals(definition.name())) {
+                throw new IllegalArgumentException("cached function '" + definition.name() + "' is declared twice");
+            }
+        }
+        cachedFunctions.add(definition);
+        return new CachedFunction<>(definition);
+    }
+
+    public List<DataCache.Definition<?>> cachedFunctions() {
+        return Collections.unmodifiableList(cachedFunctions);
     }
 
     public List<RouteSpec> routes() {

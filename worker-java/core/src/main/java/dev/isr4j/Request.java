@@ -1,6 +1,8 @@
 package dev.isr4j;
 
 import java.util.Locale;
+import dev.isr4j.internal.DataCache;
+import dev.isr4j.internal.RequestScope;
 import dev.isr4j.internal.Text;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -24,8 +26,7 @@ public final class Request {
     private final Supplier<Headers> headerSource;
     private final Supplier<Body> bodySource;
     private final Env env;
-    private Revalidator revalidator = Revalidator.NONE;
-    private dev.isr4j.api.BackgroundWork background = Runnable::run;
+    private RequestScope scope = RequestScope.NONE;
     private Map<String, String> params = Map.of();
     private Headers headers;
     private Body body;
@@ -161,19 +162,28 @@ public final class Request {
      * stays alive until it finishes). Errors are logged, never sent to the client.
      */
     public void waitUntil(Runnable task) {
-        background.submit(task);
-    }
-
-    /** A copy whose {@link #waitUntil} goes to {@code background}. */
-    public Request withBackground(dev.isr4j.api.BackgroundWork background) {
-        var copy = withRoute(method, params);
-        copy.background = background;
-        return copy;
+        scope.background().submit(task);
     }
 
     /** On-demand revalidation of cached entries by tag or path. */
     public Revalidator revalidator() {
-        return revalidator;
+        return scope.revalidator();
+    }
+
+    /** The runtime's per-request services (background work, revalidation, data cache); not for handlers. */
+    public RequestScope scope() {
+        return scope;
+    }
+
+    /** A copy bound to the runtime's per-request services; used by the runtime and test kits. */
+    public Request withScope(RequestScope scope) {
+        var copy = withRoute(method, params);
+        copy.scope = scope == null ? RequestScope.NONE : scope;
+        return copy;
+    }
+
+    DataCache dataCache() {
+        return scope.dataCache();
     }
 
     /** True once the handler has read headers, cookies or the query string. */
@@ -185,18 +195,12 @@ public final class Request {
     public Request withRoute(String method, Map<String, String> params) {
         var copy = new Builder(method, url).headers(headerSource).body(bodySource).env(env).build();
         copy.params = Map.copyOf(params);
-        copy.revalidator = revalidator;
-        copy.background = background;
+        copy.scope = scope;
         copy.body = body;
         return copy;
     }
 
-    /** A copy that revalidates through {@code revalidator}. */
-    public Request withRevalidator(Revalidator revalidator) {
-        var copy = withRoute(method, params);
-        copy.revalidator = revalidator == null ? Revalidator.NONE : revalidator;
-        return copy;
-    }
+
 
     public static final class Builder {
         private final String method;

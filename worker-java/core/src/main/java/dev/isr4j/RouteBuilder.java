@@ -26,6 +26,12 @@ public final class RouteBuilder {
         return this;
     }
 
+    /** Revalidate and expire from a named cache profile (checked when the app starts). */
+    public RouteBuilder cacheLife(String profile) {
+        spec.profile(profile);
+        return this;
+    }
+
     public RouteBuilder dynamic(Dynamic mode) {
         spec.dynamic(mode);
         return this;

@@ -111,7 +111,7 @@ public final class KvCacheHandler implements CacheHandler {
         }
         CacheEntry entry;
         try {
-            entry = KvEntryFormat.decode(stored, KvEntryFormat.KIND_ROUTE);
+            entry = KvEntryFormat.decode(stored, KvEntryFormat.kindOf(key));
         } catch (RuntimeException e) {
             log.warn("cache entry " + entryKey(key) + " is unreadable (" + e.getMessage() + ")");
             return CacheLookup.CORRUPT;
@@ -147,7 +147,7 @@ public final class KvCacheHandler implements CacheHandler {
         long now = clock.millis();
         var entry = new CacheEntry(value, now, setOptions.revalidateAt(now), setOptions.expireAt(now),
                 setOptions.tags());
-        var encoded = KvEntryFormat.encode(entry, KvEntryFormat.KIND_ROUTE);
+        var encoded = KvEntryFormat.encode(entry, KvEntryFormat.kindOf(key));
         if (encoded.value().length() > KvStore.MAX_VALUE_BYTES) {
             log.warn("entry for " + key + " with its header exceeds KV's value limit; not cached");
             return Completion.DONE;

@@ -24,24 +24,35 @@ public final class Dispatcher {
     private final Router<RouteSpec> router = new Router<>();
     private final RouteCache cache;
     private final CacheRevalidator revalidator;
+    private final DataCache dataCache;
     private final Log log;
 
     public Dispatcher(App app, CacheHandler cacheHandler, Log log) {
         this.log = log;
+        for (var definition : app.cachedFunctions()) {
+            definition.check(app.cacheProfiles());
+        }
         for (var route : app.routes()) {
+            route.applyProfile(app.cacheProfiles());
             if (route.handlers().isEmpty()) {
                 throw new IllegalArgumentException("Route " + route.pattern()
                         + " has no handler; add one with .get(...), .post(...) or .on(method, ...)");
             }
-            if (route.isIsr() && route.revalidateSeconds() >= app.expireSeconds()) {
+            long expire = route.expireSeconds() > 0 ? route.expireSeconds() : app.expireSeconds();
+            if (route.isIsr() && route.revalidateSeconds() >= expire) {
                 throw new IllegalArgumentException("Route " + route.pattern() + " revalidates after "
-                        + route.revalidateSeconds() + " s, which is not before expire (" + app.expireSeconds()
+                        + route.revalidateSeconds() + " s, which is not before expire (" + expire
                         + " s); lower revalidate or raise App.expire");
             }
             router.add(route.pattern(), route);
         }
         this.cache = new RouteCache(cacheHandler, log, app.expireSeconds(), app.buildId());
         this.revalidator = new CacheRevalidator(cacheHandler);
+        this.dataCache = new DataCache(cacheHandler, log, app.cacheProfiles(), app.expireSeconds());
+    }
+
+    public DataCache dataCache() {
+        return dataCache;
     }
 
     public RouteCache cache() {
@@ -56,7 +67,7 @@ public final class Dispatcher {
             log.error("configuration error", e);
             return plain(500, "isr4j configuration error: " + e.getMessage());
         }
-        request = request.withRevalidator(revalidator).withBackground(background);
+        request = request.withScope(new RequestScope(background, revalidator, dataCache));
         if (request.path().equals(RevalidateEndpoint.PATH)) {
             try {
                 return RevalidateEndpoint.handle(request, revalidator, log);

@@ -26,8 +26,18 @@ import java.util.Map;
 public final class KvEntryFormat {
     public static final int VERSION = 1;
     public static final String KIND_ROUTE = "route";
+    public static final String KIND_PAGE = "page";
+    public static final String KIND_DATA = "data";
 
     private KvEntryFormat() {
+    }
+
+    /** The kind of entry a cache key names: {@code data:...} data, {@code pages:...} page, else route. */
+    public static String kindOf(String key) {
+        if (key.startsWith("data:")) {
+            return KIND_DATA;
+        }
+        return key.startsWith("pages:") ? KIND_PAGE : KIND_ROUTE;
     }
 
     /** What to write: value and metadata text. */

@@ -11,6 +11,7 @@ import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.Log;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,13 +62,17 @@ public final class RouteCache {
             log.error("cache read failed for " + key + "; running the handler", e);
             lookup = CacheLookup.MISS;
         }
-        long n = route.revalidateSeconds();
+        long expire = expireOf(route);
         switch (lookup.state()) {
-            case FRESH:
-                return fromEntry(lookup.entry(), "HIT", n, n, "isr4j; hit");
-            case STALE:
+            case FRESH: {
+                long n = revalidateOf(lookup.entry(), route);
+                return fromEntry(lookup.entry(), "HIT", n, n, expire, "isr4j; hit");
+            }
+            case STALE: {
                 startRegeneration(key, route, routeHandler, request, params, background);
-                return fromEntry(lookup.entry(), "STALE", 0, n, "isr4j; fwd=stale");
+                long n = revalidateOf(lookup.entry(), route);
+                return fromEntry(lookup.entry(), "STALE", 0, n, expire, "isr4j; fwd=stale");
+            }
             case CORRUPT:
                 log.warn("unreadable cache entry " + key + " is treated as a miss");
                 break;
@@ -92,9 +97,10 @@ public final class RouteCache {
         }
         // From here the MISS write replaces an unreadable entry; deleting it as well could race the write.
         CacheValue value = toValue(response);
-        var options = new CacheHandler.SetOptions(n, expireSeconds, tags(route, request, params));
+        var options = options(route, request, params);
         submitSafely(background, () -> write(key, value, options, background), "write of " + key);
-        return withIsrHeaders(response, "MISS", n, n, "isr4j; fwd=miss; stored");
+        long n = options.revalidateSeconds();
+        return withIsrHeaders(response, "MISS", n, n, expire, "isr4j; fwd=miss; stored");
     }
 
     /** Removes an unreadable entry in the background (registered with waitUntil like every write). */
@@ -148,7 +154,7 @@ public final class RouteCache {
                             Map<String, String> params, BackgroundWork background) {
         // A clean request: same URL without query, no headers, no cookies: nobody's data can enter the cache.
         Request clean = Request.builder("GET", original.urlWithoutQuery()).env(original.env()).build()
-                .withRevalidator(original.revalidator()).withBackground(background).withRoute("GET", params);
+                .withScope(original.scope().fresh()).withRoute("GET", params);
         Response response;
         try {
             response = routeHandler.handle(clean);
@@ -167,9 +173,7 @@ public final class RouteCache {
                     + "Cache-Control); not stored");
             return;
         }
-        var options = new CacheHandler.SetOptions(route.revalidateSeconds(), expireSeconds,
-                tags(route, clean, params));
-        write(key, toValue(response), options, background);
+        write(key, toValue(response), options(route, clean, params), background);
     }
 
     /** Awaits the write itself, so the background task (and its waitUntil) settles only once it is durable. */
@@ -187,28 +191,45 @@ public final class RouteCache {
         return !request.isDynamic() && response.status() < 500 && !response.headers().has("cache-control");
     }
 
-    private static List<String> tags(RouteSpec route, Request request, Map<String, String> params) {
-        var tags = new ArrayList<>(route.resolveTags(params));
+    /**
+     * What a response's entry is written with: the route's revalidate, bounded by the smallest revalidate of
+     * the cached data the handler used; the route's tags, its path tag, and the tags of that data.
+     */
+    private CacheHandler.SetOptions options(RouteSpec route, Request request, Map<String, String> params) {
+        var tags = new LinkedHashSet<>(route.resolveTags(params));
         tags.add(CacheKeys.pathTag(request.path()));
-        return tags;
+        tags.addAll(request.scope().dataTags());
+        long n = Math.min(route.revalidateSeconds(), request.scope().dataRevalidateBound());
+        return new CacheHandler.SetOptions(n, expireOf(route), new ArrayList<>(tags));
+    }
+
+    private long expireOf(RouteSpec route) {
+        return route.expireSeconds() > 0 ? route.expireSeconds() : expireSeconds;
+    }
+
+    /** The revalidate an entry was written with (it may be shorter than the route's, bounded by its data). */
+    private static long revalidateOf(CacheEntry entry, RouteSpec route) {
+        long written = (entry.revalidateAt() - entry.lastModified()) / 1000;
+        return written > 0 && written <= route.revalidateSeconds() ? written : route.revalidateSeconds();
     }
 
     private static CacheValue toValue(Response response) {
         return new CacheValue(response.status(), response.headers().without(NOT_STORED), response.body());
     }
 
-    private Response fromEntry(CacheEntry entry, String state, long sMaxAge, long revalidate, String cacheStatus) {
+    private Response fromEntry(CacheEntry entry, String state, long sMaxAge, long revalidate, long expire,
+                               String cacheStatus) {
         var v = entry.value();
-        return withIsrHeaders(Response.of(v.status(), v.headers(), v.body()), state, sMaxAge, revalidate,
+        return withIsrHeaders(Response.of(v.status(), v.headers(), v.body()), state, sMaxAge, revalidate, expire,
                 cacheStatus);
     }
 
     /** Cache-Control: s-maxage for shared caches, stale-while-revalidate = expire - revalidate. */
-    private Response withIsrHeaders(Response response, String state, long sMaxAge, long revalidate,
-                                    String cacheStatus) {
+    private static Response withIsrHeaders(Response response, String state, long sMaxAge, long revalidate,
+                                           long expire, String cacheStatus) {
         return response.withHeaders(response.headers()
                 .with(X_ISR_CACHE, state)
-                .with("cache-control", "s-maxage=" + sMaxAge + ", stale-while-revalidate=" + (expireSeconds - revalidate))
+                .with("cache-control", "s-maxage=" + sMaxAge + ", stale-while-revalidate=" + (expire - revalidate))
                 .with(CACHE_STATUS, cacheStatus));
     }
 

@@ -16,6 +16,8 @@ public final class RouteSpec {
     private final List<String> tags = new ArrayList<>();
     private long revalidateSeconds;
     private Dynamic dynamic = Dynamic.AUTO;
+    private String profile;
+    private long expireSeconds;
 
     public RouteSpec(String pattern) {
         new Router<>().add(pattern, this); // validates the pattern now, with its message
@@ -36,6 +38,32 @@ public final class RouteSpec {
             Tags.validate(t.replace("{", "").replace("}", ""));
             tags.add(t);
         }
+    }
+
+    public void profile(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("Route " + pattern + ": cacheLife needs a profile name");
+        }
+        this.profile = name;
+    }
+
+    /** Resolves a cacheLife profile into revalidate and expire; unknown names fail with the known ones. */
+    void applyProfile(java.util.Map<String, dev.isr4j.CacheProfile> profiles) {
+        if (profile == null) {
+            return;
+        }
+        var p = profiles.get(profile);
+        if (p == null) {
+            throw new IllegalArgumentException("Route " + pattern + ": " + DataCache.unknownProfile(profile, profiles)
+                    .getMessage());
+        }
+        revalidateSeconds = p.revalidateSeconds();
+        expireSeconds = p.expireSeconds();
+    }
+
+    /** The route's own expire (from its profile), or 0 for the app's. */
+    public long expireSeconds() {
+        return expireSeconds;
     }
 
     public void dynamic(Dynamic mode) {

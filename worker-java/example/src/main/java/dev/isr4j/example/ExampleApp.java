@@ -2,6 +2,7 @@ package dev.isr4j.example;
 
 import dev.isr4j.App;
 import dev.isr4j.AppProvider;
+import dev.isr4j.CachedFunction;
 import dev.isr4j.Dynamic;
 import dev.isr4j.Json;
 import dev.isr4j.Kv;
@@ -18,6 +19,11 @@ public final class ExampleApp implements AppProvider {
 
     private final AtomicInteger staticRenders = new AtomicInteger();
     private final AtomicInteger slowRenders = new AtomicInteger();
+    private final AtomicInteger dataComputations = new AtomicInteger();
+    private final AtomicInteger briefComputations = new AtomicInteger();
+
+    /** Where the example's "database" lives: a plain KV key next to the cache. */
+    static final String DATA_SOURCE_KEY = "example:cached-data-source";
 
     @Override
     public App create() {
@@ -92,6 +98,36 @@ public final class ExampleApp implements AppProvider {
         // The same, stale after one second: the benchmark's STALE scenario.
         app.route("/api/prices/{id}").revalidate(1).tags("prices")
                 .get(req -> Response.json(product(req.param("id"), req.env().clock().millis())));
+
+        // Data cache: a cached function over a slow source, revalidated by tag when the source changes.
+        CachedFunction<String> sourceData = app.cachedText("cached-data", (scope, args) -> {
+            Kv kv = scope.env().kv("CACHE_KV");
+            String value = kv == null ? null : kv.getText(DATA_SOURCE_KEY);
+            return Json.object()
+                    .put("value", value == null ? "initial" : value)
+                    .put("computedAt", scope.env().clock().millis())
+                    .put("computations", dataComputations.incrementAndGet())
+                    .toJson();
+        }).profile("minutes").tags("data");
+        app.route("/api/cached-data")
+                .get(req -> Response.json(sourceData.get(req)))
+                .post(req -> {
+                    Kv kv = req.env().kv("CACHE_KV");
+                    kv.put(DATA_SOURCE_KEY, req.text());
+                    req.revalidator().tag("data"); // the next GET recomputes and shows the new value
+                    return Response.json(Json.object().put("updated", req.text()).put("revalidated", "data"));
+                });
+
+        // A custom profile: stale after a second, so the e2e tests can watch one recomputation under load.
+        app.cacheProfile("example-brief", 0, 1, 3600);
+        CachedFunction<String> briefData = app.cachedText("brief-data", (scope, args) -> {
+            Thread.sleep(200);
+            return Json.object()
+                    .put("computedAt", scope.env().clock().millis())
+                    .put("computations", briefComputations.incrementAndGet())
+                    .toJson();
+        }).profile("example-brief").tags("brief");
+        app.route("/api/cached-brief").get(req -> Response.json(briefData.get(req)));
 
         app.route("/api/boom").get(req -> {
             throw new IllegalStateException("boom: this handler always fails");
