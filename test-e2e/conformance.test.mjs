@@ -8,6 +8,7 @@ import { readFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Miniflare } from "miniflare";
+import { workerModules } from "./worker-modules.mjs";
 
 const fromRoot = (relative) => fileURLToPath(new URL(`../${relative}`, import.meta.url));
 const script = JSON.parse(readFileSync(fromRoot("test-e2e/conformance/scenarios.json"), "utf8"));
@@ -15,12 +16,7 @@ const JVM_OBSERVED = fromRoot("worker-java/example/target/conformance-jvm.json")
 
 async function startHarness() {
   const mf = new Miniflare({
-    modules: [
-      { type: "ESModule", path: fromRoot("test-e2e/harness/step-harness.mjs") },
-      { type: "ESModule", path: fromRoot("worker-shim/isr4j-worker.mjs") },
-      { type: "CompiledWasm", path: fromRoot("worker-shim/build/isr4j.wasm") },
-      { type: "ESModule", path: fromRoot("worker-shim/build/teavm-runtime.mjs") },
-    ],
+    modules: workerModules("test-e2e/harness/step-harness.mjs"),
     modulesRoot: fromRoot(""),
     compatibilityDate: "2025-06-01",
     cf: false,

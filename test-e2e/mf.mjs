@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Miniflare } from "miniflare";
+import { workerModules } from "./worker-modules.mjs";
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const fromRoot = (relative) => fileURLToPath(new URL(relative, new URL("..", import.meta.url)));
@@ -28,11 +29,7 @@ export const EXPIRE_SECONDS = 31536000;
  */
 export async function startWorker({ vars = {}, miniflare = {} } = {}) {
   const mf = new Miniflare({
-    modules: [
-      { type: "ESModule", path: fromRoot("worker-shim/isr4j-worker.mjs") },
-      { type: "CompiledWasm", path: fromRoot("worker-shim/build/isr4j.wasm") },
-      { type: "ESModule", path: fromRoot("worker-shim/build/teavm-runtime.mjs") },
-    ],
+    modules: workerModules(),
     modulesRoot: REPO_ROOT,
     compatibilityDate: "2025-06-01",
     cf: false, // no network: never let miniflare download the cf placeholder

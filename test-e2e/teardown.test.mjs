@@ -20,6 +20,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
+import { workerModules } from "./worker-modules.mjs";
 import { ORIGIN } from "./mf.mjs";
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -27,12 +28,7 @@ const fromRoot = (relative) => fileURLToPath(new URL(relative, new URL("..", imp
 
 async function startHarness() {
   const mf = new Miniflare({
-    modules: [
-      { type: "ESModule", path: fromRoot("test-e2e/harness/teardown-harness.mjs") },
-      { type: "ESModule", path: fromRoot("worker-shim/isr4j-worker.mjs") },
-      { type: "CompiledWasm", path: fromRoot("worker-shim/build/isr4j.wasm") },
-      { type: "ESModule", path: fromRoot("worker-shim/build/teavm-runtime.mjs") },
-    ],
+    modules: workerModules("test-e2e/harness/teardown-harness.mjs"),
     modulesRoot: REPO_ROOT,
     compatibilityDate: "2025-06-01",
     cf: false,

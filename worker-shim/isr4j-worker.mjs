@@ -2,6 +2,7 @@
 // every fetch to Java. It decides nothing about routing or caching.
 import javaModule from "./build/isr4j.wasm";
 import { defaults } from "./build/teavm-runtime.mjs";
+import prerendered from "./build/prerendered.mjs";
 
 // Workers cap an isolate at 128 MiB; the linear memory only holds byte buffers crossing to JS.
 const MAX_LINEAR_MEMORY = 128 << 20;
@@ -44,6 +45,7 @@ function instantiate(module) {
 
 const startedAt = performance.now();
 const java = instantiate(javaModule);
+java.prerendered(prerendered); // pages rendered at build time (mvn package), served as HITs
 const instantiationMs = performance.now() - startedAt;
 
 export default {

@@ -54,6 +54,11 @@ public final class App {
         return new RouteBuilder(spec);
     }
 
+    /** Declares a page route (props, renderer, static paths, fallback); see {@link PageBuilder}. */
+    public PageBuilder page(String pattern) {
+        return new PageBuilder(new dev.isr4j.internal.PageSpec(route(pattern).spec()));
+    }
+
     /**
      * How long after a write an entry may still be served stale (seconds, default one year). Responses carry
      * {@code stale-while-revalidate=expire - revalidate}.

@@ -1,6 +1,7 @@
 package dev.isr4j;
 
 import dev.isr4j.internal.DataCache;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -50,12 +51,12 @@ public final class CachedFunction<T> {
 
     /** The cached result for these arguments, computing it when absent. */
     public T get(Request request, String... args) throws Exception {
-        return request.dataCache().get(definition, request, null, List.of(args));
+        return request.dataCache().get(definition, request, null, Arrays.asList(args.clone()));
     }
 
     /** The same, called from inside another cached computation (its entry is bounded by this one). */
     public T get(CacheScope scope, String... args) throws Exception {
-        return DataCache.fromScope(scope).get(definition, null, scope, List.of(args));
+        return DataCache.fromScope(scope).get(definition, null, scope, Arrays.asList(args.clone()));
     }
 
     public String name() {

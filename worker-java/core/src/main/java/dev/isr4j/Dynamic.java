@@ -4,6 +4,14 @@ package dev.isr4j;
 public enum Dynamic {
     /** Cached when the route declares {@code revalidate} and the handler reads nothing request-specific. */
     AUTO,
-    /** Never cached, whatever {@code revalidate} says. */
+    /**
+     * Rendered once and cached without expiry ({@code x-isr-cache: STATIC}, {@code s-maxage=31536000}); the
+     * handler sees no request headers, cookies or query, so its output is the same for everyone.
+     */
+    FORCE_STATIC,
+    /**
+     * Never cached, whatever {@code revalidate} says; answered with
+     * {@code Cache-Control: private, no-cache, no-store, max-age=0, must-revalidate}.
+     */
     FORCE_DYNAMIC
 }

@@ -175,6 +175,17 @@ public final class Request {
         return scope;
     }
 
+    /** A copy for another path on the same origin (keeps method, headers, body, scope; drops the query). */
+    public Request withPath(String newPath) {
+        int scheme = url.indexOf("://");
+        int pathStart = scheme < 0 ? url.indexOf('/') : url.indexOf('/', scheme + 3);
+        String origin = pathStart < 0 ? url : url.substring(0, pathStart);
+        var copy = new Builder(method, origin + newPath).headers(headerSource).body(bodySource).env(env).build();
+        copy.scope = scope;
+        copy.body = body;
+        return copy;
+    }
+
     /** A copy bound to the runtime's per-request services; used by the runtime and test kits. */
     public Request withScope(RequestScope scope) {
         var copy = withRoute(method, params);

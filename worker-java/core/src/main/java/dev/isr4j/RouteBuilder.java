@@ -10,6 +10,10 @@ public final class RouteBuilder {
         this.spec = spec;
     }
 
+    RouteSpec spec() {
+        return spec;
+    }
+
     /**
      * Caches GET (and HEAD) responses for {@code seconds}, then serves them stale while one background
      * regeneration runs. Zero, negative, NaN or infinite values mean: not ISR, never cached.

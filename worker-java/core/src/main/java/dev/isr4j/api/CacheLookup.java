@@ -23,4 +23,15 @@ public record CacheLookup(State state, CacheEntry entry) {
     public static CacheLookup stale(CacheEntry entry) {
         return new CacheLookup(State.STALE, entry);
     }
+
+    /**
+     * Something is stored but may not be served (expired, or invalidated by a tag): a MISS that is not an
+     * absence, so a page prerendered at build time is not served in its place. The entry is never handed out.
+     */
+    public static final CacheLookup INVALIDATED = new CacheLookup(State.MISS, null);
+
+    /** True when nothing is stored under the key (every MISS except {@link #INVALIDATED}). */
+    public boolean absent() {
+        return state == State.MISS && this != INVALIDATED;
+    }
 }

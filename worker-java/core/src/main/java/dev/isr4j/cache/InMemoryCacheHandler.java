@@ -67,7 +67,7 @@ public final class InMemoryCacheHandler implements CacheHandler {
         for (String tag : entry.tags()) {
             Long hard = tagExpiredAt.get(tag);
             if (hard != null && hard >= entry.lastModified()) {
-                return CacheLookup.MISS;
+                return CacheLookup.INVALIDATED;
             }
             Long soft = tagStaleAt.get(tag);
             stale |= soft != null && soft >= entry.lastModified();

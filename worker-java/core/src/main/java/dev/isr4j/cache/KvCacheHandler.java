@@ -118,13 +118,13 @@ public final class KvCacheHandler implements CacheHandler {
         }
         long now = clock.millis();
         if (now >= entry.expireAt()) {
-            return CacheLookup.MISS;
+            return CacheLookup.INVALIDATED;
         }
         boolean stale = now >= entry.revalidateAt();
         for (String tag : entry.tags()) {
             TagState state = tagState(tag, now);
             if (state.expiredAt() >= entry.lastModified()) {
-                return CacheLookup.MISS;
+                return CacheLookup.INVALIDATED;
             }
             stale |= state.staleAt() >= entry.lastModified();
         }

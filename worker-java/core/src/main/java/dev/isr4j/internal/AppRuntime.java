@@ -20,7 +20,13 @@ public final class AppRuntime {
      *                memory, which is said once in the log)
      */
     public static Dispatcher dispatcher(App app, KvStore cacheKv, Clock clock, Log log) {
-        return new Dispatcher(app, cacheHandler(app, cacheKv, clock, log), log);
+        return dispatcher(app, cacheKv, clock, log, null);
+    }
+
+    /** @param prerenderedBundle the build's prerendered pages ({@link Prerendered}), or null */
+    public static Dispatcher dispatcher(App app, KvStore cacheKv, Clock clock, Log log, String prerenderedBundle) {
+        return new Dispatcher(app, cacheHandler(app, cacheKv, clock, log), log,
+                Prerendered.parse(prerenderedBundle, log));
     }
 
     static CacheHandler cacheHandler(App app, KvStore cacheKv, Clock clock, Log log) {

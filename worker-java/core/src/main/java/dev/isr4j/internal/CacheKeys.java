@@ -41,6 +41,14 @@ public final class CacheKeys {
         return prefix + "__hash:" + fnv1a64Hex(p) + ":route";
     }
 
+    /** Page entries: {@code pages:<path>} ({@code pages:<buildId>:<path>}), hashed like route keys when long. */
+    public static String pageKey(String path, String buildId) {
+        String p = normalisePath(path);
+        String prefix = buildId == null || buildId.isEmpty() ? "pages:" : "pages:" + buildId + ":";
+        String key = prefix + p;
+        return key.length() <= MAX_PLAIN_KEY_LENGTH ? key : prefix + "__hash:" + fnv1a64Hex(p);
+    }
+
     /** The tag every entry for a path carries, for revalidatePath; ':' keeps it apart from user tags. */
     public static String pathTag(String path) {
         return "path:" + normalisePath(path);

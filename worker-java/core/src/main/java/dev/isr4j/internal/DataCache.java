@@ -104,8 +104,11 @@ public final class DataCache {
     public static String key(String name, List<String> args) {
         var sb = new StringBuilder(name);
         for (String a : args) {
-            String v = a == null ? "\u0000null" : a;
-            sb.append('\u0001').append(v.length()).append(':').append(v);
+            if (a == null) {
+                sb.append('\u0001').append('N'); // no string argument encodes to this: lengths start with a digit
+            } else {
+                sb.append('\u0001').append(a.length()).append(':').append(a);
+            }
         }
         return "data:" + name + ":" + CacheKeys.fnv1a64Hex(sb.toString());
     }
@@ -125,6 +128,9 @@ public final class DataCache {
         CacheLookup lookup;
         try {
             lookup = handler.get(key);
+            if (lookup == null) {
+                lookup = CacheLookup.MISS;
+            }
         } catch (RuntimeException e) {
             log.error("data cache read failed for " + key + "; computing without the cache", e);
             lookup = CacheLookup.MISS;
@@ -149,7 +155,9 @@ public final class DataCache {
     }
 
     private <T> T compute(Definition<T> def, String key, List<String> args, Env env, RequestScope requestScope,
-                          CacheScope parent, boolean noteOnParent) throws Exception {
+                          CacheScope parent, boolean inForeground) throws Exception {
+        boolean inBackground = !inForeground;
+        boolean noteOnParent = inForeground;
         var scope = new Scope(this, def, args, env, requestScope);
         T value = def.computation.compute(scope, args);
         if (value != null && !(def.bytes ? value instanceof byte[] : value instanceof String)) {
@@ -163,7 +171,7 @@ public final class DataCache {
         }
         var options = new CacheHandler.SetOptions(revalidate, scope.expireSeconds(), tags);
         var stored = encode(value);
-        requestScope.background().submit(() -> {
+        Runnable write = () -> {
             try {
                 var completion = handler.set(key, stored, options);
                 requestScope.background().keepAlive(completion);
@@ -171,7 +179,16 @@ public final class DataCache {
             } catch (RuntimeException e) {
                 log.error("data cache write failed for " + key, e);
             }
-        });
+        };
+        if (inBackground) {
+            write.run(); // already a background task: the key stays "recomputing" until the write has landed
+        } else {
+            try {
+                requestScope.background().submit(write);
+            } catch (RuntimeException e) {
+                log.error("could not schedule the data cache write for " + key, e);
+            }
+        }
         return value;
     }
 
@@ -261,7 +278,7 @@ public final class DataCache {
 
         Scope(DataCache cache, Definition<?> def, List<String> args, Env env, RequestScope requestScope) {
             this.cache = cache;
-            this.args = List.copyOf(args);
+            this.args = java.util.Collections.unmodifiableList(new ArrayList<>(args));
             this.env = env;
             this.requestScope = requestScope;
             if (def.profile != null) {

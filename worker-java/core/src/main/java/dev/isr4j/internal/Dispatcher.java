@@ -2,11 +2,14 @@ package dev.isr4j.internal;
 
 import dev.isr4j.App;
 import dev.isr4j.Body;
+import dev.isr4j.Dynamic;
+import dev.isr4j.Fallback;
 import dev.isr4j.Handler;
 import dev.isr4j.Headers;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
 import dev.isr4j.api.BackgroundWork;
+import dev.isr4j.api.CacheEntry;
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.Log;
 import java.util.LinkedHashSet;
@@ -20,6 +23,9 @@ import java.util.Set;
  */
 public final class Dispatcher {
     public static final String ISR_MODE = "ISR_MODE";
+    /** Where a page's props are served: {@code /_isr/data/<path>.json}. */
+    public static final String DATA_PREFIX = "/_isr/data/";
+    public static final String NO_STORE = "private, no-cache, no-store, max-age=0, must-revalidate";
 
     private final Router<RouteSpec> router = new Router<>();
     private final RouteCache cache;
@@ -28,12 +34,20 @@ public final class Dispatcher {
     private final Log log;
 
     public Dispatcher(App app, CacheHandler cacheHandler, Log log) {
+        this(app, cacheHandler, log, Map.of());
+    }
+
+    /** @param prerendered entries rendered at build time, by cache key, served as HITs until the cache has its own */
+    public Dispatcher(App app, CacheHandler cacheHandler, Log log, Map<String, CacheEntry> prerendered) {
         this.log = log;
         for (var definition : app.cachedFunctions()) {
             definition.check(app.cacheProfiles());
         }
         for (var route : app.routes()) {
             route.applyProfile(app.cacheProfiles());
+            if (route.page() != null) {
+                route.page().check();
+            }
             if (route.handlers().isEmpty()) {
                 throw new IllegalArgumentException("Route " + route.pattern()
                         + " has no handler; add one with .get(...), .post(...) or .on(method, ...)");
@@ -46,7 +60,7 @@ public final class Dispatcher {
             }
             router.add(route.pattern(), route);
         }
-        this.cache = new RouteCache(cacheHandler, log, app.expireSeconds(), app.buildId());
+        this.cache = new RouteCache(cacheHandler, log, app.expireSeconds(), app.buildId(), prerendered);
         this.revalidator = new CacheRevalidator(cacheHandler);
         this.dataCache = new DataCache(cacheHandler, log, app.cacheProfiles(), app.expireSeconds());
     }
@@ -76,8 +90,15 @@ public final class Dispatcher {
                 return plain(500, "Internal Server Error");
             }
         }
+        String path = request.path();
+        boolean dataRoute = path.startsWith(DATA_PREFIX) && path.endsWith(".json")
+                && path.length() > DATA_PREFIX.length() + 5;
+        if (dataRoute) {
+            // /_isr/data/blog/a.json -> the page /blog/a, answered with its props from the same entry
+            request = request.withPath(path.substring(DATA_PREFIX.length() - 1, path.length() - 5));
+        }
         var match = router.match(request.path());
-        if (match == null) {
+        if (match == null || (dataRoute && match.target().page() == null)) {
             return plain(404, "Not Found");
         }
         var route = match.target();
@@ -97,12 +118,20 @@ public final class Dispatcher {
                     Body.of("Method Not Allowed"));
         }
         String effective = headFromGet ? "GET" : method;
+        PageSpec page = route.page();
+        boolean showFallback = false;
+        if (page != null && effective.equals("GET") && !page.isListed(request.path())) {
+            if (page.fallback() == Fallback.NONE) {
+                return plain(404, "Not Found"); // only the listed paths exist
+            }
+            showFallback = page.fallback() == Fallback.SHOW_FALLBACK && !dataRoute && !development;
+        }
         Request routed = request.withRoute(effective, match.params());
         Response response;
         try {
             boolean cacheable = !development && route.isIsr() && (effective.equals("GET"));
             response = cacheable
-                    ? cache.serve(route, handler, routed, match.params(), background)
+                    ? cache.serve(route, handler, routed, match.params(), background, showFallback)
                     : handler.handle(routed);
             if (response == null) {
                 throw new IllegalStateException("the handler returned null instead of a Response");
@@ -111,7 +140,25 @@ public final class Dispatcher {
             log.error("handler for " + method + " " + route.pattern() + " (" + request.path() + ") failed", e);
             return plain(500, "Internal Server Error");
         }
+        if (route.dynamic() == Dynamic.FORCE_DYNAMIC && !response.headers().has("cache-control")) {
+            response = response.withHeader("cache-control", NO_STORE);
+        }
+        if (page != null) {
+            response = dataRoute ? propsResponse(response) : response.withHeaders(
+                    response.headers().without(PageSpec.PROPS_HEADER));
+        }
         return headFromGet || method.equals("HEAD") ? response.withBody(Body.EMPTY) : response;
+    }
+
+    /** A page response turned into its props JSON, keeping its status (404 for not-found) and cache headers. */
+    private static Response propsResponse(Response page) {
+        String props = page.header(PageSpec.PROPS_HEADER);
+        if (props == null) {
+            return page.withHeaders(page.headers().without(PageSpec.PROPS_HEADER));
+        }
+        int status = page.status() == 404 ? 404 : 200;
+        return Response.of(status, page.headers().without(PageSpec.PROPS_HEADER, "location")
+                .with("content-type", "application/json"), Body.of(props));
     }
 
     private static boolean developmentMode(Request request) {

@@ -17,6 +17,7 @@ public final class RequestScope {
     private final DataCache dataCache;
     private long dataRevalidateBound = Long.MAX_VALUE;
     private final Set<String> dataTags = new LinkedHashSet<>();
+    private long resultRevalidate;
 
     public RequestScope(BackgroundWork background, Revalidator revalidator, DataCache dataCache) {
         this.background = background;
@@ -45,6 +46,21 @@ public final class RequestScope {
         for (String t : tags) {
             dataTags.add(t);
         }
+    }
+
+    /** A page's props result: its own revalidate (0 = the page's) and extra tags. */
+    public synchronized void noteResult(long revalidateSeconds, Iterable<String> tags) {
+        if (revalidateSeconds > 0) {
+            resultRevalidate = revalidateSeconds;
+        }
+        for (String t : tags) {
+            dataTags.add(t);
+        }
+    }
+
+    /** The revalidate a page's props result asked for, or 0. */
+    public synchronized long resultRevalidate() {
+        return resultRevalidate;
     }
 
     /** The smallest revalidate of cached data used, or {@code Long.MAX_VALUE}. */

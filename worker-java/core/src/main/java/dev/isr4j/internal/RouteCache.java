@@ -31,17 +31,29 @@ public final class RouteCache {
     private final Log log;
     private final long expireSeconds;
     private final String buildId;
-    private final Set<String> regenerating = new HashSet<>();
+    /** FORCE_STATIC entries: cached "without expiry" (a century), advertised for a year. */
+    static final long STATIC_SECONDS = 31_536_000L;
+    private static final long STATIC_STORE_SECONDS = 100 * STATIC_SECONDS;
 
-    public RouteCache(CacheHandler handler, Log log, long expireSeconds, String buildId) {
+    private final Set<String> regenerating = new HashSet<>();
+    private final Map<String, CacheEntry> prerendered;
+
+    public RouteCache(CacheHandler handler, Log log, long expireSeconds, String buildId,
+                      Map<String, CacheEntry> prerendered) {
         this.handler = handler;
         this.log = log;
         this.expireSeconds = expireSeconds;
         this.buildId = buildId;
+        this.prerendered = prerendered == null ? Map.of() : prerendered;
     }
 
     public String keyFor(String path) {
         return CacheKeys.routeKey(path, buildId);
+    }
+
+    /** The cache key of a path under a route: pages under {@code pages:}, route handlers under {@code app:}. */
+    public String keyFor(RouteSpec route, String path) {
+        return route.page() != null ? CacheKeys.pageKey(path, buildId) : CacheKeys.routeKey(path, buildId);
     }
 
     /** True while a background regeneration for this key is running (at most one per key per isolate). */
@@ -49,9 +61,17 @@ public final class RouteCache {
         return regenerating.contains(key);
     }
 
+    /**
+     * @param showFallback answer a MISS with the page's fallback HTML and render in the background
+     *                     (SHOW_FALLBACK for a path the page does not list)
+     */
     Response serve(RouteSpec route, Handler routeHandler, Request request, Map<String, String> params,
-                   BackgroundWork background) throws Exception {
-        String key = keyFor(request.path());
+                   BackgroundWork background, boolean showFallback) throws Exception {
+        boolean isStatic = route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC;
+        if (isStatic) {
+            request = clean(request, params); // FORCE_STATIC: the same output for everyone
+        }
+        String key = keyFor(route, request.path());
         CacheLookup lookup;
         try {
             lookup = handler.get(key);
@@ -63,6 +83,12 @@ public final class RouteCache {
             lookup = CacheLookup.MISS;
         }
         long expire = expireOf(route);
+        if (lookup.absent() && prerendered.containsKey(key)) {
+            return installPrerendered(key, prerendered.get(key), route, background, isStatic, expire);
+        }
+        if (isStatic && (lookup.state() == CacheLookup.State.FRESH || lookup.state() == CacheLookup.State.STALE)) {
+            return staticHeaders(fromEntry(lookup.entry(), "STATIC", 0, 0, expire, "isr4j; hit"));
+        }
         switch (lookup.state()) {
             case FRESH: {
                 long n = revalidateOf(lookup.entry(), route);
@@ -80,6 +106,10 @@ public final class RouteCache {
                 break;
         }
         boolean corrupt = lookup.state() == CacheLookup.State.CORRUPT;
+        if (showFallback) {
+            startRegeneration(key, route, routeHandler, request, params, background);
+            return fallbackResponse(route);
+        }
         Response response;
         try {
             response = routeHandler.handle(request);
@@ -100,7 +130,43 @@ public final class RouteCache {
         var options = options(route, request, params);
         submitSafely(background, () -> write(key, value, options, background), "write of " + key);
         long n = options.revalidateSeconds();
+        if (isStatic) {
+            return staticHeaders(withIsrHeaders(response, "STATIC", 0, 0, expire, "isr4j; fwd=miss; stored"));
+        }
         return withIsrHeaders(response, "MISS", n, n, expire, "isr4j; fwd=miss; stored");
+    }
+
+    /**
+     * A page prerendered at build time, bundled with the worker: served as a HIT and written to the cache
+     * with this moment as its last write (the deployment is when it goes live), so ISR proceeds from here.
+     */
+    private Response installPrerendered(String key, CacheEntry entry, RouteSpec route, BackgroundWork background,
+                                        boolean isStatic, long expire) {
+        long n = isStatic ? STATIC_STORE_SECONDS : revalidateOf(entry, route);
+        var options = new CacheHandler.SetOptions(n, isStatic ? STATIC_STORE_SECONDS + 1 : expire, entry.tags());
+        submitSafely(background, () -> write(key, entry.value(), options, background), "install of " + key);
+        if (isStatic) {
+            return staticHeaders(fromEntry(entry, "STATIC", 0, 0, expire, "isr4j; hit"));
+        }
+        return fromEntry(entry, "HIT", n, n, expire, "isr4j; hit");
+    }
+
+    private static Response staticHeaders(Response response) {
+        return response.withHeader("cache-control", "s-maxage=" + STATIC_SECONDS);
+    }
+
+    /** SHOW_FALLBACK's immediate answer: the page's fallback HTML, never cached anywhere. */
+    private static Response fallbackResponse(RouteSpec route) {
+        return Response.html(route.page().fallbackHtml())
+                .withHeader(X_ISR_CACHE, "FALLBACK")
+                .withHeader("cache-control", Dispatcher.NO_STORE)
+                .withHeader(CACHE_STATUS, "isr4j; fwd=miss; detail=fallback");
+    }
+
+    /** Same URL without query, no headers, no cookies, fresh per-request scope. */
+    private static Request clean(Request original, Map<String, String> params) {
+        return Request.builder("GET", original.urlWithoutQuery()).env(original.env()).build()
+                .withScope(original.scope().fresh()).withRoute("GET", params);
     }
 
     /** Removes an unreadable entry in the background (registered with waitUntil like every write). */
@@ -153,8 +219,7 @@ public final class RouteCache {
     private void regenerate(String key, RouteSpec route, Handler routeHandler, Request original,
                             Map<String, String> params, BackgroundWork background) {
         // A clean request: same URL without query, no headers, no cookies: nobody's data can enter the cache.
-        Request clean = Request.builder("GET", original.urlWithoutQuery()).env(original.env()).build()
-                .withScope(original.scope().fresh()).withRoute("GET", params);
+        Request clean = clean(original, params);
         Response response;
         try {
             response = routeHandler.handle(clean);
@@ -199,8 +264,12 @@ public final class RouteCache {
         var tags = new LinkedHashSet<>(route.resolveTags(params));
         tags.add(CacheKeys.pathTag(request.path()));
         tags.addAll(request.scope().dataTags());
-        long n = Math.min(route.revalidateSeconds(), request.scope().dataRevalidateBound());
-        return new CacheHandler.SetOptions(n, expireOf(route), new ArrayList<>(tags));
+        if (route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC) {
+            return new CacheHandler.SetOptions(STATIC_STORE_SECONDS, STATIC_STORE_SECONDS + 1, new ArrayList<>(tags));
+        }
+        long own = request.scope().resultRevalidate() > 0 ? request.scope().resultRevalidate() : route.revalidateSeconds();
+        long n = Math.min(own, request.scope().dataRevalidateBound());
+        return new CacheHandler.SetOptions(n, Math.max(expireOf(route), n + 1), new ArrayList<>(tags));
     }
 
     private long expireOf(RouteSpec route) {
@@ -210,7 +279,7 @@ public final class RouteCache {
     /** The revalidate an entry was written with (it may be shorter than the route's, bounded by its data). */
     private static long revalidateOf(CacheEntry entry, RouteSpec route) {
         long written = (entry.revalidateAt() - entry.lastModified()) / 1000;
-        return written > 0 && written <= route.revalidateSeconds() ? written : route.revalidateSeconds();
+        return written > 0 ? written : Math.max(1, route.revalidateSeconds());
     }
 
     private static CacheValue toValue(Response response) {

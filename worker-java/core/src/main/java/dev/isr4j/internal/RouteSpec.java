@@ -17,6 +17,7 @@ public final class RouteSpec {
     private long revalidateSeconds;
     private Dynamic dynamic = Dynamic.AUTO;
     private String profile;
+    private PageSpec page;
     private long expireSeconds;
 
     public RouteSpec(String pattern) {
@@ -96,12 +97,21 @@ public final class RouteSpec {
         return revalidateSeconds;
     }
 
+    void page(PageSpec page) {
+        this.page = page;
+    }
+
+    /** The page declaration when this route is a page, else null. */
+    public PageSpec page() {
+        return page;
+    }
+
     public Dynamic dynamic() {
         return dynamic;
     }
 
     public boolean isIsr() {
-        return revalidateSeconds > 0 && dynamic != Dynamic.FORCE_DYNAMIC;
+        return dynamic == Dynamic.FORCE_STATIC || (revalidateSeconds > 0 && dynamic != Dynamic.FORCE_DYNAMIC);
     }
 
     /** The route's tags with path parameters filled in; a tag that ends up invalid is dropped. */

@@ -4,6 +4,8 @@ import dev.isr4j.App;
 import dev.isr4j.AppProvider;
 import dev.isr4j.CachedFunction;
 import dev.isr4j.Dynamic;
+import dev.isr4j.Fallback;
+import dev.isr4j.Props;
 import dev.isr4j.Json;
 import dev.isr4j.Kv;
 import dev.isr4j.PathType;
@@ -129,6 +131,57 @@ public final class ExampleApp implements AppProvider {
         }).profile("example-brief").tags("brief");
         app.route("/api/cached-brief").get(req -> Response.json(briefData.get(req)));
 
+        // Pages: static props -> HTML, listed paths prerendered at build time (mvn package).
+        app.page("/blog/{slug}")
+                .staticPaths("/blog/hello-world", "/blog/second-post")
+                .fallback(Fallback.BLOCKING)
+                .revalidate(60).tags("blog")
+                .props(req -> {
+                    String slug = req.param("slug");
+                    if (slug.equals("old-post")) {
+                        return Props.redirect("/blog/hello-world", true);
+                    }
+                    if (slug.startsWith("missing")) {
+                        return Props.notFound();
+                    }
+                    return Props.of(Json.object().put("slug", slug).put("title", title(slug))
+                            .put("renderedAt", req.env().clock().millis()));
+                })
+                .render(ExampleApp::article);
+
+        app.page("/docs/{slug}")
+                .staticPaths("/docs/intro")
+                .fallback(Fallback.NONE)
+                .revalidate(300).tags("docs")
+                .props(req -> Props.of(Json.object().put("slug", req.param("slug")).put("title", title(req.param("slug")))
+                        .put("renderedAt", req.env().clock().millis())))
+                .render(ExampleApp::article);
+
+        app.page("/products/{id}")
+                .staticPaths("/products/1")
+                .fallback(Fallback.SHOW_FALLBACK)
+                .fallbackHtml("<!doctype html><html><body><p class=\"fallback\">Loading product...</p></body></html>")
+                .revalidate(60).tags("products")
+                .props(req -> {
+                    Thread.sleep(300); // a slow upstream: why SHOW_FALLBACK exists
+                    return Props.of(product(req.param("id"), req.env().clock().millis()));
+                })
+                .render(props -> "<!doctype html><html><body><h1>" + escape(String.valueOf(props.get("name")))
+                        + "</h1><p class=\"product\" data-id=\"" + escape(String.valueOf(props.get("id")))
+                        + "\">" + props.get("updatedAt") + "</p></body></html>");
+
+        // Segment modes: rendered once and kept (FORCE_STATIC), or never cached (FORCE_DYNAMIC).
+        app.page("/about").dynamic(Dynamic.FORCE_STATIC)
+                .props(req -> Props.of(Json.object().put("slug", "about").put("title", "About isr4j")
+                        .put("renderedAt", req.env().clock().millis())))
+                .render(ExampleApp::article);
+        app.route("/api/static-config").dynamic(Dynamic.FORCE_STATIC).get(req -> Response.json(Json.object()
+                .put("region", "edge").put("renderedAt", req.env().clock().millis())));
+        app.page("/live/{slug}").dynamic(Dynamic.FORCE_DYNAMIC)
+                .props(req -> Props.of(Json.object().put("slug", req.param("slug")).put("title", "Live")
+                        .put("renderedAt", req.env().clock().millis())))
+                .render(ExampleApp::article);
+
         app.route("/api/boom").get(req -> {
             throw new IllegalStateException("boom: this handler always fails");
         });
@@ -156,6 +209,32 @@ public final class ExampleApp implements AppProvider {
                 .put("stock", 42)
                 .put("tags", Json.array().add("kitchen").add("ceramics").add("coffee"))
                 .put("updatedAt", now);
+    }
+
+    static String title(String slug) {
+        var sb = new StringBuilder();
+        boolean wordStart = true;
+        for (char c : slug.toCharArray()) {
+            if (c == '-') {
+                sb.append(' ');
+                wordStart = true;
+            } else {
+                sb.append(wordStart ? Character.toUpperCase(c) : c);
+                wordStart = false;
+            }
+        }
+        return sb.toString();
+    }
+
+    static String article(java.util.Map<String, Object> props) {
+        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + escape(String.valueOf(props.get("title")))
+                + "</title></head><body><article data-slug=\"" + escape(String.valueOf(props.get("slug"))) + "\">"
+                + "<h1>" + escape(String.valueOf(props.get("title"))) + "</h1>"
+                + "<p class=\"rendered-at\">" + props.get("renderedAt") + "</p></article></body></html>";
+    }
+
+    static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     static byte[] binary() {

@@ -15,6 +15,7 @@ import dev.isr4j.api.Log;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.internal.AppRuntime;
 import dev.isr4j.internal.Dispatcher;
+import dev.isr4j.internal.Prerenderer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -55,7 +56,9 @@ public final class IsrTestKit {
             namespaces.put(name, new InMemoryKvStore(clock));
         }
         this.env = new KitEnv();
-        this.dispatcher = AppRuntime.dispatcher(b.app, namespaces.get(AppRuntime.KV_BINDING), clock, log);
+        // As `mvn package` does for the Wasm build: static paths are prerendered before the first request.
+        String prerendered = Prerenderer.render(b.app, clock, log);
+        this.dispatcher = AppRuntime.dispatcher(b.app, namespaces.get(AppRuntime.KV_BINDING), clock, log, prerendered);
     }
 
     /** Starts the app with a KV-backed cache (as deployed with {@code CACHE_KV}) and a fresh clock. */

@@ -23,6 +23,7 @@ public final class WorkerMain {
     private static final Log LOG = new ConsoleLog();
     private static Dispatcher dispatcher;
     private static JsEnv env;
+    private static String prerenderedBundle;
 
     private WorkerMain() {
     }
@@ -43,12 +44,19 @@ public final class WorkerMain {
         });
     }
 
+    /** The shim hands over the build's prerendered pages once, at start-up. */
+    @JSExport
+    public static void prerendered(String bundle) {
+        prerenderedBundle = bundle;
+    }
+
     private static Dispatcher dispatcher(JSEnv jsEnv) {
         if (dispatcher == null) {
             env = new JsEnv(jsEnv, LOG);
             var namespace = env.namespace(AppRuntime.KV_BINDING);
             dispatcher = AppRuntime.dispatcher(AppProvider.load(), namespace == null ? null : new JsKvStore(namespace),
-                    Clock.SYSTEM, LOG);
+                    Clock.SYSTEM, LOG, prerenderedBundle);
+            prerenderedBundle = null; // parsed; the text is no longer needed
         }
         return dispatcher;
     }

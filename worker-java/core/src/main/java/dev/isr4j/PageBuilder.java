@@ -1,0 +1,83 @@
+package dev.isr4j;
+
+import dev.isr4j.internal.PageSpec;
+import java.util.Map;
+
+/**
+ * A page route: static props (path params -> props, not-found or redirect), a renderer (props -> HTML),
+ * optional static paths (prerendered at build time) and a fallback mode for the others.
+ *
+ * <pre>{@code
+ * app.page("/blog/{slug}")
+ *    .staticPaths("/blog/hello-world", "/blog/second-post").fallback(Fallback.BLOCKING)
+ *    .revalidate(60).tags("blog")
+ *    .props(req -> Props.of(Json.object().put("slug", req.param("slug"))))
+ *    .render(props -> "<h1>" + props.get("slug") + "</h1>");
+ * }</pre>
+ */
+public final class PageBuilder {
+    /** Loads a page's props; may do I/O through {@code req.env()}. */
+    @FunctionalInterface
+    public interface PropsLoader {
+        Props load(Request request) throws Exception;
+    }
+
+    /** Renders HTML from the props (parsed JSON: maps, lists, strings, numbers). */
+    @FunctionalInterface
+    public interface Renderer {
+        String render(Map<String, Object> props) throws Exception;
+    }
+
+    private final PageSpec spec;
+
+    PageBuilder(PageSpec spec) {
+        this.spec = spec;
+    }
+
+    public PageBuilder props(PropsLoader loader) {
+        spec.props(loader);
+        return this;
+    }
+
+    public PageBuilder render(Renderer renderer) {
+        spec.renderer(renderer);
+        return this;
+    }
+
+    /** Concrete paths of this page, prerendered at build time. */
+    public PageBuilder staticPaths(String... paths) {
+        spec.staticPaths(paths);
+        return this;
+    }
+
+    public PageBuilder fallback(Fallback mode) {
+        spec.fallback(mode);
+        return this;
+    }
+
+    /** The HTML served at once for an unlisted path under {@link Fallback#SHOW_FALLBACK}. */
+    public PageBuilder fallbackHtml(String html) {
+        spec.fallbackHtml(html);
+        return this;
+    }
+
+    public PageBuilder revalidate(double seconds) {
+        spec.route().revalidate(seconds);
+        return this;
+    }
+
+    public PageBuilder tags(String... tags) {
+        spec.route().tags(tags);
+        return this;
+    }
+
+    public PageBuilder cacheLife(String profile) {
+        spec.route().profile(profile);
+        return this;
+    }
+
+    public PageBuilder dynamic(Dynamic mode) {
+        spec.route().dynamic(mode);
+        return this;
+    }
+}
