@@ -15,7 +15,6 @@ import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.Log;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +32,14 @@ public final class DataCache {
     private final Log log;
     private final Map<String, CacheProfile> profiles;
     private final long defaultExpireSeconds;
-    private final Set<String> recomputing = new HashSet<>();
+    private final SingleFlight recomputations;
 
     public DataCache(CacheHandler handler, Log log, Map<String, CacheProfile> profiles, long defaultExpireSeconds) {
         this.handler = handler;
         this.log = log;
         this.profiles = profiles;
         this.defaultExpireSeconds = defaultExpireSeconds;
+        this.recomputations = new SingleFlight(log);
     }
 
     /** The declaration of a cached function (name, computation, value type, tags, lifetime). */
@@ -171,15 +171,7 @@ public final class DataCache {
         }
         var options = new CacheHandler.SetOptions(revalidate, scope.expireSeconds(), tags);
         var stored = encode(value);
-        Runnable write = () -> {
-            try {
-                var completion = handler.set(key, stored, options);
-                requestScope.background().keepAlive(completion);
-                completion.await();
-            } catch (RuntimeException e) {
-                log.error("data cache write failed for " + key, e);
-            }
-        };
+        Runnable write = () -> SingleFlight.writeDurably(handler, key, stored, options, requestScope.background(), log);
         if (inBackground) {
             write.run(); // already a background task: the key stays "recomputing" until the write has landed
         } else {
@@ -193,36 +185,18 @@ public final class DataCache {
     }
 
     private <T> void startRecompute(Definition<T> def, String key, List<String> args, Env env, RequestScope scope) {
-        synchronized (recomputing) {
-            if (!recomputing.add(key)) {
-                return;
+        recomputations.start(key, scope.background(), () -> {
+            try {
+                compute(def, key, args, env, scope.fresh(), null, false);
+            } catch (Exception e) {
+                log.error("recomputing " + key + " failed; the stale value stays servable", e);
             }
-        }
-        try {
-            scope.background().submit(() -> {
-                try {
-                    compute(def, key, args, env, scope.fresh(), null, false);
-                } catch (Exception e) {
-                    log.error("recomputing " + key + " failed; the stale value stays servable", e);
-                } finally {
-                    synchronized (recomputing) {
-                        recomputing.remove(key);
-                    }
-                }
-            });
-        } catch (RuntimeException e) {
-            synchronized (recomputing) {
-                recomputing.remove(key);
-            }
-            log.error("could not schedule recomputing " + key, e);
-        }
+        });
     }
 
     /** True while a background recomputation of this key runs in this isolate. */
     public boolean isRecomputing(String key) {
-        synchronized (recomputing) {
-            return recomputing.contains(key);
-        }
+        return recomputations.isRunning(key);
     }
 
     private static void note(RequestScope requestScope, CacheScope parent, long revalidate, List<String> tags) {

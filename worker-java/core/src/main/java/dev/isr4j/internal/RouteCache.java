@@ -10,11 +10,9 @@ import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.Log;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * ISR for one route's GET: HIT (stored response, handler not run), STALE (stored response at once, one
@@ -35,7 +33,7 @@ public final class RouteCache {
     static final long STATIC_SECONDS = 31_536_000L;
     private static final long STATIC_STORE_SECONDS = 100 * STATIC_SECONDS;
 
-    private final Set<String> regenerating = new HashSet<>();
+    private final SingleFlight regenerations;
     private final Map<String, CacheEntry> prerendered;
 
     public RouteCache(CacheHandler handler, Log log, long expireSeconds, String buildId,
@@ -45,6 +43,7 @@ public final class RouteCache {
         this.expireSeconds = expireSeconds;
         this.buildId = buildId;
         this.prerendered = prerendered == null ? Map.of() : prerendered;
+        this.regenerations = new SingleFlight(log);
     }
 
     public String keyFor(String path) {
@@ -57,8 +56,8 @@ public final class RouteCache {
     }
 
     /** True while a background regeneration for this key is running (at most one per key per isolate). */
-    public synchronized boolean isRegenerating(String key) {
-        return regenerating.contains(key);
+    public boolean isRegenerating(String key) {
+        return regenerations.isRunning(key);
     }
 
     /**
@@ -193,27 +192,7 @@ public final class RouteCache {
 
     private void startRegeneration(String key, RouteSpec route, Handler routeHandler, Request request,
                                    Map<String, String> params, BackgroundWork background) {
-        synchronized (this) {
-            if (!regenerating.add(key)) {
-                return;
-            }
-        }
-        try {
-            background.submit(() -> {
-                try {
-                    regenerate(key, route, routeHandler, request, params, background);
-                } finally {
-                    synchronized (this) {
-                        regenerating.remove(key);
-                    }
-                }
-            });
-        } catch (RuntimeException e) {
-            synchronized (this) {
-                regenerating.remove(key);
-            }
-            log.error("could not start regeneration of " + key, e);
-        }
+        regenerations.start(key, background, () -> regenerate(key, route, routeHandler, request, params, background));
     }
 
     private void regenerate(String key, RouteSpec route, Handler routeHandler, Request original,
@@ -243,13 +222,7 @@ public final class RouteCache {
 
     /** Awaits the write itself, so the background task (and its waitUntil) settles only once it is durable. */
     private void write(String key, CacheValue value, CacheHandler.SetOptions options, BackgroundWork background) {
-        try {
-            var completion = handler.set(key, value, options);
-            background.keepAlive(completion);
-            completion.await();
-        } catch (RuntimeException e) {
-            log.error("cache write failed for " + key + "; the response was served uncached", e);
-        }
+        SingleFlight.writeDurably(handler, key, value, options, background, log);
     }
 
     private static boolean cacheable(Request request, Response response) {

@@ -15,6 +15,7 @@ import dev.isr4j.api.Log;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.internal.AppRuntime;
 import dev.isr4j.internal.Dispatcher;
+import dev.isr4j.internal.KvOverStore;
 import dev.isr4j.internal.Prerenderer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -137,7 +138,7 @@ public final class IsrTestKit {
 
     /** The handler's view of a KV binding. */
     public Kv kv(String binding) {
-        return new KvBinding(kvStore(binding));
+        return new KvOverStore(kvStore(binding));
     }
 
     /** Stubs for outbound fetch; unstubbed URLs throw. */
@@ -249,7 +250,7 @@ public final class IsrTestKit {
         @Override
         public Kv kv(String binding) {
             var store = namespaces.get(binding);
-            return store == null ? null : new KvBinding(store);
+            return store == null ? null : new KvOverStore(store);
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.isr4j.wasm;
 
 import dev.isr4j.JsonCodec;
 import dev.isr4j.internal.PureJsonCodec;
+import dev.isr4j.wasm.js.JSRuntime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import org.teavm.jso.JSBody;
@@ -39,7 +40,7 @@ final class JsJsonCodec implements JsonCodec {
                 return d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15 ? (Object) (long) d : (Object) d;
             }
             case 3:
-                return asString(v);
+                return JSRuntime.asString(v);
             case 4: {
                 int n = length(v);
                 var list = new ArrayList<Object>(n);
@@ -53,7 +54,7 @@ final class JsJsonCodec implements JsonCodec {
                 int n = length(keys);
                 var map = new LinkedHashMap<String, Object>();
                 for (int i = 0; i < n; i++) {
-                    String key = asString(element(keys, i));
+                    String key = JSRuntime.asString(element(keys, i));
                     map.put(key, toJava(property(v, key)));
                 }
                 return map;
@@ -77,9 +78,6 @@ final class JsJsonCodec implements JsonCodec {
 
     @JSBody(params = "v", script = "return v;")
     private static native double asNumber(JSObject v);
-
-    @JSBody(params = "v", script = "return v;")
-    private static native String asString(JSObject v);
 
     @JSBody(params = "v", script = "return v.length;")
     private static native int length(JSObject v);

@@ -1,14 +1,14 @@
-package dev.isr4j.testkit;
+package dev.isr4j.internal;
 
 import dev.isr4j.Body;
 import dev.isr4j.Kv;
-import dev.isr4j.cache.InMemoryKvStore;
+import dev.isr4j.api.KvStore;
 
-/** A handler's view ({@link Kv}) of an in-memory KV namespace. */
-final class KvBinding implements Kv {
-    private final InMemoryKvStore store;
+/** A handler's blocking-style {@link Kv} view of any {@link KvStore} (the JS binding, the in-memory fake). */
+public final class KvOverStore implements Kv {
+    private final KvStore store;
 
-    KvBinding(InMemoryKvStore store) {
+    public KvOverStore(KvStore store) {
         this.store = store;
     }
 
