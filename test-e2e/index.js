@@ -6,3 +6,5 @@ import "./isr.test.mjs";
 import "./kv.test.mjs";
 import "./teardown.test.mjs";
 import "./conformance.test.mjs";
+import "./data-cache.test.mjs";
+import "./pages.test.mjs";

@@ -24,6 +24,15 @@ public interface CacheHandler {
      */
     Completion revalidateTag(List<String> tags, boolean soft);
 
+    /**
+     * What the tag invalidations recorded so far mean for an entry with these tags last written at
+     * {@code lastModified}: FRESH (none apply), STALE (a soft one) or MISS (a hard one). Used for pages
+     * prerendered at build time, which are not in the cache yet. The default knows of no invalidations.
+     */
+    default CacheLookup.State tagState(List<String> tags, long lastModified) {
+        return CacheLookup.State.FRESH;
+    }
+
     /** Hard invalidation. */
     default Completion revalidateTag(List<String> tags) {
         return revalidateTag(tags, false);

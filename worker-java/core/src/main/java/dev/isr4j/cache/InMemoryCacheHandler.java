@@ -60,19 +60,28 @@ public final class InMemoryCacheHandler implements CacheHandler {
         var entry = stored.entry();
         long now = clock.millis();
         if (now >= entry.expireAt()) {
-            remove(key);
-            return CacheLookup.MISS;
+            return CacheLookup.INVALIDATED; // kept (until evicted) so it is known to exist, never served
         }
-        boolean stale = now >= entry.revalidateAt();
-        for (String tag : entry.tags()) {
+        var byTags = tagState(entry.tags(), entry.lastModified());
+        if (byTags == CacheLookup.State.MISS) {
+            return CacheLookup.INVALIDATED;
+        }
+        boolean stale = now >= entry.revalidateAt() || byTags == CacheLookup.State.STALE;
+        return stale ? CacheLookup.stale(entry) : CacheLookup.fresh(entry);
+    }
+
+    @Override
+    public synchronized CacheLookup.State tagState(List<String> tags, long lastModified) {
+        boolean stale = false;
+        for (String tag : tags) {
             Long hard = tagExpiredAt.get(tag);
-            if (hard != null && hard >= entry.lastModified()) {
-                return CacheLookup.INVALIDATED;
+            if (hard != null && hard >= lastModified) {
+                return CacheLookup.State.MISS;
             }
             Long soft = tagStaleAt.get(tag);
-            stale |= soft != null && soft >= entry.lastModified();
+            stale |= soft != null && soft >= lastModified;
         }
-        return stale ? CacheLookup.stale(entry) : CacheLookup.fresh(entry);
+        return stale ? CacheLookup.State.STALE : CacheLookup.State.FRESH;
     }
 
     @Override

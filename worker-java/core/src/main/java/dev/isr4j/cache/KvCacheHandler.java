@@ -31,6 +31,9 @@ import java.util.Set;
  * }</pre>
  */
 public final class KvCacheHandler implements CacheHandler {
+    /** Entries that may be served for ten years or more are written without a KV TTL. */
+    static final long NO_TTL_BEYOND_SECONDS = 10L * 365 * 24 * 3600;
+
     private final KvStore store;
     private final Clock clock;
     private final Log log;
@@ -120,15 +123,26 @@ public final class KvCacheHandler implements CacheHandler {
         if (now >= entry.expireAt()) {
             return CacheLookup.INVALIDATED;
         }
-        boolean stale = now >= entry.revalidateAt();
-        for (String tag : entry.tags()) {
-            TagState state = tagState(tag, now);
-            if (state.expiredAt() >= entry.lastModified()) {
-                return CacheLookup.INVALIDATED;
-            }
-            stale |= state.staleAt() >= entry.lastModified();
+        var byTags = tagState(entry.tags(), entry.lastModified());
+        if (byTags == CacheLookup.State.MISS) {
+            return CacheLookup.INVALIDATED;
         }
+        boolean stale = now >= entry.revalidateAt() || byTags == CacheLookup.State.STALE;
         return stale ? CacheLookup.stale(entry) : CacheLookup.fresh(entry);
+    }
+
+    @Override
+    public CacheLookup.State tagState(List<String> tags, long lastModified) {
+        long now = clock.millis();
+        boolean stale = false;
+        for (String tag : tags) {
+            TagState state = tagState(tag, now);
+            if (state.expiredAt() >= lastModified) {
+                return CacheLookup.State.MISS;
+            }
+            stale |= state.staleAt() >= lastModified;
+        }
+        return stale ? CacheLookup.State.STALE : CacheLookup.State.FRESH;
     }
 
     @Override
@@ -152,7 +166,9 @@ public final class KvCacheHandler implements CacheHandler {
             log.warn("entry for " + key + " with its header exceeds KV's value limit; not cached");
             return Completion.DONE;
         }
-        long ttl = Math.max(options.expirationTtlSeconds(), KvStore.MIN_EXPIRATION_TTL_SECONDS);
+        // Entries meant to outlive any TTL (FORCE_STATIC, "no practical expiry") get none; others the configured one.
+        long ttl = setOptions.expireSeconds() >= NO_TTL_BEYOND_SECONDS ? 0
+                : Math.max(options.expirationTtlSeconds(), KvStore.MIN_EXPIRATION_TTL_SECONDS);
         return store.put(entryKey(key), encoded.value(), encoded.metadata(), ttl);
     }
 

@@ -33,11 +33,15 @@ public final class Prerendered {
                 return out;
             }
             for (Object e : (List<?>) root.get("entries")) {
-                var entry = (List<?>) e;
-                String key = (String) entry.get(0);
-                var stored = new KvStore.Stored(Body.of(Base64.getDecoder().decode((String) entry.get(2))),
-                        (String) entry.get(1));
-                out.put(key, KvEntryFormat.decode(stored, KvEntryFormat.kindOf(key)));
+                try {
+                    var entry = (List<?>) e;
+                    String key = (String) entry.get(0);
+                    var stored = new KvStore.Stored(Body.of(Base64.getDecoder().decode((String) entry.get(2))),
+                            (String) entry.get(1));
+                    out.put(key, KvEntryFormat.decode(stored, KvEntryFormat.kindOf(key)));
+                } catch (RuntimeException bad) {
+                    log.warn("prerendered entry " + e + " is unreadable (" + bad.getMessage() + "); skipped");
+                }
             }
         } catch (RuntimeException e) {
             log.error("prerendered bundle is unreadable; pages render on demand", e);

@@ -34,6 +34,8 @@ public final class RouteCache {
     private static final long STATIC_STORE_SECONDS = 100 * STATIC_SECONDS;
 
     private final SingleFlight regenerations;
+    /** Prerendered keys this isolate has handed to the cache; the bundle is not used for them again. */
+    private final java.util.Set<String> installed = new java.util.HashSet<>();
     private final Map<String, CacheEntry> prerendered;
 
     public RouteCache(CacheHandler handler, Log log, long expireSeconds, String buildId,
@@ -82,8 +84,12 @@ public final class RouteCache {
             lookup = CacheLookup.MISS;
         }
         long expire = expireOf(route);
-        if (lookup.absent() && prerendered.containsKey(key)) {
-            return installPrerendered(key, prerendered.get(key), route, background, isStatic, expire);
+        if (lookup.absent() && prerendered.containsKey(key) && !installed.contains(key)) {
+            Response bundled = servePrerendered(key, prerendered.get(key), route, routeHandler, request, params,
+                    background, isStatic, expire);
+            if (bundled != null) {
+                return bundled;
+            }
         }
         if (isStatic && (lookup.state() == CacheLookup.State.FRESH || lookup.state() == CacheLookup.State.STALE)) {
             return staticHeaders(fromEntry(lookup.entry(), "STATIC", 0, 0, expire, "isr4j; hit"));
@@ -118,7 +124,7 @@ public final class RouteCache {
             }
             throw e;
         }
-        if (!cacheable(request, response)) {
+        if (!cacheable(route, request, response)) {
             if (corrupt) {
                 deleteLater(key, background);
             }
@@ -139,8 +145,28 @@ public final class RouteCache {
      * A page prerendered at build time, bundled with the worker: served as a HIT and written to the cache
      * with this moment as its last write (the deployment is when it goes live), so ISR proceeds from here.
      */
-    private Response installPrerendered(String key, CacheEntry entry, RouteSpec route, BackgroundWork background,
-                                        boolean isStatic, long expire) {
+    private Response servePrerendered(String key, CacheEntry entry, RouteSpec route, Handler routeHandler,
+                                      Request request, Map<String, String> params, BackgroundWork background,
+                                      boolean isStatic, long expire) {
+        // Tags revalidated since the build count against the bundled copy, as against any entry.
+        CacheLookup.State byTags;
+        try {
+            byTags = handler.tagState(entry.tags(), entry.lastModified());
+        } catch (RuntimeException e) {
+            log.error("reading tag state for prerendered " + key + " failed; rendering instead", e);
+            return null;
+        }
+        synchronized (installed) {
+            installed.add(key); // from now on this isolate serves the key from the cache (or renders it)
+        }
+        if (byTags == CacheLookup.State.MISS) {
+            return null;
+        }
+        if (byTags == CacheLookup.State.STALE && !isStatic) {
+            startRegeneration(key, route, routeHandler, request, params, background);
+            long n = revalidateOf(entry, route);
+            return fromEntry(entry, "STALE", 0, n, expire, "isr4j; fwd=stale");
+        }
         long n = isStatic ? STATIC_STORE_SECONDS : revalidateOf(entry, route);
         var options = new CacheHandler.SetOptions(n, isStatic ? STATIC_STORE_SECONDS + 1 : expire, entry.tags());
         submitSafely(background, () -> write(key, entry.value(), options, background), "install of " + key);
@@ -212,7 +238,7 @@ public final class RouteCache {
                     + "; the stale entry stays servable");
             return;
         }
-        if (!cacheable(clean, response)) {
+        if (!cacheable(route, clean, response)) {
             log.warn("regeneration of " + key + " turned dynamic (read headers, cookies or the query, or set "
                     + "Cache-Control); not stored");
             return;
@@ -225,8 +251,10 @@ public final class RouteCache {
         SingleFlight.writeDurably(handler, key, value, options, background, log);
     }
 
-    private static boolean cacheable(Request request, Response response) {
-        return !request.isDynamic() && response.status() < 500 && !response.headers().has("cache-control");
+    private static boolean cacheable(RouteSpec route, Request request, Response response) {
+        // FORCE_STATIC handlers read from a clean request: what they read is the same for everyone.
+        boolean sameForEveryone = route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC || !request.isDynamic();
+        return sameForEveryone && response.status() < 500 && !response.headers().has("cache-control");
     }
 
     /**

@@ -358,9 +358,10 @@ class KvCacheHandlerTest {
             kv.set("app:/c:route", text("c"), new SetOptions(10L * 365 * 24 * 3600, Long.MAX_VALUE, List.of()))
                     .await();
             assertEquals(3, store.puts.size());
-            for (var put : store.puts) {
-                assertEquals(TTL_30_DAYS, put.expirationTtlSeconds(), put.key());
-            }
+            assertEquals(TTL_30_DAYS, store.puts.get(0).expirationTtlSeconds());
+            assertEquals(TTL_30_DAYS, store.puts.get(1).expirationTtlSeconds());
+            // An entry meant to be served for ten years or more (FORCE_STATIC) gets no KV TTL at all.
+            assertEquals(0, store.puts.get(2).expirationTtlSeconds());
             assertEquals(TTL_30_DAYS, KvCacheHandler.Options.DEFAULT_TTL_SECONDS);
         }
 
