@@ -31,7 +31,25 @@ function instantiate(module) {
   };
   // The runtime resolves globals with `new Function`, which workerd refuses after start-up.
   const resolveGlobal = imports.teavmJso.global;
-  imports.teavmJso.global = (name) => (name in globalThis ? globalThis[name] : resolveGlobal(name));
+  const globals = new Map();
+  imports.teavmJso.global = (name) => {
+    let value = globals.get(name);
+    if (value === undefined) globals.set(name, (value = name in globalThis ? globalThis[name] : resolveGlobal(name)));
+    return value;
+  };
+  // Java threads (one per request) start through the runtime's event queue, which uses setTimeout even
+  // for work due now; a microtask starts them without a trip through the timer queue. Timed waits keep
+  // setTimeout. Negative ids tell kill() which is which.
+  const { offer, kill } = imports.teavmAsync;
+  const cancelled = new Set();
+  let nextId = 0;
+  imports.teavmAsync.offer = (instance, fn, time) => {
+    if (time > Date.now()) return offer(instance, fn, time);
+    const id = --nextId;
+    queueMicrotask(() => cancelled.delete(id) || fn(instance));
+    return id;
+  };
+  imports.teavmAsync.kill = (id) => (id < 0 ? cancelled.add(id) : kill(id));
   for (const { module: from } of WebAssembly.Module.imports(module)) {
     if (!(from in imports)) throw new Error(`isr4j: the Java module imports "${from}", which this shim does not provide`);
   }
@@ -50,6 +68,10 @@ const instantiationMs = performance.now() - startedAt;
 
 export default {
   fetch(request, env, ctx) {
-    return java.fetch(request, env, ctx);
+    const run = (read) => new Promise((resolve, reject) => java.fetch(request, env, ctx, resolve, reject, read));
+    // Java starts the one KV read a cached answer needs (or returns null); Java gets its result up front,
+    // so a HIT never suspends on a promise. A failed read is Java's to handle on the normal path.
+    const pending = java.prefetch(request, env);
+    return pending === null ? run(null) : pending.then(run, () => run(null));
   },
 };

@@ -108,7 +108,11 @@ public final class KvCacheHandler implements CacheHandler {
 
     @Override
     public CacheLookup get(String key) {
-        KvStore.Stored stored = store.getWithMetadata(entryKey(key));
+        return lookup(key, store.getWithMetadata(entryKey(key)));
+    }
+
+    /** Classifies a value already read from KV for {@code key} (null: absent), as {@link #get} does. */
+    public CacheLookup lookup(String key, KvStore.Stored stored) {
         if (stored == null) {
             return CacheLookup.MISS;
         }

@@ -30,6 +30,7 @@ public final class Dispatcher {
     private final Router<RouteSpec> router = new Router<>();
     private final RouteCache cache;
     private final CacheRevalidator revalidator;
+    private final CacheHandler cacheHandler;
     private final DataCache dataCache;
     private final Log log;
 
@@ -62,7 +63,13 @@ public final class Dispatcher {
         }
         this.cache = new RouteCache(cacheHandler, log, app.expireSeconds(), app.buildId(), prerendered);
         this.revalidator = new CacheRevalidator(cacheHandler);
+        this.cacheHandler = cacheHandler;
         this.dataCache = new DataCache(cacheHandler, log, app.cacheProfiles(), app.expireSeconds());
+    }
+
+    /** The cache handler requests go through. */
+    public CacheHandler cacheHandler() {
+        return cacheHandler;
     }
 
     public DataCache dataCache() {
@@ -74,6 +81,35 @@ public final class Dispatcher {
     }
 
     public Response handle(Request request, BackgroundWork background) {
+        return handle(request, background, null);
+    }
+
+    /** The cache key a request's answer would be read from, or null when it is not answered from the cache. */
+    public String prefetchKey(Request request) {
+        try {
+            if (developmentMode(request) || !(request.method().equals("GET") || request.method().equals("HEAD"))) {
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        var match = router.match(request.path());
+        if (match == null || !match.target().isIsr() || !match.target().handlers().containsKey("GET")) {
+            return null;
+        }
+        var route = match.target();
+        if (route.page() != null && !route.page().isListed(request.path())
+                && route.page().fallback() == Fallback.NONE) {
+            return null;
+        }
+        return cache.keyFor(route, request.path());
+    }
+
+    /**
+     * Handles a request whose cache read the runtime already started ({@code prefetched}, may be null): its
+     * result stands in for the first cache lookup, so a HIT does not wait on the cache again.
+     */
+    public Response handle(Request request, BackgroundWork background, Prefetched prefetched) {
         boolean development;
         try {
             development = developmentMode(request);
@@ -81,7 +117,7 @@ public final class Dispatcher {
             log.error("configuration error", e);
             return plain(500, "isr4j configuration error: " + e.getMessage());
         }
-        request = request.withScope(new RequestScope(background, revalidator, dataCache));
+        request = request.withScope(new RequestScope(background, revalidator, dataCache).prefetched(prefetched));
         if (request.path().equals(RevalidateEndpoint.PATH)) {
             try {
                 return RevalidateEndpoint.handle(request, revalidator, log);

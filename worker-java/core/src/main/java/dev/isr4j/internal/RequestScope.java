@@ -18,6 +18,7 @@ public final class RequestScope {
     private long dataRevalidateBound = Long.MAX_VALUE;
     private final Set<String> dataTags = new LinkedHashSet<>();
     private long resultRevalidate;
+    private Prefetched prefetched;
 
     public RequestScope(BackgroundWork background, Revalidator revalidator, DataCache dataCache) {
         this.background = background;
@@ -46,6 +47,16 @@ public final class RequestScope {
         for (String t : tags) {
             dataTags.add(t);
         }
+    }
+
+    /** The runtime's early cache read for this request (used for its first lookup of that key). */
+    public RequestScope prefetched(Prefetched prefetched) {
+        this.prefetched = prefetched;
+        return this;
+    }
+
+    public Prefetched prefetched() {
+        return prefetched;
     }
 
     /** A page's props result: its own revalidate (0 = the page's) and extra tags. */

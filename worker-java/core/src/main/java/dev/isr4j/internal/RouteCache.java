@@ -9,6 +9,7 @@ import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.Log;
+import dev.isr4j.cache.KvCacheHandler;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,9 +74,11 @@ public final class RouteCache {
             request = clean(request, params); // FORCE_STATIC: the same output for everyone
         }
         String key = keyFor(route, request.path());
+        Prefetched early = request.scope().prefetched();
         CacheLookup lookup;
         try {
-            lookup = handler.get(key);
+            lookup = early != null && early.key().equals(key) && handler instanceof KvCacheHandler kv
+                    ? kv.lookup(key, early.stored()) : handler.get(key);
             if (lookup == null) {
                 lookup = CacheLookup.MISS;
             }

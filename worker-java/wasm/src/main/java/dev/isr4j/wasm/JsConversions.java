@@ -9,6 +9,9 @@ import dev.isr4j.wasm.js.JSRequest;
 import dev.isr4j.wasm.js.JSResponse;
 import dev.isr4j.wasm.js.JSRuntime;
 import java.util.ArrayList;
+import org.teavm.jso.JSBody;
+import org.teavm.jso.JSObject;
+import org.teavm.jso.typedarrays.Int8Array;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +21,7 @@ final class JsConversions {
     }
 
     static Request toJava(JSRequest request, Env env) {
-        return Request.builder(request.getMethod(), request.getUrl())
+        return Request.builder(request.getMethod(), JsText.string(request.getUrlValue()))
                 .headers(() -> headers(request.getHeaders()))
                 .body(() -> new JsBody(JsPromises.await(request.arrayBuffer())))
                 .env(env)
@@ -31,16 +34,20 @@ final class JsConversions {
         return Headers.of(fields);
     }
 
+    /** One call builds the Response: headers cross as one UTF-8 buffer ("name\nvalue\n..."), the body as bytes. */
     static JSResponse toJs(Response response) {
-        var headers = new JSHeaders();
+        var packed = new StringBuilder();
         for (var h : response.headers().entries()) {
-            headers.append(h.getKey(), h.getValue());
+            packed.append(h.getKey()).append('\n').append(h.getValue()).append('\n');
         }
-        JSResponse.Init init = JSRuntime.newObject();
-        init.setStatus(response.status());
-        init.setHeaders(headers);
         int status = response.status();
         boolean noBody = status == 204 || status == 205 || status == 304 || response.body().length() == 0;
-        return new JSResponse(noBody ? null : JsBody.toJs(response.body()), init);
+        return newResponse(status, JsText.bytes(packed.toString()), noBody ? null : JsBody.toJs(response.body()));
     }
+
+    @JSBody(params = {"status", "packed", "body"}, script = "const parts = new TextDecoder().decode(packed).split('\\n');"
+            + "const headers = new Headers();"
+            + "for (let i = 0; i + 1 < parts.length; i += 2) headers.append(parts[i], parts[i + 1]);"
+            + "return new Response(body, { status: status, headers: headers });")
+    private static native JSResponse newResponse(int status, Int8Array packed, JSObject body);
 }

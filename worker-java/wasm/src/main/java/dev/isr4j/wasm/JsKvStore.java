@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.teavm.jso.JSBody;
 import org.teavm.jso.JSObject;
+import org.teavm.jso.core.JSPromise;
 import org.teavm.jso.core.JSString;
 
 /** {@link KvStore} over a KV binding. Values cross as one ArrayBuffer; a read body never enters Wasm. */
@@ -23,14 +24,23 @@ final class JsKvStore implements KvStore {
 
     @Override
     public Stored getWithMetadata(String key) {
-        JSKvNamespace.WithMetadata result = JsPromises.await(kv.getWithMetadata(key, "arrayBuffer"));
+        return stored(JsPromises.await(kv.getWithMetadata(key, "arrayBuffer")));
+    }
+
+    /** Starts the read a lookup of {@code key} needs, without waiting for it. */
+    JSPromise<JSKvNamespace.WithMetadata> startRead(String key) {
+        return kv.getWithMetadata(key, "arrayBuffer");
+    }
+
+    /** A {@code getWithMetadata(key, "arrayBuffer")} result as a stored value, or null when absent. */
+    static Stored stored(JSKvNamespace.WithMetadata result) {
         JSObject value = result.getValue();
         if (JSRuntime.isNullish(value)) {
             return null;
         }
         JSObject metadata = result.getMetadata();
         return new Stored(new JsBody(JSRuntime.asArrayBuffer(value)),
-                JSRuntime.isNullish(metadata) ? null : stringify(metadata));
+                JSRuntime.isNullish(metadata) ? null : JsText.json(metadata));
     }
 
     @Override
@@ -66,9 +76,6 @@ final class JsKvStore implements KvStore {
         }
         return new Page(keys, (String) page.get("cursor"), Boolean.TRUE.equals(page.get("complete")));
     }
-
-    @JSBody(params = "value", script = "return JSON.stringify(value);")
-    private static native String stringify(JSObject value);
 
     @JSBody(script = "return new ArrayBuffer(0);")
     private static native JSObject emptyBuffer();

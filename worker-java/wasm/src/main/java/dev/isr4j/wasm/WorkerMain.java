@@ -6,14 +6,22 @@ import dev.isr4j.Response;
 import dev.isr4j.AppProvider;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
+import dev.isr4j.App;
+import dev.isr4j.Request;
+import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.internal.AppRuntime;
+import dev.isr4j.internal.Prefetched;
+import dev.isr4j.wasm.js.JSKvNamespace;
+import dev.isr4j.wasm.js.JSRuntime;
 import dev.isr4j.internal.Dispatcher;
 import dev.isr4j.wasm.js.JSEnv;
 import dev.isr4j.wasm.js.JSExecutionContext;
 import dev.isr4j.wasm.js.JSRequest;
 import dev.isr4j.wasm.js.JSResponse;
 import org.teavm.jso.JSExport;
-import org.teavm.jso.core.JSPromise;
+import org.teavm.jso.JSExceptions;
+import org.teavm.jso.JSObject;
+import org.teavm.jso.function.JSConsumer;
 
 /**
  * The module's entry point (TeaVM main class): the shim calls the exported {@code fetch} for every request.
@@ -24,24 +32,73 @@ public final class WorkerMain {
     private static Dispatcher dispatcher;
     private static JsEnv env;
     private static String prerenderedBundle;
+    private static JsKvStore kvStore;
+    private static KvCacheHandler kvCache;
 
     private WorkerMain() {
     }
 
+    /**
+     * Handles one request on its own green thread (it may suspend on KV or fetch) and settles the shim's
+     * promise through {@code resolve} / {@code reject}; the shim creates the promise, so no JS function is
+     * made from Java per request.
+     */
     @JSExport
-    public static JSPromise<JSResponse> fetch(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx) {
-        return JSPromise.callAsync(() -> {
-            Dispatcher d;
+    public static void fetch(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSConsumer<JSResponse> resolve,
+                             JSConsumer<JSObject> reject, JSObject prefetchedRead) {
+        new Thread(() -> {
+            JSResponse response;
             try {
-                d = dispatcher(jsEnv);
-            } catch (RuntimeException e) {
-                LOG.error("isr4j could not start the application", e);
-                return JsConversions.toJs(Response.of(500, Headers.of("content-type", "text/plain; charset=utf-8"),
-                        Body.of("isr4j configuration error: " + e.getMessage())));
+                response = handle(request, jsEnv, ctx, prefetchedRead);
+            } catch (Throwable e) {
+                LOG.error("isr4j failed to answer a request", e);
+                reject.accept(JSExceptions.getJSException(e));
+                return;
             }
-            var response = d.handle(JsConversions.toJava(request, env), new WaitUntilBackground(ctx, LOG));
-            return JsConversions.toJs(response);
-        });
+            resolve.accept(response);
+        }).start();
+    }
+
+    /**
+     * Starts the one KV read a cached answer needs, if the request can have one, and returns its promise
+     * (or null). Java decides the key; the shim waits for the read and hands its result to {@link #fetch},
+     * so a HIT is answered without suspending Java on a promise. (Answering it synchronously, without a green
+     * thread, is not possible: TeaVM's coroutine code needs a current thread even when it does not suspend.)
+     */
+    @JSExport
+    public static JSObject prefetch(JSRequest request, JSEnv jsEnv) {
+        try {
+            Dispatcher d = dispatcher(jsEnv);
+            if (kvCache == null) {
+                return null;
+            }
+            String key = d.prefetchKey(JsConversions.toJava(request, env));
+            return key == null ? null : kvStore.startRead(kvCache.entryKey(key));
+        } catch (RuntimeException e) {
+            return null; // the normal path will report it
+        }
+    }
+
+    private static Prefetched prefetched(Dispatcher d, Request request, JSObject read) {
+        if (read == null || JSRuntime.isNullish(read) || kvCache == null) {
+            return null;
+        }
+        String key = d.prefetchKey(request);
+        return key == null ? null : new Prefetched(key, JsKvStore.stored((JSKvNamespace.WithMetadata) read));
+    }
+
+    private static JSResponse handle(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSObject read) {
+        Dispatcher d;
+        try {
+            d = dispatcher(jsEnv);
+        } catch (RuntimeException e) {
+            LOG.error("isr4j could not start the application", e);
+            return JsConversions.toJs(Response.of(500, Headers.of("content-type", "text/plain; charset=utf-8"),
+                    Body.of("isr4j configuration error: " + e.getMessage())));
+        }
+        Request javaRequest = JsConversions.toJava(request, env);
+        var response = d.handle(javaRequest, new WaitUntilBackground(ctx, LOG), prefetched(d, javaRequest, read));
+        return JsConversions.toJs(response);
     }
 
     /** The shim hands over the build's prerendered pages once, at start-up. */
@@ -54,8 +111,10 @@ public final class WorkerMain {
         if (dispatcher == null) {
             env = new JsEnv(jsEnv, LOG);
             var namespace = env.namespace(AppRuntime.KV_BINDING);
-            dispatcher = AppRuntime.dispatcher(AppProvider.load(), namespace == null ? null : new JsKvStore(namespace),
-                    Clock.SYSTEM, LOG, prerenderedBundle);
+            kvStore = namespace == null ? null : new JsKvStore(namespace);
+            App app = AppProvider.load();
+            dispatcher = AppRuntime.dispatcher(app, kvStore, Clock.SYSTEM, LOG, prerenderedBundle);
+            kvCache = dispatcher.cacheHandler() instanceof KvCacheHandler kv ? kv : null;
             prerenderedBundle = null; // parsed; the text is no longer needed
         }
         return dispatcher;

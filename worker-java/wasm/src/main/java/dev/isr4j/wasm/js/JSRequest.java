@@ -13,6 +13,10 @@ public interface JSRequest extends JSObject {
     @JSProperty
     String getUrl();
 
+    /** The URL as a JS string value, for a bulk conversion. */
+    @JSProperty("url")
+    org.teavm.jso.JSObject getUrlValue();
+
     @JSProperty
     JSHeaders getHeaders();
 
