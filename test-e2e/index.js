@@ -8,3 +8,4 @@ import "./teardown.test.mjs";
 import "./conformance.test.mjs";
 import "./data-cache.test.mjs";
 import "./pages.test.mjs";
+import "./bench.test.mjs";

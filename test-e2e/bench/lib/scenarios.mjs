@@ -1,0 +1,44 @@
+// What the benchmark measures: one entry per scenario, with the workers it applies to.
+import { fromBench } from "./paths.mjs";
+
+export const UNIQUE_PATHS_LUA = fromBench("lua/unique-paths.lua");
+
+export const SCENARIOS = [
+  {
+    id: "hit-small",
+    title: "HIT ~200-byte JSON",
+    kind: "hit",
+    path: "/api/products/1",
+    workers: ["isr4j", "floor", "peer", "null"], // null: the baseline, measured with the same load
+  },
+  {
+    id: "hit-large",
+    title: "HIT 1 MiB binary",
+    kind: "hit",
+    path: "/api/large",
+    workers: ["isr4j", "floor", "peer"],
+  },
+  {
+    id: "miss",
+    title: "MISS: render and write (a new /api/products/<n> per request)",
+    kind: "miss",
+    base: "/api/products/",
+    expect: "MISS",
+    workers: ["isr4j", "peer"],
+  },
+  {
+    id: "stale",
+    title: "STALE: serve stale, regenerate in background (a stale /api/prices/<n> per request)",
+    kind: "stale",
+    base: "/api/prices/",
+    expect: "STALE",
+    workers: ["isr4j", "peer"],
+  },
+];
+
+export const scenario = (id) => SCENARIOS.find((s) => s.id === id);
+
+/** Prefix of the pre-warmed STALE paths: /api/prices/stale-<i>. */
+export const STALE_PREFIX = "stale";
+/** Extra pre-warmed STALE paths past the counted ones, for requests wrk sends after a thread stops. */
+export const STALE_SPARES = 64;

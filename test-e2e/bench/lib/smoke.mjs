@@ -1,0 +1,136 @@
+// Smoke mode: every worker, in both variants, answers every scenario it applies to correctly. A few
+// requests with fetch, no wrk, no timing: the right JSON shape, the byte-identical 1 MiB body, and
+// MISS -> HIT and STALE -> (regenerated) HIT paths that answer 200.
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { cacheState, copyIsr4jEntry, pollUntil, request, warmUntilHit } from "./client.mjs";
+import { prepare } from "./setup.mjs";
+import { VARIANTS, startWorker } from "./workers.mjs";
+
+const LARGE_SIZE = 1 << 20;
+
+export function expectedLarge() {
+  const b = Buffer.alloc(LARGE_SIZE);
+  for (let i = 0; i < b.length; i++) b[i] = (i * 31 + 7) & 0xff;
+  return b;
+}
+
+/** The product JSON both isr4j and the peer serve. */
+export function assertProduct(r, id, what) {
+  assert.equal(r.status, 200, `${what}: status`);
+  assert.match(r.headers.get("content-type") ?? "", /^application\/json\b/, `${what}: content-type`);
+  const p = JSON.parse(r.text());
+  assert.deepEqual(Object.keys(p), ["id", "sku", "name", "price", "stock", "tags", "updatedAt"], `${what}: keys`);
+  assert.equal(p.id, id, `${what}: id`);
+  assert.equal(typeof p.sku, "string", `${what}: sku`);
+  assert.equal(typeof p.name, "string", `${what}: name`);
+  assert.deepEqual(Object.keys(p.price), ["amount", "currency"], `${what}: price`);
+  assert.equal(typeof p.price.amount, "number", `${what}: price.amount`);
+  assert.equal(typeof p.stock, "number", `${what}: stock`);
+  assert.ok(Array.isArray(p.tags) && p.tags.every((t) => typeof t === "string"), `${what}: tags`);
+  assert.equal(typeof p.updatedAt, "number", `${what}: updatedAt`);
+  assert.ok(r.bytes.length >= 150 && r.bytes.length <= 260, `${what}: ${r.bytes.length} bytes, expected about 200`);
+  return p;
+}
+
+function assertLarge(r, what) {
+  assert.equal(r.status, 200, `${what}: status`);
+  assert.equal(r.headers.get("content-type"), "application/octet-stream", `${what}: content-type`);
+  assert.equal(r.bytes.length, LARGE_SIZE, `${what}: length`);
+  assert.ok(r.bytes.equals(expectedLarge()), `${what}: body differs from byte i = (i*31+7)&0xff`);
+}
+
+function assertState(w, r, state, what) {
+  assert.equal(cacheState(w, r), state, `${what}: expected ${state}, got ${cacheState(w, r)} (status ${r.status})`);
+}
+
+/** MISS -> HIT (small and 1 MiB), then STALE -> regenerated HIT, on a worker that caches (isr4j, peer). */
+async function checkCachingWorker(w, run) {
+  const label = `${w.name}/${w.variant}`;
+  const checks = [];
+  const id = `smoke-${run}`;
+
+  const miss = await request(w, `/api/products/${id}`);
+  assertState(w, miss, "MISS", `${label} MISS`);
+  const missed = assertProduct(miss, id, `${label} MISS`);
+  const hit = await warmUntilHit(w, `/api/products/${id}`);
+  assert.deepEqual(assertProduct(hit, id, `${label} HIT`), missed, `${label}: the HIT serves the stored JSON`);
+  checks.push(`${label}: MISS then HIT on /api/products/${id}`);
+
+  const largeMiss = await request(w, "/api/large");
+  assertState(w, largeMiss, "MISS", `${label} large MISS`);
+  assertLarge(largeMiss, `${label} large MISS`);
+  assertLarge(await warmUntilHit(w, "/api/large"), `${label} large HIT`);
+  checks.push(`${label}: 1 MiB body byte-identical on MISS and HIT`);
+
+  const pricePath = `/api/prices/${id}`;
+  assertProduct(await request(w, pricePath), id, `${label} prices MISS`);
+  await warmUntilHit(w, pricePath);
+  await sleep(1100); // revalidate 1 s
+  const stale = await request(w, pricePath);
+  assertState(w, stale, "STALE", `${label} STALE`);
+  const staleProduct = assertProduct(stale, id, `${label} STALE`);
+  const regenerated = await pollUntil(w, pricePath, (r) => {
+    assert.equal(r.status, 200, `${label}: status after STALE`);
+    return cacheState(w, r) === "HIT";
+  }, { what: "the regenerated entry" });
+  assert.ok(assertProduct(regenerated, id, `${label} regenerated`).updatedAt > staleProduct.updatedAt, `${label}: regenerated entry is newer`);
+  checks.push(`${label}: STALE served, then the regenerated entry as a HIT`);
+  return { checks, smallHit: hit };
+}
+
+/** The floor serves isr4j's entries byte for byte. */
+async function checkFloor(floor, isr4j, smallPath) {
+  const label = `floor/${floor.variant}`;
+  const checks = [];
+  for (const path of [smallPath, "/api/large"]) {
+    await copyIsr4jEntry(isr4j, floor, path);
+    const [mine, theirs] = [await request(floor, path), await request(isr4j, path)];
+    assert.equal(mine.status, 200, `${label} ${path}: status`);
+    assert.equal(mine.headers.get("content-type"), theirs.headers.get("content-type"), `${label} ${path}: content-type`);
+    assert.ok(mine.bytes.equals(theirs.bytes), `${label} ${path}: body differs from isr4j's`);
+    if (path === "/api/large") assertLarge(mine, `${label} large`);
+    checks.push(`${label}: serves isr4j's entry for ${path} byte for byte`);
+  }
+  return checks;
+}
+
+/**
+ * Runs the smoke checks; throws an AssertionError on the first wrong answer. Like the other end-to-end
+ * tests it uses isr4j's current build (worker-shim/build), building it only when it is missing.
+ * @returns {Promise<string[]>} the checks that passed
+ */
+export async function smoke({ log = () => {}, buildIsr4j = "missing" } = {}) {
+  await prepare({ log, buildIsr4j });
+  const run = Date.now().toString(36);
+  const started = [];
+  try {
+    const specs = VARIANTS.flatMap((variant) => ["isr4j", "peer", "floor", "null"].map((name) => ({ name, variant })));
+    // allSettled: when one fails to start, the others are still known and disposed in finally.
+    const outcomes = await Promise.allSettled(
+      specs.map(async ({ name, variant }) => {
+        const w = await startWorker(name, variant, { trackPid: false, persist: false });
+        started.push(w);
+        return w;
+      }),
+    );
+    const failed = outcomes.find((o) => o.status === "rejected");
+    if (failed) throw failed.reason;
+    const workers = outcomes.map((o) => o.value);
+    const get = (name, variant) => workers.find((w) => w.name === name && w.variant === variant);
+    const perVariant = await Promise.all(
+      VARIANTS.map(async (variant) => {
+        const [isr4j, peer] = await Promise.all([checkCachingWorker(get("isr4j", variant), run), checkCachingWorker(get("peer", variant), run)]);
+        const floor = await checkFloor(get("floor", variant), get("isr4j", variant), `/api/products/smoke-${run}`);
+        const nul = await request(get("null", variant), "/api/products/1");
+        assert.equal(nul.status, 200, `null/${variant}: status`);
+        return [...isr4j.checks, ...peer.checks, ...floor, `null/${variant}: answers 200`];
+      }),
+    );
+    const checks = perVariant.flat();
+    for (const c of checks) log(`  ok  ${c}`);
+    return checks;
+  } finally {
+    await Promise.all(started.map((w) => w.dispose().catch(() => {})));
+  }
+}
