@@ -23,7 +23,7 @@ final class JsConversions {
     static Request toJava(JSRequest request, Env env) {
         return Request.builder(request.getMethod(), JsText.string(request.getUrlValue()))
                 .headers(() -> headers(request.getHeaders()))
-                .body(() -> new JsBody(JsPromises.await(request.arrayBuffer())))
+                .body(() -> JsBody.await(request.arrayBuffer()))
                 .env(env)
                 .build();
     }
@@ -42,12 +42,12 @@ final class JsConversions {
         }
         int status = response.status();
         boolean noBody = status == 204 || status == 205 || status == 304 || response.body().length() == 0;
-        return newResponse(status, JsText.bytes(packed.toString()), noBody ? null : JsBody.toJs(response.body()));
+        return newResponse(status, JsText.bytes(packed.toString()), noBody ? null : JsBody.holderOf(response.body()));
     }
 
     @JSBody(params = {"status", "packed", "body"}, script = "const parts = new TextDecoder().decode(packed).split('\\n');"
             + "const headers = new Headers();"
             + "for (let i = 0; i + 1 < parts.length; i += 2) headers.append(parts[i], parts[i + 1]);"
-            + "return new Response(body, { status: status, headers: headers });")
+            + "return new Response(body === null ? null : body.value, { status: status, headers: headers });")
     private static native JSResponse newResponse(int status, Int8Array packed, JSObject body);
 }

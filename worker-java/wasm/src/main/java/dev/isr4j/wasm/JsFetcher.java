@@ -22,14 +22,14 @@ final class JsFetcher implements Fetcher {
         boolean hasBody = !request.method().equals("GET") && !request.method().equals("HEAD")
                 && request.body().length() > 0;
         JSResponse response = JsPromises.await(runtimeFetch(request.url(), init(request.method(), headers,
-                hasBody ? JsBody.toJs(request.body()) : null)));
+                hasBody ? JsBody.holderOf(request.body()) : null)));
         return Response.of(response.getStatus(), JsConversions.headers(response.getHeaders()),
-                new JsBody(JsPromises.await(response.arrayBuffer())));
+                JsBody.await(response.arrayBuffer()));
     }
 
     @JSBody(params = {"url", "init"}, script = "return fetch(url, init);")
     private static native JSPromise<JSResponse> runtimeFetch(String url, JSObject init);
 
-    @JSBody(params = {"method", "headers", "body"}, script = "return { method: method, headers: headers, body: body };")
+    @JSBody(params = {"method", "headers", "body"}, script = "return { method: method, headers: headers, body: body === null ? null : body.value };")
     private static native JSObject init(String method, JSHeaders headers, JSObject body);
 }

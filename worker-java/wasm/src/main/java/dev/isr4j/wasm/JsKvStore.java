@@ -34,14 +34,18 @@ final class JsKvStore implements KvStore {
 
     /** A {@code getWithMetadata(key, "arrayBuffer")} result as a stored value, or null when absent. */
     static Stored stored(JSKvNamespace.WithMetadata result) {
-        JSObject value = result.getValue();
-        if (JSRuntime.isNullish(value)) {
+        if (absent(result)) {
             return null;
         }
-        JSObject metadata = result.getMetadata();
-        return new Stored(new JsBody(JSRuntime.asArrayBuffer(value)),
-                JSRuntime.isNullish(metadata) ? null : JsText.json(metadata));
+        // The read result itself holds the body: the buffer never enters Java (see JsBody).
+        return new Stored(new JsBody(result), hasMetadata(result) ? JsText.metadataJson(result) : null);
     }
+
+    @JSBody(params = "r", script = "return r === null || r === undefined || r.value === null || r.value === undefined;")
+    private static native boolean absent(JSObject r);
+
+    @JSBody(params = "r", script = "return r.metadata !== null && r.metadata !== undefined;")
+    private static native boolean hasMetadata(JSObject r);
 
     @Override
     public String getText(String key) {
@@ -51,8 +55,8 @@ final class JsKvStore implements KvStore {
 
     @Override
     public Completion put(String key, Body value, String metadataJson, long expirationTtlSeconds) {
-        JSObject bytes = value.length() == 0 ? emptyBuffer() : JsBody.toJs(value);
-        return new JsCompletion(kv.put(key, bytes, putOptions(metadataJson, (double) expirationTtlSeconds)));
+        JSObject holder = value.length() == 0 ? null : JsBody.holderOf(value);
+        return new JsCompletion(putHeld(kv, key, holder, putOptions(metadataJson, (double) expirationTtlSeconds)));
     }
 
     @Override
@@ -77,8 +81,9 @@ final class JsKvStore implements KvStore {
         return new Page(keys, (String) page.get("cursor"), Boolean.TRUE.equals(page.get("complete")));
     }
 
-    @JSBody(script = "return new ArrayBuffer(0);")
-    private static native JSObject emptyBuffer();
+    @JSBody(params = {"kv", "key", "holder", "options"},
+            script = "return kv.put(key, holder === null ? new ArrayBuffer(0) : holder.value, options);")
+    private static native JSPromise<JSObject> putHeld(JSKvNamespace kv, String key, JSObject holder, JSObject options);
 
     @JSBody(params = {"metadata", "ttl"}, script = "const o = {};"
             + "if (metadata !== null) o.metadata = JSON.parse(metadata);"

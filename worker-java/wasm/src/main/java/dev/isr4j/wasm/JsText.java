@@ -19,21 +19,22 @@ final class JsText {
         return new String(utf8(jsString).copyToJavaArray(), StandardCharsets.UTF_8);
     }
 
-    /** A JS value's JSON text into Java (KV metadata). */
-    static String json(JSObject value) {
-        return new String(jsonUtf8(value).copyToJavaArray(), StandardCharsets.UTF_8);
-    }
-
     /** Java text as UTF-8 bytes in a JS typed array, for a helper that decodes it once. */
     static Int8Array bytes(String text) {
         return Int8Array.copyFromJavaArray(text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The {@code metadata} of a KV read result as JSON text, without the result's value entering Java. */
+    static String metadataJson(JSObject readResult) {
+        return new String(metadataUtf8(readResult).copyToJavaArray(), StandardCharsets.UTF_8);
+    }
+
+    @JSBody(params = "r", script = "const u = new TextEncoder().encode(JSON.stringify(r.metadata));"
+            + "return new Int8Array(u.buffer, u.byteOffset, u.length);")
+    private static native Int8Array metadataUtf8(JSObject r);
+
     @JSBody(params = "s", script = "const u = new TextEncoder().encode(s);"
             + "return new Int8Array(u.buffer, u.byteOffset, u.length);")
     private static native Int8Array utf8(JSObject s);
 
-    @JSBody(params = "v", script = "const u = new TextEncoder().encode(JSON.stringify(v));"
-            + "return new Int8Array(u.buffer, u.byteOffset, u.length);")
-    private static native Int8Array jsonUtf8(JSObject v);
 }

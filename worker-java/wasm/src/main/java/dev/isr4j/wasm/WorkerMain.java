@@ -98,7 +98,11 @@ public final class WorkerMain {
         }
         Request javaRequest = JsConversions.toJava(request, env);
         var response = d.handle(javaRequest, new WaitUntilBackground(ctx, LOG), prefetched(d, javaRequest, read));
-        return JsConversions.toJs(response);
+        JSResponse js = JsConversions.toJs(response);
+        if (read != null) {
+            JsBody.release(read); // the Response owns the body now; see JsBody for why this matters
+        }
+        return js;
     }
 
     /** The shim hands over the build's prerendered pages once, at start-up. */

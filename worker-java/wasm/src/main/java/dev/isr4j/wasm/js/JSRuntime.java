@@ -2,7 +2,6 @@ package dev.isr4j.wasm.js;
 
 import org.teavm.jso.JSBody;
 import org.teavm.jso.JSObject;
-import org.teavm.jso.typedarrays.ArrayBuffer;
 
 /** Small JS helpers (compiled into the module's initialiser, so they need no eval at request time). */
 public final class JSRuntime {
@@ -29,9 +28,6 @@ public final class JSRuntime {
 
     @JSBody(params = "value", script = "return value;")
     public static native String asString(JSObject value);
-
-    @JSBody(params = "value", script = "return value;")
-    public static native ArrayBuffer asArrayBuffer(JSObject value);
 
     @JSBody(params = "error", script = "return error && error.stack ? String(error.stack) : String(error);")
     public static native String describe(JSObject error);
