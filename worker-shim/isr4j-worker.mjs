@@ -61,17 +61,20 @@ function instantiate(module) {
   return exports;
 }
 
-const startedAt = performance.now();
 const java = instantiate(javaModule);
 java.prerendered(prerendered); // pages rendered at build time (mvn package), served as HITs
-const instantiationMs = performance.now() - startedAt;
 
 export default {
   fetch(request, env, ctx) {
     const run = (read) => new Promise((resolve, reject) => java.fetch(request, env, ctx, resolve, reject, read));
     // Java starts the one KV read a cached answer needs (or returns null); Java gets its result up front,
     // so a HIT never suspends on a promise. A failed read is Java's to handle on the normal path.
-    const pending = java.prefetch(request, env);
+    let pending = null;
+    try {
+      pending = java.prefetch(request, env);
+    } catch {
+      // an early read is an optimisation only: the normal path reads (and reports) for itself
+    }
     return pending === null ? run(null) : pending.then(run, () => run(null));
   },
 };
