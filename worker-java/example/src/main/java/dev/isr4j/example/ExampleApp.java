@@ -163,7 +163,7 @@ public final class ExampleApp implements AppProvider {
                 .fallbackHtml("<!doctype html><html><body><p class=\"fallback\">Loading product...</p></body></html>")
                 .revalidate(60).tags("products")
                 .props(req -> {
-                    Thread.sleep(300); // a slow upstream: why SHOW_FALLBACK exists
+                    Thread.sleep(100); // a slow upstream: why SHOW_FALLBACK exists
                     return Props.of(product(req.param("id"), req.env().clock().millis()));
                 })
                 .render(props -> "<!doctype html><html><body><h1>" + escape(String.valueOf(props.get("name")))
