@@ -30,6 +30,22 @@ public record CacheLookup(State state, CacheEntry entry) {
      */
     public static final CacheLookup INVALIDATED = new CacheLookup(State.MISS, null);
 
+    /**
+     * Classifies a stored entry at {@code now}: past {@code expireAt} or hard-invalidated by a tag, a MISS that is
+     * not an absence; past {@code revalidateAt} or soft-invalidated, STALE; otherwise FRESH. Tags are consulted
+     * only for an unexpired entry (reading them may cost I/O).
+     */
+    public static CacheLookup classify(CacheEntry entry, long now, CacheHandler tags) {
+        if (now >= entry.expireAt()) {
+            return INVALIDATED;
+        }
+        var byTags = tags.tagState(entry.tags(), entry.lastModified());
+        if (byTags == State.MISS) {
+            return INVALIDATED;
+        }
+        return now >= entry.revalidateAt() || byTags == State.STALE ? stale(entry) : fresh(entry);
+    }
+
     /** True when nothing is stored under the key (every MISS except {@link #INVALIDATED}). */
     public boolean absent() {
         return state == State.MISS && this != INVALIDATED;

@@ -59,15 +59,7 @@ public final class InMemoryCacheHandler implements CacheHandler {
         }
         var entry = stored.entry();
         long now = clock.millis();
-        if (now >= entry.expireAt()) {
-            return CacheLookup.INVALIDATED; // kept (until evicted) so it is known to exist, never served
-        }
-        var byTags = tagState(entry.tags(), entry.lastModified());
-        if (byTags == CacheLookup.State.MISS) {
-            return CacheLookup.INVALIDATED;
-        }
-        boolean stale = now >= entry.revalidateAt() || byTags == CacheLookup.State.STALE;
-        return stale ? CacheLookup.stale(entry) : CacheLookup.fresh(entry);
+        return CacheLookup.classify(entry, now, this); // an expired entry is kept (until evicted), never served
     }
 
     @Override

@@ -124,15 +124,7 @@ public final class KvCacheHandler implements CacheHandler {
             return CacheLookup.CORRUPT;
         }
         long now = clock.millis();
-        if (now >= entry.expireAt()) {
-            return CacheLookup.INVALIDATED;
-        }
-        var byTags = tagState(entry.tags(), entry.lastModified());
-        if (byTags == CacheLookup.State.MISS) {
-            return CacheLookup.INVALIDATED;
-        }
-        boolean stale = now >= entry.revalidateAt() || byTags == CacheLookup.State.STALE;
-        return stale ? CacheLookup.stale(entry) : CacheLookup.fresh(entry);
+        return CacheLookup.classify(entry, now, this);
     }
 
     @Override
