@@ -265,7 +265,12 @@ public final class RouteCache {
      * the cached data the handler used; the route's tags, its path tag, and the tags of that data.
      */
     private CacheHandler.SetOptions options(RouteSpec route, Request request, Map<String, String> params) {
-        var tags = new LinkedHashSet<>(route.resolveTags(params));
+        var resolved = route.resolveTags(params);
+        if (resolved.size() < route.tagCount()) {
+            log.warn("route " + route.pattern() + ": a tag for " + request.path() + " would contain a reserved "
+                    + "character (':' or '\\') or be too long once its parameters are filled in; it is left out");
+        }
+        var tags = new LinkedHashSet<>(resolved);
         tags.add(CacheKeys.pathTag(request.path()));
         tags.addAll(request.scope().dataTags());
         if (route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC) {

@@ -114,6 +114,11 @@ public final class RouteSpec {
         return dynamic == Dynamic.FORCE_STATIC || (revalidateSeconds > 0 && dynamic != Dynamic.FORCE_DYNAMIC);
     }
 
+    /** The number of tag templates declared on the route. */
+    public int tagCount() {
+        return tags.size();
+    }
+
     /** The route's tags with path parameters filled in; a tag that ends up invalid is dropped. */
     public List<String> resolveTags(Map<String, String> params) {
         var out = new ArrayList<String>(tags.size());
