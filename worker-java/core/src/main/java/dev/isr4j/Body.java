@@ -1,7 +1,6 @@
 package dev.isr4j;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The bytes of a request or response body. A runtime may back a body with bytes that live outside Java
@@ -32,11 +31,6 @@ public interface Body {
 
     static Body of(String text) {
         return new ByteArrayBody(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Byte-wise equality, whatever backs the two bodies. */
-    static boolean sameBytes(Body a, Body b) {
-        return a.length() == b.length() && Arrays.equals(a.bytes(), b.bytes());
     }
 
     /** A body held as a Java byte array. */

@@ -6,11 +6,10 @@ import org.teavm.jso.JSProperty;
 import org.teavm.jso.core.JSPromise;
 import org.teavm.jso.typedarrays.ArrayBuffer;
 
-/** The Fetch API Response class. */
+/** The Fetch API Response class (responses are built in one JS call, see JsConversions). */
 @JSClass(name = "Response")
 public class JSResponse implements JSObject {
-    /** @param body an ArrayBuffer, a typed array, or null for no body */
-    public JSResponse(JSObject body, Init init) {
+    protected JSResponse() {
     }
 
     @JSProperty
@@ -20,13 +19,4 @@ public class JSResponse implements JSObject {
     public native JSHeaders getHeaders();
 
     public native JSPromise<ArrayBuffer> arrayBuffer();
-
-    /** The {@code init} argument of {@code new Response(body, init)}. */
-    public interface Init extends JSObject {
-        @JSProperty
-        void setStatus(int status);
-
-        @JSProperty
-        void setHeaders(JSHeaders headers);
-    }
 }

@@ -14,9 +14,6 @@ public final class JSRuntime {
     @JSBody(params = "message", script = "console.warn(message);")
     public static native void consoleWarn(String message);
 
-    @JSBody(script = "return {};")
-    public static native <T extends JSObject> T newObject();
-
     @JSBody(params = "value", script = "return typeof value === 'string';")
     public static native boolean isString(JSObject value);
 
@@ -29,6 +26,4 @@ public final class JSRuntime {
     @JSBody(params = "value", script = "return value;")
     public static native String asString(JSObject value);
 
-    @JSBody(params = "error", script = "return error && error.stack ? String(error.stack) : String(error);")
-    public static native String describe(JSObject error);
 }
