@@ -17,10 +17,22 @@ import org.teavm.jso.JSObject;
 final class JsEnv implements Env {
     private static final Object ABSENT = new Object();
 
-    private final JSEnv env;
+    private JSEnv env;
     private final Map<String, Object> seen = new HashMap<>();
 
     private final Log log;
+
+    /** Points at another env object (harnesses may pass a new one per call; workerd passes the same). */
+    void rebind(JSEnv other) {
+        if (other != env) {
+            env = other;
+            seen.clear();
+        }
+    }
+
+    JSEnv current() {
+        return env;
+    }
 
     JsEnv(JSEnv env, Log log) {
         this.env = env;

@@ -16,7 +16,14 @@ import org.teavm.jso.core.JSString;
 
 /** {@link KvStore} over a KV binding. Values cross as one ArrayBuffer; a read body never enters Wasm. */
 final class JsKvStore implements KvStore {
-    private final JSKvNamespace kv;
+    private JSKvNamespace kv;
+
+    /** Uses another binding object for the same namespace (see JsEnv.rebind). */
+    void rebind(JSKvNamespace other) {
+        if (other != null) {
+            kv = other;
+        }
+    }
 
     JsKvStore(JSKvNamespace kv) {
         this.kv = kv;

@@ -120,6 +120,12 @@ public final class WorkerMain {
             dispatcher = AppRuntime.dispatcher(app, kvStore, Clock.SYSTEM, LOG, prerenderedBundle);
             kvCache = dispatcher.cacheHandler() instanceof KvCacheHandler kv ? kv : null;
             prerenderedBundle = null; // parsed; the text is no longer needed
+        } else if (jsEnv != env.current()) {
+            // workerd hands every request the same env; a test harness may build one per call
+            env.rebind(jsEnv);
+            if (kvStore != null) {
+                kvStore.rebind(env.namespace(AppRuntime.KV_BINDING));
+            }
         }
         return dispatcher;
     }
