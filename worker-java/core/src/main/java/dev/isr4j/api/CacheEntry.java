@@ -9,4 +9,8 @@ import java.util.List;
  * @param expireAt when the entry may no longer be served at all
  */
 public record CacheEntry(CacheValue value, long lastModified, long revalidateAt, long expireAt, List<String> tags) {
+    /** The revalidate period the entry was written with, in whole seconds. */
+    public long revalidateSeconds() {
+        return (revalidateAt - lastModified) / 1000;
+    }
 }

@@ -147,17 +147,19 @@ public final class DataCache {
             if (lookup.state() == CacheLookup.State.STALE) {
                 startRecompute(def, key, args, env, requestScope);
             }
-            long revalidate = Math.max(1, (entry.revalidateAt() - entry.lastModified()) / 1000);
+            long revalidate = Math.max(1, entry.revalidateSeconds());
             note(requestScope, parent, revalidate, entry.tags());
             return (T) value;
         }
         return compute(def, key, args, env, requestScope, parent, true);
     }
 
+    /**
+     * @param inForeground computing for the caller (its enclosing entry is bounded by this one, the write is
+     *                     scheduled); otherwise a background recomputation, which writes before it ends
+     */
     private <T> T compute(Definition<T> def, String key, List<String> args, Env env, RequestScope requestScope,
                           CacheScope parent, boolean inForeground) throws Exception {
-        boolean inBackground = !inForeground;
-        boolean noteOnParent = inForeground;
         var scope = new Scope(this, def, args, env, requestScope);
         T value = def.computation.compute(scope, args);
         if (value != null && !(def.bytes ? value instanceof byte[] : value instanceof String)) {
@@ -166,20 +168,18 @@ public final class DataCache {
         }
         long revalidate = scope.revalidateSeconds();
         List<String> tags = scope.tags();
-        if (noteOnParent) {
+        if (inForeground) {
             note(requestScope, parent, revalidate, tags);
         }
         var options = new CacheHandler.SetOptions(revalidate, scope.expireSeconds(), tags);
         var stored = encode(value);
-        Runnable write = () -> SingleFlight.writeDurably(handler, key, stored, options, requestScope.background(), log);
-        if (inBackground) {
-            write.run(); // already a background task: the key stays "recomputing" until the write has landed
+        BackgroundWork background = requestScope.background();
+        Runnable write = () -> BackgroundWrites.awaitDurably(() -> handler.set(key, stored, options), background, log,
+                "cache write failed for " + key);
+        if (inForeground) {
+            BackgroundWrites.submit(background, write, log, "data cache write for " + key);
         } else {
-            try {
-                requestScope.background().submit(write);
-            } catch (RuntimeException e) {
-                log.error("could not schedule the data cache write for " + key, e);
-            }
+            write.run(); // already a background task: the key stays "recomputing" until the write has landed
         }
         return value;
     }

@@ -53,7 +53,7 @@ public final class Dispatcher {
                 throw new IllegalArgumentException("Route " + route.pattern()
                         + " has no handler; add one with .get(...), .post(...) or .on(method, ...)");
             }
-            long expire = route.expireSeconds() > 0 ? route.expireSeconds() : app.expireSeconds();
+            long expire = route.expireSeconds(app.expireSeconds());
             if (route.isIsr() && route.revalidateSeconds() >= expire) {
                 throw new IllegalArgumentException("Route " + route.pattern() + " revalidates after "
                         + route.revalidateSeconds() + " s, which is not before expire (" + expire

@@ -141,7 +141,7 @@ final class RevalidateEndpoint {
     }
 
     private static Response reply(int status, Json.Obj body) {
-        return Response.of(status, Headers.of("content-type", "application/json",
-                "cache-control", "private, no-cache, no-store, max-age=0, must-revalidate"), Body.of(body.toJson()));
+        return Response.of(status, Headers.of("content-type", "application/json", "cache-control", Dispatcher.NO_STORE),
+                Body.of(body.toJson()));
     }
 }

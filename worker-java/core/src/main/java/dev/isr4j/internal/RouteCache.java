@@ -11,9 +11,11 @@ import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.Log;
 import dev.isr4j.cache.KvCacheHandler;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * ISR for one route's GET: HIT (stored response, handler not run), STALE (stored response at once, one
@@ -36,7 +38,7 @@ public final class RouteCache {
 
     private final SingleFlight regenerations;
     /** Prerendered keys this isolate has handed to the cache; the bundle is not used for them again. */
-    private final java.util.Set<String> installed = new java.util.HashSet<>();
+    private final Set<String> installed = new HashSet<>();
     private final Map<String, CacheEntry> prerendered;
 
     public RouteCache(CacheHandler handler, Log log, long expireSeconds, String buildId,
@@ -136,7 +138,7 @@ public final class RouteCache {
         // From here the MISS write replaces an unreadable entry; deleting it as well could race the write.
         CacheValue value = toValue(response);
         var options = options(route, request, params);
-        submitSafely(background, () -> write(key, value, options, background), "write of " + key);
+        BackgroundWrites.submit(background, () -> write(key, value, options, background), log, "write of " + key);
         long n = options.revalidateSeconds();
         if (isStatic) {
             return staticHeaders(withIsrHeaders(response, "STATIC", 0, 0, expire, "isr4j; fwd=miss; stored"));
@@ -172,7 +174,8 @@ public final class RouteCache {
         }
         long n = isStatic ? STATIC_STORE_SECONDS : revalidateOf(entry, route);
         var options = new CacheHandler.SetOptions(n, isStatic ? STATIC_STORE_SECONDS + 1 : expire, entry.tags());
-        submitSafely(background, () -> write(key, entry.value(), options, background), "install of " + key);
+        BackgroundWrites.submit(background, () -> write(key, entry.value(), options, background), log,
+                "install of " + key);
         if (isStatic) {
             return staticHeaders(fromEntry(entry, "STATIC", 0, 0, expire, "isr4j; hit"));
         }
@@ -199,24 +202,8 @@ public final class RouteCache {
 
     /** Removes an unreadable entry in the background (registered with waitUntil like every write). */
     private void deleteLater(String key, BackgroundWork background) {
-        submitSafely(background, () -> {
-            try {
-                var deletion = handler.delete(key);
-                background.keepAlive(deletion);
-                deletion.await();
-            } catch (RuntimeException e) {
-                log.error("deleting unreadable cache entry " + key + " failed", e);
-            }
-        }, "deletion of " + key);
-    }
-
-    /** Background work that cannot even be scheduled costs the cache write, never the response. */
-    private void submitSafely(BackgroundWork background, Runnable task, String what) {
-        try {
-            background.submit(task);
-        } catch (RuntimeException e) {
-            log.error("could not schedule the " + what, e);
-        }
+        BackgroundWrites.submit(background, () -> BackgroundWrites.awaitDurably(() -> handler.delete(key), background,
+                log, "deleting unreadable cache entry " + key + " failed"), log, "deletion of " + key);
     }
 
     private void startRegeneration(String key, RouteSpec route, Handler routeHandler, Request request,
@@ -251,7 +238,8 @@ public final class RouteCache {
 
     /** Awaits the write itself, so the background task (and its waitUntil) settles only once it is durable. */
     private void write(String key, CacheValue value, CacheHandler.SetOptions options, BackgroundWork background) {
-        SingleFlight.writeDurably(handler, key, value, options, background, log);
+        BackgroundWrites.awaitDurably(() -> handler.set(key, value, options), background, log,
+                "cache write failed for " + key + "; the response was served uncached");
     }
 
     private static boolean cacheable(RouteSpec route, Request request, Response response) {
@@ -282,12 +270,12 @@ public final class RouteCache {
     }
 
     private long expireOf(RouteSpec route) {
-        return route.expireSeconds() > 0 ? route.expireSeconds() : expireSeconds;
+        return route.expireSeconds(expireSeconds);
     }
 
     /** The revalidate an entry was written with (it may be shorter than the route's, bounded by its data). */
     private static long revalidateOf(CacheEntry entry, RouteSpec route) {
-        long written = (entry.revalidateAt() - entry.lastModified()) / 1000;
+        long written = entry.revalidateSeconds();
         return written > 0 ? written : Math.max(1, route.revalidateSeconds());
     }
 

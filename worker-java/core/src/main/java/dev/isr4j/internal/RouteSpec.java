@@ -67,6 +67,11 @@ public final class RouteSpec {
         return expireSeconds;
     }
 
+    /** The expire that applies to this route: its profile's, else {@code appExpireSeconds}. */
+    public long expireSeconds(long appExpireSeconds) {
+        return expireSeconds > 0 ? expireSeconds : appExpireSeconds;
+    }
+
     public void dynamic(Dynamic mode) {
         if (mode == null) {
             throw new IllegalArgumentException("dynamic(null): pass Dynamic.AUTO or Dynamic.FORCE_DYNAMIC");

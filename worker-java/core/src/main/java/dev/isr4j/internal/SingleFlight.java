@@ -42,16 +42,4 @@ final class SingleFlight {
     private synchronized void release(String key) {
         running.remove(key);
     }
-
-    /** Writes and awaits the write, so the enclosing background task settles only once it is durable. */
-    static void writeDurably(dev.isr4j.api.CacheHandler handler, String key, dev.isr4j.api.CacheValue value,
-                             dev.isr4j.api.CacheHandler.SetOptions options, BackgroundWork background, Log log) {
-        try {
-            var completion = handler.set(key, value, options);
-            background.keepAlive(completion);
-            completion.await();
-        } catch (RuntimeException e) {
-            log.error("cache write failed for " + key + "; the response was served uncached", e);
-        }
-    }
 }

@@ -31,7 +31,7 @@ final class JsKvStore implements KvStore {
 
     @Override
     public Stored getWithMetadata(String key) {
-        return stored(JsPromises.await(kv.getWithMetadata(key, "arrayBuffer")));
+        return stored(JsPromises.await(startRead(key)));
     }
 
     /** Starts the read a lookup of {@code key} needs, without waiting for it. */

@@ -10,10 +10,7 @@ public interface JSRequest extends JSObject {
     @JSProperty
     String getMethod();
 
-    @JSProperty
-    String getUrl();
-
-    /** The URL as a JS string value, for a bulk conversion. */
+    /** The URL as a JS string value, converted in bulk by JsText. */
     @JSProperty("url")
     org.teavm.jso.JSObject getUrlValue();
 
