@@ -5,12 +5,10 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Miniflare } from "miniflare";
-import { workerModules } from "./worker-modules.mjs";
+import { fromRoot, workerModules } from "./worker-modules.mjs";
 
-const fromRoot = (relative) => fileURLToPath(new URL(`../${relative}`, import.meta.url));
 const script = JSON.parse(readFileSync(fromRoot("test-e2e/conformance/scenarios.json"), "utf8"));
 const JVM_OBSERVED = fromRoot("worker-java/example/target/conformance-jvm.json");
 

@@ -12,17 +12,9 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startWorker, pollUntil, waitForClock } from "./mf.mjs";
+import { startWorker, pollUntil, waitForClock, fnv1a64Hex } from "./mf.mjs";
 
 /** 64-bit FNV-1a of the UTF-8 bytes, 16 lower-case hex digits (as the Java side hashes keys). */
-function fnv1a64Hex(text) {
-  let h = 0xcbf29ce484222325n;
-  for (const b of Buffer.from(text, "utf8")) {
-    h ^= BigInt(b);
-    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
-  }
-  return h.toString(16).padStart(16, "0");
-}
 
 /**
  * The KV key of a cached function's entry: the name in the clear, then the hash of the name followed by

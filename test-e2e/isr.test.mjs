@@ -6,7 +6,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startWorker, pollUntil, waitForClock, assertBytesEqual, EXPIRE_SECONDS } from "./mf.mjs";
+import { startWorker, pollUntil, waitForClock, assertBytesEqual, EXPIRE_SECONDS, expectedBinary, expectedLarge } from "./mf.mjs";
 
 const JSON_TYPE = /^application\/json\b/;
 
@@ -60,17 +60,7 @@ function pollForHit(worker, path, init, what = `HIT on ${path}`) {
  */
 const GRACE_MS = 100;
 
-function expectedBinary() {
-  const b = Buffer.alloc(4096);
-  for (let i = 0; i < b.length; i++) b[i] = i & 0xff;
-  return b;
-}
 
-function expectedLarge() {
-  const b = Buffer.alloc(1_048_576);
-  for (let i = 0; i < b.length; i++) b[i] = (i * 31 + 7) & 0xff;
-  return b;
-}
 
 describe("ISR lifecycle on /api/static-data (revalidate 1)", { timeout: 60_000 }, () => {
   let worker;

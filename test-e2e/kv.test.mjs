@@ -7,7 +7,7 @@
 // Each describe block runs its own worker, so its own KV namespace and its own isolate (tag-state cache).
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startWorker, pollUntil, waitForClock, assertBytesEqual, EXPIRE_SECONDS } from "./mf.mjs";
+import { startWorker, pollUntil, waitForClock, assertBytesEqual, EXPIRE_SECONDS, fnv1a64Hex, expectedBinary, expectedLarge } from "./mf.mjs";
 
 const SECRET = "kv-e2e-secret";
 const KV_TTL_SECONDS = 30 * 24 * 3600;
@@ -24,14 +24,6 @@ const CLOCK_SLACK_MS = 2000;
 // ---------------------------------------------------------------------------------------------------------
 
 /** 64-bit FNV-1a of the UTF-8 bytes, 16 lower-case hex digits. */
-function fnv1a64Hex(text) {
-  let h = 0xcbf29ce484222325n;
-  for (const b of Buffer.from(text, "utf8")) {
-    h ^= BigInt(b);
-    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
-  }
-  return h.toString(16).padStart(16, "0");
-}
 
 /** The KV key of a route entry for a request pathname (no query string). */
 function entryKey(pathname) {
@@ -129,17 +121,7 @@ async function seed(kv, key, value, metadata) {
   await kv.put(key, bytes, metadata === undefined ? {} : { metadata });
 }
 
-function expectedBinary() {
-  const b = Buffer.alloc(4096);
-  for (let i = 0; i < b.length; i++) b[i] = i & 0xff;
-  return b;
-}
 
-function expectedLarge() {
-  const b = Buffer.alloc(1_048_576);
-  for (let i = 0; i < b.length; i++) b[i] = (i * 31 + 7) & 0xff;
-  return b;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Responses

@@ -4,13 +4,10 @@
 // Every describe block starts its own worker with startWorker() and disposes it in after(), so no test
 // sees another block's cache or KV data.
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Miniflare } from "miniflare";
-import { workerModules } from "./worker-modules.mjs";
+import { REPO_ROOT, workerModules } from "./worker-modules.mjs";
 
-const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
-const fromRoot = (relative) => fileURLToPath(new URL(relative, new URL("..", import.meta.url)));
 
 export const ORIGIN = "http://localhost";
 
@@ -136,4 +133,28 @@ export function assertBytesEqual(actual, expected, label = "body") {
     `${label}: ${a.length} bytes, expected ${e.length}; first difference at index ${i}` +
       (i < a.length && i < e.length ? ` (got ${a[i]}, expected ${e[i]})` : ""),
   );
+}
+
+/** FNV-1a 64 of a string's UTF-8 bytes, as 16 hex digits: the hash isr4j documents for long keys. */
+export function fnv1a64Hex(text) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of Buffer.from(text, "utf8")) {
+    h ^= BigInt(b);
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h.toString(16).padStart(16, "0");
+}
+
+/** /api/binary's body: 4096 bytes, 0..255 repeated. */
+export function expectedBinary() {
+  const b = Buffer.alloc(4096);
+  for (let i = 0; i < b.length; i++) b[i] = i & 0xff;
+  return b;
+}
+
+/** /api/large's body: 1 MiB, byte i = (i * 31 + 7) & 0xff. */
+export function expectedLarge() {
+  const b = Buffer.alloc(1_048_576);
+  for (let i = 0; i < b.length; i++) b[i] = (i * 31 + 7) & 0xff;
+  return b;
 }

@@ -18,13 +18,10 @@
 //       the failure these tests are there to catch.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
-import { workerModules } from "./worker-modules.mjs";
+import { REPO_ROOT, fromRoot, workerModules } from "./worker-modules.mjs";
 import { ORIGIN } from "./mf.mjs";
 
-const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
-const fromRoot = (relative) => fileURLToPath(new URL(relative, new URL("..", import.meta.url)));
 
 async function startHarness() {
   const mf = new Miniflare({
