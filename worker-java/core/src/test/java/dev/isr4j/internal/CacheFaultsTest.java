@@ -8,17 +8,8 @@ import dev.isr4j.App;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
 import dev.isr4j.api.BackgroundWork;
-import dev.isr4j.api.CacheHandler;
-import dev.isr4j.api.CacheLookup;
-import dev.isr4j.api.Clock;
-import dev.isr4j.api.Completion;
-import dev.isr4j.cache.InMemoryCacheHandler;
+import dev.isr4j.testing.FaultyCacheHandler;
 import dev.isr4j.testing.IsrHarness;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -33,67 +24,7 @@ class CacheFaultsTest {
 
     private final AtomicInteger renders = new AtomicInteger();
 
-    /**
-     * An in-memory cache whose get, set and delete can be made to fail one way or another. A dynamic proxy,
-     * so every other CacheHandler method (whatever the interface grows) goes straight to the real cache.
-     */
-    static final class FaultyCache implements InvocationHandler {
-        final InMemoryCacheHandler memory;
-        final CacheHandler proxy;
-        boolean getThrows;
-        boolean getReturnsNull;
-        boolean getCorrupt;
-        boolean setThrows;
-        boolean awaitThrows;
-        boolean deleteAwaitThrows;
-        final List<String> deleted = new ArrayList<>();
-
-        FaultyCache(Clock clock) {
-            this.memory = new InMemoryCacheHandler(clock);
-            this.proxy = (CacheHandler) Proxy.newProxyInstance(CacheHandler.class.getClassLoader(),
-                    new Class<?>[] {CacheHandler.class}, this);
-        }
-
-        @Override
-        public Object invoke(Object self, Method method, Object[] args) throws Throwable {
-            switch (method.getName()) {
-                case "get":
-                    if (getThrows) {
-                        throw new IllegalStateException("storage unreachable");
-                    }
-                    if (getReturnsNull) {
-                        return null;
-                    }
-                    if (getCorrupt) {
-                        return CacheLookup.CORRUPT;
-                    }
-                    break;
-                case "set":
-                    if (setThrows) {
-                        throw new IllegalStateException("set refused");
-                    }
-                    if (awaitThrows) {
-                        return Completion.failed(new IllegalStateException("write lost"));
-                    }
-                    break;
-                case "delete":
-                    deleted.add((String) args[0]);
-                    if (deleteAwaitThrows) {
-                        return Completion.failed(new IllegalStateException("delete lost"));
-                    }
-                    break;
-                default:
-                    break;
-            }
-            try {
-                return method.invoke(memory, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        }
-    }
-
-    private FaultyCache faulty;
+    private FaultyCacheHandler faulty;
 
     private IsrHarness harness() {
         App app = App.create();
@@ -103,8 +34,8 @@ class CacheFaultsTest {
             throw new IllegalStateException("kaput");
         });
         return new IsrHarness(app, clock -> {
-            faulty = new FaultyCache(clock);
-            return faulty.proxy;
+            faulty = new FaultyCacheHandler(clock);
+            return faulty;
         });
     }
 

@@ -20,6 +20,7 @@ import dev.isr4j.api.CacheEntry;
 import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.CacheHandler;
+import dev.isr4j.testing.FaultyCacheHandler;
 import dev.isr4j.testing.IsrHarness;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -846,69 +847,20 @@ class DataCacheTest {
         assertThrows(IllegalArgumentException.class, () -> f.get(foreign));
     }
 
-    /** A cache handler in front of the in-memory one whose reads and writes can fail. */
-    private static final class FailingCache implements CacheHandler {
-        final dev.isr4j.cache.InMemoryCacheHandler memory;
-        volatile boolean getThrows;
-        volatile boolean getReturnsNull;
-        volatile boolean getCorrupt;
-        volatile boolean setThrows;
-        volatile boolean awaitThrows;
-        /** Runs (once per assignment, if it clears itself) at the start of each set, before anything is stored. */
-        volatile Runnable beforeSet;
-
-        FailingCache(dev.isr4j.api.Clock clock) {
-            memory = new dev.isr4j.cache.InMemoryCacheHandler(clock);
-        }
-
-        @Override
-        public CacheLookup get(String key) {
-            if (getThrows) {
-                throw new IllegalStateException("storage unreachable");
-            }
-            if (getReturnsNull) {
-                return null;
-            }
-            if (getCorrupt) {
-                return CacheLookup.CORRUPT;
-            }
-            return memory.get(key);
-        }
-
-        @Override
-        public dev.isr4j.api.Completion set(String key, CacheValue value, SetOptions options) {
-            Runnable hook = beforeSet;
-            if (hook != null) {
-                hook.run();
-            }
-            if (setThrows) {
-                throw new IllegalStateException("set refused");
-            }
-            if (awaitThrows) {
-                return dev.isr4j.api.Completion.failed(new IllegalStateException("write lost"));
-            }
-            return memory.set(key, value, options);
-        }
-
-        @Override
-        public dev.isr4j.api.Completion revalidateTag(List<String> tags, boolean soft) {
-            return memory.revalidateTag(tags, soft);
-        }
-    }
-
-    private IsrHarness failing(AtomicReference<FailingCache> cache) {
+    /** A harness whose cache handler's reads and writes can be made to fail. */
+    private IsrHarness failing(AtomicReference<FaultyCacheHandler> cache) {
         App app = App.create();
         CachedFunction<String> f = app.cachedText("f", (s, a) -> "v" + computations.incrementAndGet());
         app.route("/f").get(req -> Response.text(f.get(req)));
         return new IsrHarness(app, clock -> {
-            cache.set(new FailingCache(clock));
+            cache.set(new FaultyCacheHandler(clock));
             return cache.get();
         });
     }
 
     @Test
     void aStaleReadWhileTheRecomputedValueIsBeingWrittenStartsNoSecondRecomputation() {
-        var cache = new AtomicReference<FailingCache>();
+        var cache = new AtomicReference<FaultyCacheHandler>();
         var h = failing(cache);
         String key = DataCache.key("f", List.of());
         assertEquals("v1", text(h, "/f"));
@@ -932,7 +884,7 @@ class DataCacheTest {
 
     @Test
     void cacheReadFailureComputesDirectlyWithoutAnException() {
-        var cache = new AtomicReference<FailingCache>();
+        var cache = new AtomicReference<FaultyCacheHandler>();
         var h = failing(cache);
         text(h, "/f");
         h.background.drain();
@@ -948,7 +900,7 @@ class DataCacheTest {
 
     @Test
     void cacheReadReturningNullComputesDirectlyWithoutAnException() {
-        var cache = new AtomicReference<FailingCache>();
+        var cache = new AtomicReference<FaultyCacheHandler>();
         var h = failing(cache);
         cache.get().getReturnsNull = true;
         Response r = h.get("/f");
@@ -958,7 +910,7 @@ class DataCacheTest {
 
     @Test
     void corruptEntryIsComputedDirectly() {
-        var cache = new AtomicReference<FailingCache>();
+        var cache = new AtomicReference<FaultyCacheHandler>();
         var h = failing(cache);
         cache.get().getCorrupt = true;
         assertEquals("v1", text(h, "/f"));
@@ -967,7 +919,7 @@ class DataCacheTest {
 
     @Test
     void cacheWriteFailuresCostTheCacheNotTheResponse() {
-        var cache = new AtomicReference<FailingCache>();
+        var cache = new AtomicReference<FaultyCacheHandler>();
         var h = failing(cache);
         cache.get().setThrows = true;
         assertEquals("v1", text(h, "/f"));
