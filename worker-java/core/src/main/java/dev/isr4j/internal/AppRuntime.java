@@ -26,7 +26,7 @@ public final class AppRuntime {
     /** @param prerenderedBundle the build's prerendered pages ({@link Prerendered}), or null */
     public static Dispatcher dispatcher(App app, KvStore cacheKv, Clock clock, Log log, String prerenderedBundle) {
         return new Dispatcher(app, cacheHandler(app, cacheKv, clock, log), log,
-                Prerendered.parse(prerenderedBundle, log));
+                Prerendered.parse(prerenderedBundle, log), clock);
     }
 
     static CacheHandler cacheHandler(App app, KvStore cacheKv, Clock clock, Log log) {

@@ -54,6 +54,11 @@ public final class CacheKeys {
         return "path:" + normalisePath(path);
     }
 
+    /** True for a path tag (as opposed to a user's tag). */
+    public static boolean isPathTag(String tag) {
+        return tag.startsWith("path:");
+    }
+
     /** True when {@code tag} is the path tag of {@code root} or of a path below it, by whole segments. */
     public static boolean isPathTagUnder(String tag, String root) {
         if (!tag.startsWith("path:")) {

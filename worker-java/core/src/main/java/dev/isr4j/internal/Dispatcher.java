@@ -11,6 +11,7 @@ import dev.isr4j.Response;
 import dev.isr4j.api.BackgroundWork;
 import dev.isr4j.api.CacheEntry;
 import dev.isr4j.api.CacheHandler;
+import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -25,7 +26,7 @@ public final class Dispatcher {
     public static final String ISR_MODE = "ISR_MODE";
     /** Where a page's props are served: {@code /_isr/data/<path>.json}. */
     public static final String DATA_PREFIX = "/_isr/data/";
-    public static final String NO_STORE = "private, no-cache, no-store, max-age=0, must-revalidate";
+    public static final String NO_STORE = CachedAnswer.NO_STORE;
 
     private final Router<RouteSpec> router = new Router<>();
     private final RouteCache cache;
@@ -38,8 +39,16 @@ public final class Dispatcher {
         this(app, cacheHandler, log, Map.of());
     }
 
-    /** @param prerendered entries rendered at build time, by cache key, served as HITs until the cache has its own */
     public Dispatcher(App app, CacheHandler cacheHandler, Log log, Map<String, CacheEntry> prerendered) {
+        this(app, cacheHandler, log, prerendered, Clock.SYSTEM);
+    }
+
+    /**
+     * @param prerendered entries rendered at build time, by cache key, served as HITs until the cache has its own
+     * @param clock the time answers' {@code Age} is measured with (the cache handler's clock)
+     */
+    public Dispatcher(App app, CacheHandler cacheHandler, Log log, Map<String, CacheEntry> prerendered,
+                      Clock clock) {
         this.log = log;
         for (var definition : app.cachedFunctions()) {
             definition.check(app.cacheProfiles());
@@ -61,7 +70,7 @@ public final class Dispatcher {
             }
             router.add(route.pattern(), route);
         }
-        this.cache = new RouteCache(cacheHandler, log, app.expireSeconds(), app.buildId(), prerendered);
+        this.cache = new RouteCache(cacheHandler, log, clock, app.expireSeconds(), app.buildId(), prerendered);
         this.revalidator = new CacheRevalidator(cacheHandler);
         this.cacheHandler = cacheHandler;
         this.dataCache = new DataCache(cacheHandler, log, app.cacheProfiles(), app.expireSeconds());
@@ -110,6 +119,35 @@ public final class Dispatcher {
      * result stands in for the first cache lookup, so a HIT does not wait on the cache again.
      */
     public Response handle(Request request, BackgroundWork background, Prefetched prefetched) {
+        Response response = dispatch(request, background, prefetched);
+        return forDownstream(request, response);
+    }
+
+    /**
+     * What every answer gets on its way out: {@code Cache-Control} when nothing set one (not from isr4j's
+     * cache: nobody may store it), never a shareable answer that sets a cookie, and {@code 304 Not Modified}
+     * for a conditional GET or HEAD whose validators match a cached answer.
+     */
+    private static Response forDownstream(Request request, Response response) {
+        if (!response.headers().has("cache-control")) {
+            response = response.withHeader("cache-control", NO_STORE);
+        }
+        if (response.headers().has("set-cookie")) {
+            response = response.withHeader("cache-control", CachedAnswer.PRIVATE_NO_STORE);
+        }
+        String method = request.method();
+        if (CachedAnswer.isCached(response) && (method.equals("GET") || method.equals("HEAD"))
+                && response.status() >= 200 && response.status() < 300) {
+            // Read from the request as received: validators are not data a handler used.
+            if (Conditional.notModified(request.header("if-none-match"), request.header("if-modified-since"),
+                    response.header("etag"), response.header("last-modified"))) {
+                return Conditional.notModifiedResponse(response);
+            }
+        }
+        return response;
+    }
+
+    private Response dispatch(Request request, BackgroundWork background, Prefetched prefetched) {
         boolean development;
         try {
             development = developmentMode(request);
@@ -182,6 +220,12 @@ public final class Dispatcher {
         if (page != null) {
             response = dataRoute ? propsResponse(response) : response.withHeaders(
                     response.headers().without(PageSpec.PROPS_HEADER));
+        }
+        if (dataRoute && response.headers().has("etag")) {
+            // The props JSON is another representation of the same entry: its own tag, changing with the page's.
+            String etag = Etags.variant(response.header("etag"), "json");
+            response = etag == null ? response.withHeaders(response.headers().without("etag"))
+                    : response.withHeader("etag", etag);
         }
         return headFromGet || method.equals("HEAD") ? response.withBody(Body.EMPTY) : response;
     }

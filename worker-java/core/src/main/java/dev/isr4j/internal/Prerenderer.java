@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Map;
 
 /**
  * Build-time prerendering, as {@code next build}: runs the app on the JVM, renders every static path of every
@@ -47,7 +48,8 @@ public final class Prerenderer {
     public static String render(App app, Clock clock, Log log) {
         var store = new InMemoryKvStore(clock);
         var options = app.kvOptions();
-        var dispatcher = new Dispatcher(app, new KvCacheHandler(store, clock, log, options), log);
+        var dispatcher = new Dispatcher(app, new KvCacheHandler(store, clock, log, options), log, Map.of(),
+                clock);
         for (var route : app.routes()) {
             if (route.page() != null) {
                 for (String path : route.page().staticPaths()) {

@@ -1,6 +1,7 @@
 package dev.isr4j.internal;
 
 import dev.isr4j.Handler;
+import dev.isr4j.Headers;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
 import dev.isr4j.api.BackgroundWork;
@@ -8,6 +9,7 @@ import dev.isr4j.api.CacheEntry;
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.CacheValue;
+import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
 import dev.isr4j.cache.KvCacheHandler;
 import java.util.ArrayList;
@@ -26,10 +28,12 @@ public final class RouteCache {
     public static final String X_ISR_CACHE = "x-isr-cache";
     public static final String CACHE_STATUS = "cache-status";
     /** Headers that describe one delivery, or belong to one user: never stored. */
-    private static final String[] NOT_STORED = {X_ISR_CACHE, CACHE_STATUS, "cache-control", "set-cookie"};
+    static final String[] NOT_STORED = {X_ISR_CACHE, CACHE_STATUS, "cache-control", "set-cookie", "age",
+            CacheTagHeader.NAME};
 
     private final CacheHandler handler;
     private final Log log;
+    private final Clock clock;
     private final long expireSeconds;
     private final String buildId;
     /** FORCE_STATIC entries: cached "without expiry" (a century), advertised for a year. */
@@ -41,10 +45,11 @@ public final class RouteCache {
     private final Set<String> installed = new HashSet<>();
     private final Map<String, CacheEntry> prerendered;
 
-    public RouteCache(CacheHandler handler, Log log, long expireSeconds, String buildId,
+    public RouteCache(CacheHandler handler, Log log, Clock clock, long expireSeconds, String buildId,
                       Map<String, CacheEntry> prerendered) {
         this.handler = handler;
         this.log = log;
+        this.clock = clock;
         this.expireSeconds = expireSeconds;
         this.buildId = buildId;
         this.prerendered = prerendered == null ? Map.of() : prerendered;
@@ -97,18 +102,14 @@ public final class RouteCache {
             }
         }
         if (isStatic && (lookup.state() == CacheLookup.State.FRESH || lookup.state() == CacheLookup.State.STALE)) {
-            return staticHeaders(fromEntry(lookup.entry(), "STATIC", 0, 0, expire, "isr4j; hit"));
+            return served(lookup.entry(), "STATIC", route, ageOf(lookup.entry()));
         }
         switch (lookup.state()) {
-            case FRESH: {
-                long n = revalidateOf(lookup.entry(), route);
-                return fromEntry(lookup.entry(), "HIT", n, n, expire, "isr4j; hit");
-            }
-            case STALE: {
+            case FRESH:
+                return served(lookup.entry(), "HIT", route, ageOf(lookup.entry()));
+            case STALE:
                 startRegeneration(key, route, routeHandler, request, params, background);
-                long n = revalidateOf(lookup.entry(), route);
-                return fromEntry(lookup.entry(), "STALE", 0, n, expire, "isr4j; fwd=stale");
-            }
+                return served(lookup.entry(), "STALE", route, ageOf(lookup.entry()));
             case CORRUPT:
                 log.warn("unreadable cache entry " + key + " is treated as a miss");
                 break;
@@ -136,14 +137,17 @@ public final class RouteCache {
             return response;
         }
         // From here the MISS write replaces an unreadable entry; deleting it as well could race the write.
-        CacheValue value = toValue(response);
+        CacheValue value = toValue(response, clock.millis());
         var options = options(route, request, params);
         BackgroundWrites.submit(background, () -> write(key, value, options, background), log, "write of " + key);
-        long n = options.revalidateSeconds();
-        if (isStatic) {
-            return staticHeaders(withIsrHeaders(response, "STATIC", 0, 0, expire, "isr4j; fwd=miss; stored"));
+        // The client gets what was stored (with its validators) plus what is never stored (Set-Cookie).
+        Headers sent = value.headers();
+        for (String cookie : response.headers().getAll("set-cookie")) {
+            sent = sent.plus("set-cookie", cookie);
         }
-        return withIsrHeaders(response, "MISS", n, n, expire, "isr4j; fwd=miss; stored");
+        long n = isStatic ? STATIC_SECONDS : options.revalidateSeconds();
+        return CachedAnswer.decorate(response.withHeaders(sent), isStatic ? "STATIC" : "MISS", -1, n,
+                isStatic ? 0 : Math.max(0, expire - n), "isr4j; fwd=miss; stored", options.tags());
     }
 
     /**
@@ -169,21 +173,14 @@ public final class RouteCache {
         }
         if (byTags == CacheLookup.State.STALE && !isStatic) {
             startRegeneration(key, route, routeHandler, request, params, background);
-            long n = revalidateOf(entry, route);
-            return fromEntry(entry, "STALE", 0, n, expire, "isr4j; fwd=stale");
+            return served(entry, "STALE", route, 0);
         }
         long n = isStatic ? STATIC_STORE_SECONDS : revalidateOf(entry, route);
         var options = new CacheHandler.SetOptions(n, isStatic ? STATIC_STORE_SECONDS + 1 : expire, entry.tags());
         BackgroundWrites.submit(background, () -> write(key, entry.value(), options, background), log,
                 "install of " + key);
-        if (isStatic) {
-            return staticHeaders(fromEntry(entry, "STATIC", 0, 0, expire, "isr4j; hit"));
-        }
-        return fromEntry(entry, "HIT", n, n, expire, "isr4j; hit");
-    }
-
-    private static Response staticHeaders(Response response) {
-        return response.withHeader("cache-control", "s-maxage=" + STATIC_SECONDS);
+        // The deployment is this entry's last write: it is as old as the install, not as the build.
+        return served(entry, isStatic ? "STATIC" : "HIT", route, 0);
     }
 
     /** SHOW_FALLBACK's immediate answer: the page's fallback HTML, never cached anywhere. */
@@ -233,7 +230,7 @@ public final class RouteCache {
                     + "Cache-Control); not stored");
             return;
         }
-        write(key, toValue(response), options(route, clean, params), background);
+        write(key, toValue(response, clock.millis()), options(route, clean, params), background);
     }
 
     /** Awaits the write itself, so the background task (and its waitUntil) settles only once it is durable. */
@@ -279,24 +276,46 @@ public final class RouteCache {
         return written > 0 ? written : Math.max(1, route.revalidateSeconds());
     }
 
-    private static CacheValue toValue(Response response) {
-        return new CacheValue(response.status(), response.headers().without(NOT_STORED), response.body());
+    /**
+     * What an entry stores of a response: its status, body and headers except the never-stored ones, plus
+     * its validators (a strong ETag of exactly those, and Last-Modified = now) unless the handler set its own.
+     */
+    static CacheValue toValue(Response response, long now) {
+        Headers stored = response.headers().without(NOT_STORED);
+        if (!stored.has("etag")) { // before Last-Modified: the same bytes keep their tag when written again
+            stored = stored.with("etag", Etags.of(response.status(), stored, response.body()));
+        }
+        if (!stored.has("last-modified")) {
+            stored = stored.with("last-modified", HttpDates.format(now));
+        }
+        return new CacheValue(response.status(), stored, response.body());
     }
 
-    private Response fromEntry(CacheEntry entry, String state, long sMaxAge, long revalidate, long expire,
-                               String cacheStatus) {
+    private long ageOf(CacheEntry entry) {
+        return Math.max(0, (clock.millis() - entry.lastModified()) / 1000);
+    }
+
+    /**
+     * An answer from a stored entry, {@code age} seconds old. Downstream, it stays fresh for s-maxage - Age
+     * and may be served stale (while revalidating) until the entry expires here too. A STALE answer has
+     * s-maxage=0, so no downstream cache takes it for fresh.
+     */
+    private Response served(CacheEntry entry, String state, RouteSpec route, long age) {
         var v = entry.value();
-        return withIsrHeaders(Response.of(v.status(), v.headers(), v.body()), state, sMaxAge, revalidate, expire,
-                cacheStatus);
-    }
-
-    /** Cache-Control: s-maxage for shared caches, stale-while-revalidate = expire - revalidate. */
-    private static Response withIsrHeaders(Response response, String state, long sMaxAge, long revalidate,
-                                           long expire, String cacheStatus) {
-        return response.withHeaders(response.headers()
-                .with(X_ISR_CACHE, state)
-                .with("cache-control", "s-maxage=" + sMaxAge + ", stale-while-revalidate=" + (expire - revalidate))
-                .with(CACHE_STATUS, cacheStatus));
+        Response response = Response.of(v.status(), v.headers(), v.body());
+        long lifetime = Math.max(1, (entry.expireAt() - entry.lastModified()) / 1000);
+        if (state.equals("STATIC")) {
+            return CachedAnswer.decorate(response, state, age, STATIC_SECONDS, 0,
+                    "isr4j; hit; ttl=" + Math.max(0, STATIC_SECONDS - age), entry.tags());
+        }
+        long n = revalidateOf(entry, route);
+        if (state.equals("STALE")) {
+            long ttl = -Math.max(1, age - n);
+            return CachedAnswer.decorate(response, state, age, 0, lifetime, "isr4j; hit; ttl=" + ttl, entry.tags());
+        }
+        long ttl = Math.max(0, n - age);
+        return CachedAnswer.decorate(response, state, age, n, Math.max(0, lifetime - n), "isr4j; hit; ttl=" + ttl,
+                entry.tags());
     }
 
 }

@@ -88,7 +88,7 @@ class PageDataRouteTest {
         h.clock.advanceSeconds(60);
         var data = h.get("/_isr/data/blog/hello.json");
         assertEquals("STALE", data.header("x-isr-cache"));
-        assertEquals("s-maxage=0, stale-while-revalidate=31535940", data.header("cache-control"));
+        assertEquals("s-maxage=0, stale-while-revalidate=31536000", data.header("cache-control"));
         assertEquals("{\"slug\":\"hello\",\"n\":1}", data.text());
         h.background.drain();
         assertEquals("{\"slug\":\"hello\",\"n\":2}", h.get("/_isr/data/blog/hello.json").text());

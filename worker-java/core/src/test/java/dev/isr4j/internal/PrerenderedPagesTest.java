@@ -106,7 +106,7 @@ class PrerenderedPagesTest {
         Deployed(App app, String bundle, boolean kv) {
             cache = kv ? new KvCacheHandler(kvStore, clock, log, KvCacheHandler.Options.defaults())
                     : new InMemoryCacheHandler(clock);
-            dispatcher = new Dispatcher(app, cache, log, Prerendered.parse(bundle, log));
+            dispatcher = new Dispatcher(app, cache, log, Prerendered.parse(bundle, log), clock);
         }
 
         dev.isr4j.Response get(String path) {

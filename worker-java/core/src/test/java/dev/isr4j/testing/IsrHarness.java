@@ -29,13 +29,13 @@ public final class IsrHarness {
     /** Real Dispatcher + InMemoryCacheHandler on the manual clock. */
     public IsrHarness(App app) {
         this.cacheHandler = new InMemoryCacheHandler(clock);
-        this.dispatcher = new Dispatcher(app, cacheHandler, log);
+        this.dispatcher = new Dispatcher(app, cacheHandler, log, Map.of(), clock);
     }
 
     /** Real Dispatcher over the given cache handler (build it with {@link #clock} if it needs time). */
     public IsrHarness(App app, java.util.function.Function<ManualClock, CacheHandler> cacheFactory) {
         this.cacheHandler = cacheFactory.apply(clock);
-        this.dispatcher = new Dispatcher(app, cacheHandler, log);
+        this.dispatcher = new Dispatcher(app, cacheHandler, log, Map.of(), clock);
     }
 
     public InMemoryCacheHandler memory() {

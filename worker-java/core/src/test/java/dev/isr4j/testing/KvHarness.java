@@ -38,7 +38,7 @@ public final class KvHarness {
     public KvHarness(App app, KvCacheHandler.Options options, Function<KvStore, KvStore> wrap) {
         this.store = wrap.apply(memory);
         this.kv = new KvCacheHandler(store, clock, log, options);
-        this.dispatcher = new Dispatcher(app, kv, log);
+        this.dispatcher = new Dispatcher(app, kv, log, java.util.Map.of(), clock);
     }
 
     /** The Env every request of {@link #get} and {@link #request} carries. */
