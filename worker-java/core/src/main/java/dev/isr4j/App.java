@@ -1,6 +1,7 @@
 package dev.isr4j;
 
 import dev.isr4j.api.CacheHandler;
+import dev.isr4j.api.CachePurger;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.internal.DataCache;
 import dev.isr4j.internal.RouteSpec;
@@ -33,6 +34,7 @@ public final class App {
     private long expireSeconds = DEFAULT_EXPIRE_SECONDS;
     private String buildId = "";
     private CacheHandler cacheHandler;
+    private CachePurger cachePurger;
     private KvCacheHandler.Options kvOptions = KvCacheHandler.Options.defaults();
 
     private App() {
@@ -85,6 +87,20 @@ public final class App {
     public App cacheHandler(CacheHandler handler) {
         this.cacheHandler = handler;
         return this;
+    }
+
+    /**
+     * Purges downstream copies (a CDN's) after every tag or path revalidation. Without one, isr4j uses
+     * Cloudflare's purge-by-tag API when {@code CACHE_PURGE_ZONE_ID} and {@code CACHE_PURGE_API_TOKEN} are set.
+     */
+    public App cachePurger(CachePurger purger) {
+        this.cachePurger = purger;
+        return this;
+    }
+
+    /** The purger set with {@link #cachePurger}, or null for the environment's (or none). */
+    public CachePurger cachePurger() {
+        return cachePurger;
     }
 
     /** Options of the Workers KV cache used when {@code CACHE_KV} is bound (key prefix, TTL, tag cache time). */

@@ -2,7 +2,10 @@ package dev.isr4j.internal;
 
 import dev.isr4j.PathType;
 import dev.isr4j.Revalidator;
+import dev.isr4j.api.BackgroundWork;
 import dev.isr4j.api.CacheHandler;
+import dev.isr4j.api.CachePurger;
+import dev.isr4j.api.Log;
 import java.util.List;
 
 /** Revalidation through the cache handler; validates everything before writing anything. */
@@ -11,6 +14,40 @@ final class CacheRevalidator implements Revalidator {
 
     CacheRevalidator(CacheHandler handler) {
         this.handler = handler;
+    }
+
+    /**
+     * This revalidator for one request: after each revalidation is stored, the same tags are purged
+     * downstream by {@code purger} (when there is one) in the request's background work.
+     */
+    Revalidator forRequest(CachePurger purger, BackgroundWork background, Log log) {
+        if (purger == null) {
+            return this;
+        }
+        return new Revalidator() {
+            @Override
+            public void tags(List<String> tags, String profile) {
+                CacheRevalidator.this.tags(tags, profile);
+                purgeLater(tags);
+            }
+
+            @Override
+            public void path(String path, PathType type, String profile) {
+                CacheRevalidator.this.path(path, type, profile);
+                purgeLater(List.of(CacheKeys.pathTag(path)));
+            }
+
+            private void purgeLater(List<String> tags) {
+                List<String> cacheTags = CacheTagHeader.downstream(tags);
+                BackgroundWrites.submit(background, () -> {
+                    try {
+                        purger.purge(cacheTags);
+                    } catch (RuntimeException e) {
+                        log.error("purging Cache-Tag " + cacheTags + " downstream failed", e);
+                    }
+                }, log, "downstream purge of " + cacheTags);
+            }
+        };
     }
 
     @Override

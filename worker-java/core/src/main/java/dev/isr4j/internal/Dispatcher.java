@@ -3,14 +3,18 @@ package dev.isr4j.internal;
 import dev.isr4j.App;
 import dev.isr4j.Body;
 import dev.isr4j.Dynamic;
+import dev.isr4j.Env;
 import dev.isr4j.Fallback;
 import dev.isr4j.Handler;
 import dev.isr4j.Headers;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
+import dev.isr4j.Revalidator;
 import dev.isr4j.api.BackgroundWork;
 import dev.isr4j.api.CacheEntry;
 import dev.isr4j.api.CacheHandler;
+import dev.isr4j.api.CachePurger;
+import dev.isr4j.cache.CloudflareZonePurger;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
 import java.util.LinkedHashSet;
@@ -31,6 +35,9 @@ public final class Dispatcher {
     private final Router<RouteSpec> router = new Router<>();
     private final RouteCache cache;
     private final CacheRevalidator revalidator;
+    private final CachePurger appPurger;
+    private Env purgerEnv;
+    private CachePurger envPurger;
     private final CacheHandler cacheHandler;
     private final DataCache dataCache;
     private final Log log;
@@ -72,6 +79,7 @@ public final class Dispatcher {
         }
         this.cache = new RouteCache(cacheHandler, log, clock, app.expireSeconds(), app.buildId(), prerendered);
         this.revalidator = new CacheRevalidator(cacheHandler);
+        this.appPurger = app.cachePurger();
         this.cacheHandler = cacheHandler;
         this.dataCache = new DataCache(cacheHandler, log, app.cacheProfiles(), app.expireSeconds());
     }
@@ -149,16 +157,20 @@ public final class Dispatcher {
 
     private Response dispatch(Request request, BackgroundWork background, Prefetched prefetched) {
         boolean development;
+        CachePurger purger;
         try {
             development = developmentMode(request);
+            purger = purger(request.env());
         } catch (IllegalArgumentException e) {
             log.error("configuration error", e);
             return plain(500, "isr4j configuration error: " + e.getMessage());
         }
-        request = request.withScope(new RequestScope(background, revalidator, dataCache).prefetched(prefetched));
+        Revalidator requestRevalidator = revalidator.forRequest(purger, background, log);
+        request = request.withScope(new RequestScope(background, requestRevalidator, dataCache)
+                .prefetched(prefetched));
         if (request.path().equals(RevalidateEndpoint.PATH)) {
             try {
-                return RevalidateEndpoint.handle(request, revalidator, log);
+                return RevalidateEndpoint.handle(request, requestRevalidator, log);
             } catch (RuntimeException e) {
                 log.error("revalidation endpoint failed", e);
                 return plain(500, "Internal Server Error");
@@ -239,6 +251,18 @@ public final class Dispatcher {
         int status = page.status() == 404 ? 404 : 200;
         return Response.of(status, page.headers().without(PageSpec.PROPS_HEADER, "location")
                 .with("content-type", "application/json"), Body.of(props));
+    }
+
+    /** The app's purger, else the one the environment configures (read once per env), else null. */
+    private CachePurger purger(Env env) {
+        if (appPurger != null) {
+            return appPurger;
+        }
+        if (env != purgerEnv) {
+            envPurger = CloudflareZonePurger.fromEnv(env);
+            purgerEnv = env;
+        }
+        return envPurger;
     }
 
     private static boolean developmentMode(Request request) {

@@ -63,6 +63,17 @@ public final class ExampleApp implements AppProvider {
                 .put("userAgent", String.valueOf(req.header("user-agent")))
                 .put("timestamp", req.env().clock().millis())));
 
+        // What downstream caches may keep: revalidate(0) is never cached; answers built from a cookie or the
+        // query belong to one caller and are never stored anywhere.
+        app.route("/api/revalidate-zero").revalidate(0).get(req -> Response.json(Json.object()
+                .put("timestamp", req.env().clock().millis())));
+        app.route("/api/cookie-data").revalidate(60).get(req -> Response.json(Json.object()
+                .put("session", req.cookie("session"))
+                .put("timestamp", req.env().clock().millis())));
+        app.route("/api/query-data").revalidate(60).get(req -> Response.json(Json.object()
+                .put("q", req.queryParam("q"))
+                .put("timestamp", req.env().clock().millis())));
+
         app.route("/api/own-cache-control").revalidate(60).get(req -> Response.json(Json.object()
                 .put("timestamp", req.env().clock().millis()))
                 .withHeader("Cache-Control", "public, max-age=5"));
