@@ -62,7 +62,7 @@ public final class Dispatcher {
             router.add(route.pattern(), route);
         }
         this.cache = new RouteCache(cacheHandler, log, app.expireSeconds(), app.buildId(), prerendered);
-        this.revalidator = new CacheRevalidator(cacheHandler);
+        this.revalidator = new CacheRevalidator(cacheHandler, log);
         this.cacheHandler = cacheHandler;
         this.dataCache = new DataCache(cacheHandler, log, app.cacheProfiles(), app.expireSeconds());
     }
@@ -93,6 +93,9 @@ public final class Dispatcher {
         } catch (IllegalArgumentException e) {
             return null;
         }
+        if (CanonicalPath.problem(request.path()) != null) {
+            return null;
+        }
         var match = router.match(request.path());
         if (match == null || !match.target().isIsr() || !match.target().handlers().containsKey("GET")) {
             return null;
@@ -116,6 +119,10 @@ public final class Dispatcher {
         } catch (IllegalArgumentException e) {
             log.error("configuration error", e);
             return plain(500, "isr4j configuration error: " + e.getMessage());
+        }
+        String pathProblem = CanonicalPath.problem(request.path());
+        if (pathProblem != null) {
+            return plain(400, "Bad Request: " + pathProblem);
         }
         request = request.withScope(new RequestScope(background, revalidator, dataCache).prefetched(prefetched));
         if (request.path().equals(RevalidateEndpoint.PATH)) {
