@@ -1,8 +1,10 @@
 package dev.isr4j;
 
 import java.util.Locale;
+import dev.isr4j.internal.CanonicalPath;
 import dev.isr4j.internal.DataCache;
 import dev.isr4j.internal.RequestScope;
+import dev.isr4j.internal.RevalidationSecret;
 import dev.isr4j.internal.Text;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -43,7 +45,7 @@ public final class Request {
             rest = rest.substring(0, hash);
         }
         int q = rest.indexOf('?');
-        this.path = q < 0 ? rest : rest.substring(0, q);
+        this.path = canonical(q < 0 ? rest : rest.substring(0, q));
         this.query = q < 0 ? "" : rest.substring(q + 1);
         this.headerSource = b.headerSource;
         this.bodySource = b.bodySource;
@@ -75,9 +77,22 @@ public final class Request {
         return url.substring(0, end);
     }
 
-    /** The pathname, without query string; as received (percent-encoded). */
+    /**
+     * The pathname without query string, in the one spelling every equivalent spelling shares:
+     * {@code /api/posts/%31}, {@code /api/posts//1} and {@code /api/posts/1/} are all {@code /api/posts/1}
+     * (escapes of characters allowed raw decoded, others upper-case, empty and dot segments removed).
+     * A path with no such spelling (a bad escape, NUL, an encoded '/') is kept as received; it is answered 400.
+     */
     public String path() {
         return path;
+    }
+
+    private static String canonical(String rawPath) {
+        try {
+            return CanonicalPath.of(rawPath);
+        } catch (CanonicalPath.Invalid e) {
+            return rawPath;
+        }
     }
 
     /** A path parameter of the matched route ({@code {id}} or {@code {...rest}}), or null. */
@@ -163,6 +178,15 @@ public final class Request {
      */
     public void waitUntil(Runnable task) {
         scope.background().submit(task);
+    }
+
+    /**
+     * True when the deployment has a revalidation secret ({@code ISR_REVALIDATE_SECRET}) and this request
+     * sends it as {@code Authorization: Bearer <secret>} (compared in constant time). Reads a header, so it
+     * marks the request dynamic. {@link Handler#withRevalidationSecret} wraps a whole handler with this check.
+     */
+    public boolean hasRevalidationSecret() {
+        return RevalidationSecret.check(this) == RevalidationSecret.Outcome.ACCEPTED;
     }
 
     /** On-demand revalidation of cached entries by tag or path. */

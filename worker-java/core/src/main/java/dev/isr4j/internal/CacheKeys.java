@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <ul>
  *   <li>{@code app:<path>:route}, or {@code app:<buildId>:<path>:route} with a build id;</li>
- *   <li>{@code <path>} is the pathname as received, without query string, with one trailing '/' removed
- *       (except for "/" itself);</li>
+ *   <li>{@code <path>} is the pathname without query string in its {@link CanonicalPath} form (escapes of
+ *       characters allowed raw decoded, repeated and trailing slashes dropped, dot segments resolved);</li>
  *   <li>a key longer than 200 characters becomes {@code app:__hash:<h>:route} (with a build id,
  *       {@code app:<buildId>:__hash:<h>:route}), where {@code <h>} is the 64-bit FNV-1a hash of the normalised
  *       path's UTF-8 bytes (offset basis 0xcbf29ce484222325, prime 0x100000001b3), as 16 lower-case hex
@@ -21,14 +21,9 @@ public final class CacheKeys {
     private CacheKeys() {
     }
 
+    /** The canonical path; throws {@link CanonicalPath.Invalid} for a path that has none (see there). */
     public static String normalisePath(String path) {
-        if (path == null || path.isEmpty()) {
-            return "/";
-        }
-        if (path.length() > 1 && path.endsWith("/")) {
-            return path.substring(0, path.length() - 1);
-        }
-        return path;
+        return CanonicalPath.of(path);
     }
 
     public static String routeKey(String path, String buildId) {

@@ -6,14 +6,23 @@ import dev.isr4j.api.BackgroundWork;
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CachePurger;
 import dev.isr4j.api.Log;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Revalidation through the cache handler; validates everything before writing anything. */
+/**
+ * Revalidation through the cache handler. A handler's invalid tag or path is logged and left out, as an
+ * invalid route tag is: a bad value (a path parameter too long for a tag, say) never fails the user's request.
+ * The endpoint validates everything itself first, so its callers get a 400 instead.
+ */
 final class CacheRevalidator implements Revalidator {
-    private final CacheHandler handler;
+    static final int MAX_PATH_LENGTH = 2048;
 
-    CacheRevalidator(CacheHandler handler) {
+    private final CacheHandler handler;
+    private final Log log;
+
+    CacheRevalidator(CacheHandler handler, Log log) {
         this.handler = handler;
+        this.log = log;
     }
 
     /**
@@ -28,16 +37,27 @@ final class CacheRevalidator implements Revalidator {
             @Override
             public void tags(List<String> tags, String profile) {
                 CacheRevalidator.this.tags(tags, profile);
-                purgeLater(tags);
+                var valid = new ArrayList<String>();
+                for (String t : tags == null ? List.<String>of() : tags) {
+                    if (Tags.problem(t) == null) {
+                        valid.add(t); // what was left out was not revalidated, so not purged either
+                    }
+                }
+                purgeLater(valid);
             }
 
             @Override
             public void path(String path, PathType type, String profile) {
                 CacheRevalidator.this.path(path, type, profile);
-                purgeLater(List.of(CacheKeys.pathTag(path)));
+                if (pathProblem(path) == null) {
+                    purgeLater(List.of(CacheKeys.pathTag(CanonicalPath.of(path))));
+                }
             }
 
             private void purgeLater(List<String> tags) {
+                if (tags.isEmpty()) {
+                    return;
+                }
                 List<String> cacheTags = CacheTagHeader.downstream(tags);
                 BackgroundWrites.submit(background, () -> {
                     try {
@@ -52,44 +72,65 @@ final class CacheRevalidator implements Revalidator {
 
     @Override
     public void tags(List<String> tags, String profile) {
-        if (tags == null || tags.isEmpty()) {
-            throw new IllegalArgumentException("revalidateTag needs at least one tag");
+        var valid = new ArrayList<String>();
+        for (String t : tags == null ? List.<String>of() : tags) {
+            String problem = Tags.problem(t);
+            if (problem == null) {
+                valid.add(t);
+            } else {
+                log.warn("revalidateTag: tag " + Text.quote(t) + " is left out: " + problem);
+            }
         }
-        for (String t : tags) {
-            Tags.validate(t);
+        String profileProblem = profileProblem(profile);
+        if (profileProblem != null) {
+            log.warn("revalidateTag: nothing revalidated: " + profileProblem);
+            return;
         }
-        handler.revalidateTag(List.copyOf(tags), soft(profile)).await();
+        if (valid.isEmpty()) {
+            log.warn("revalidateTag: no valid tag given; nothing revalidated");
+            return;
+        }
+        handler.revalidateTag(List.copyOf(valid), profile != null).await();
     }
 
     @Override
     public void path(String path, PathType type, String profile) {
-        validatePath(path);
-        boolean soft = soft(profile);
+        String problem = pathProblem(path);
+        if (problem == null) {
+            problem = profileProblem(profile);
+        }
+        if (problem != null) {
+            log.warn("revalidatePath: nothing revalidated: " + problem);
+            return;
+        }
+        String canonical = CanonicalPath.of(path);
+        boolean soft = profile != null;
         if (type == PathType.LAYOUT) {
-            handler.revalidateLayout(path, soft).await();
+            handler.revalidateLayout(canonical, soft).await();
         } else {
-            handler.revalidateTag(List.of(CacheKeys.pathTag(path)), soft).await();
+            handler.revalidateTag(List.of(CacheKeys.pathTag(canonical)), soft).await();
         }
     }
 
-    static void validatePath(String path) {
+    /** What is wrong with a path given to revalidatePath, or null; any spelling of a path is accepted. */
+    static String pathProblem(String path) {
         if (path == null || !path.startsWith("/")) {
-            throw new IllegalArgumentException("revalidatePath needs a path starting with '/', got: " + path);
+            return "revalidatePath needs a path starting with '/', got: " + Text.quote(path);
         }
-        if (path.length() > 2048) {
-            throw new IllegalArgumentException("revalidatePath: path longer than 2048 characters");
+        if (path.length() > MAX_PATH_LENGTH) {
+            return "revalidatePath: the path has " + path.length() + " characters; the limit is " + MAX_PATH_LENGTH;
         }
-        int q = path.indexOf('?');
-        if (q >= 0) {
-            throw new IllegalArgumentException("revalidatePath takes a pathname without query string, got: " + path);
+        if (path.indexOf('?') >= 0) {
+            return "revalidatePath takes a pathname without query string, got: " + Text.quote(path);
         }
+        String invalid = CanonicalPath.problem(path);
+        return invalid == null ? null : "revalidatePath: path " + Text.quote(path) + " is invalid: " + invalid;
     }
 
-    private static boolean soft(String profile) {
+    static String profileProblem(String profile) {
         if (profile != null && profile.isBlank()) {
-            throw new IllegalArgumentException("a revalidation profile must be a non-empty name such as \"max\", "
-                    + "or absent for hard invalidation");
+            return "a revalidation profile must be a non-empty name such as \"max\", or absent for hard invalidation";
         }
-        return profile != null;
+        return null;
     }
 }

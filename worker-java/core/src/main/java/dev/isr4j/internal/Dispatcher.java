@@ -78,7 +78,7 @@ public final class Dispatcher {
             router.add(route.pattern(), route);
         }
         this.cache = new RouteCache(cacheHandler, log, clock, app.expireSeconds(), app.buildId(), prerendered);
-        this.revalidator = new CacheRevalidator(cacheHandler);
+        this.revalidator = new CacheRevalidator(cacheHandler, log);
         this.appPurger = app.cachePurger();
         this.cacheHandler = cacheHandler;
         this.dataCache = new DataCache(cacheHandler, log, app.cacheProfiles(), app.expireSeconds());
@@ -108,6 +108,9 @@ public final class Dispatcher {
                 return null;
             }
         } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (CanonicalPath.problem(request.path()) != null) {
             return null;
         }
         var match = router.match(request.path());
@@ -164,6 +167,10 @@ public final class Dispatcher {
         } catch (IllegalArgumentException e) {
             log.error("configuration error", e);
             return plain(500, "isr4j configuration error: " + e.getMessage());
+        }
+        String pathProblem = CanonicalPath.problem(request.path());
+        if (pathProblem != null) {
+            return plain(400, "Bad Request: " + pathProblem);
         }
         Revalidator requestRevalidator = revalidator.forRequest(purger, background, log);
         request = request.withScope(new RequestScope(background, requestRevalidator, dataCache)

@@ -16,11 +16,17 @@ import java.util.Map;
 /**
  * {@code POST /__isr/revalidate} with {@code Authorization: Bearer <ISR_REVALIDATE_SECRET>} and a JSON body
  * {@code {"tags": [...], "paths": [...], "type": "page"|"layout", "profile": "max"}}. Without a configured
- * secret the endpoint does not exist (404). Responses are never cached.
+ * secret the endpoint does not exist (404). One call carries at most {@link #MAX_TAGS} tags and
+ * {@link #MAX_PATHS} paths in at most {@link #MAX_BODY_BYTES} bytes, so its KV work is bounded. Responses are
+ * never cached.
  */
 final class RevalidateEndpoint {
     static final String PATH = "/__isr/revalidate";
-    static final String SECRET_VAR = "ISR_REVALIDATE_SECRET";
+    static final String SECRET_VAR = RevalidationSecret.VAR;
+    static final int MAX_TAGS = 64;
+    static final int MAX_PATHS = 64;
+    /** Room for the most tags and paths a call may carry, at their longest, with JSON escapes. */
+    static final int MAX_BODY_BYTES = 256 * 1024;
 
     private RevalidateEndpoint() {
     }
@@ -33,11 +39,14 @@ final class RevalidateEndpoint {
         if (!request.method().equals("POST")) {
             return reply(405, Json.object().put("error", "use POST")).withHeader("allow", "POST");
         }
-        String auth = request.header("authorization");
-        String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : "";
-        if (!constantTimeEquals(token, secret)) {
+        if (RevalidationSecret.check(request) != RevalidationSecret.Outcome.ACCEPTED) {
             return reply(401, Json.object().put("error", "missing or wrong bearer token"))
                     .withHeader("www-authenticate", "Bearer");
+        }
+        byte[] raw = request.body().bytes();
+        if (raw.length > MAX_BODY_BYTES) {
+            return reply(413, Json.object().put("error", "the body has " + raw.length + " bytes; the limit is "
+                    + MAX_BODY_BYTES + " (" + MAX_TAGS + " tags and " + MAX_PATHS + " paths per call)"));
         }
         Map<?, ?> body;
         try {
@@ -52,8 +61,8 @@ final class RevalidateEndpoint {
         List<String> tags;
         List<String> paths;
         try {
-            tags = strings(body, "tags");
-            paths = strings(body, "paths");
+            tags = strings(body, "tags", MAX_TAGS);
+            paths = strings(body, "paths", MAX_PATHS);
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
         }
@@ -78,14 +87,17 @@ final class RevalidateEndpoint {
             for (String t : tags) {
                 Tags.validate(t);
             }
-            for (String p : paths) {
-                CacheRevalidator.validatePath(p);
-            }
             if (profile != null && profile.isBlank()) {
                 throw new IllegalArgumentException("\"profile\" must not be empty");
             }
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
+        }
+        for (String p : paths) {
+            String problem = CacheRevalidator.pathProblem(p);
+            if (problem != null) {
+                return bad(problem);
+            }
         }
         try {
             if (!tags.isEmpty()) {
@@ -107,13 +119,17 @@ final class RevalidateEndpoint {
                 .put("mode", profile == null ? "hard" : "soft"));
     }
 
-    private static List<String> strings(Map<?, ?> body, String field) {
+    private static List<String> strings(Map<?, ?> body, String field, int limit) {
         Object v = body.get(field);
         if (v == null) {
             return List.of();
         }
         if (!(v instanceof List<?> list)) {
             throw new IllegalArgumentException("\"" + field + "\" must be an array of strings");
+        }
+        if (list.size() > limit) {
+            throw new IllegalArgumentException("\"" + field + "\" has " + list.size() + " entries; one call may carry at "
+                    + "most " + limit + " (split the work into several calls)");
         }
         var out = new ArrayList<String>();
         for (Object o : list) {
@@ -123,17 +139,6 @@ final class RevalidateEndpoint {
             out.add(s);
         }
         return out;
-    }
-
-    /** Compares without an early exit, so timing does not reveal how much of the secret matched. */
-    static boolean constantTimeEquals(String given, String expected) {
-        byte[] a = given.getBytes(StandardCharsets.UTF_8);
-        byte[] b = expected.getBytes(StandardCharsets.UTF_8);
-        int diff = a.length ^ b.length;
-        for (int i = 0; i < b.length; i++) {
-            diff |= (i < a.length ? a[i] : 0) ^ b[i];
-        }
-        return diff == 0;
     }
 
     private static Response bad(String problem) {

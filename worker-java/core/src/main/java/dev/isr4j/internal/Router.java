@@ -30,6 +30,7 @@ public final class Router<T> {
         patterns.sort(Comparator.comparing(Pattern::rank));
     }
 
+    /** Matches a {@link CanonicalPath canonical} path (the dispatcher canonicalises before routing). */
     public Match<T> match(String path) {
         var segments = split(path);
         for (var p : patterns) {
@@ -98,9 +99,21 @@ public final class Router<T> {
                     throw new IllegalArgumentException("In route " + source + ", segment '" + s
                             + "' mixes text and a parameter; a parameter must be a whole segment like {id}");
                 } else {
-                    literals.add(s);
+                    // Requests are matched in canonical form, so literals are compared in it too.
+                    String literal;
+                    try {
+                        literal = CanonicalPath.of("/" + s).substring(1);
+                    } catch (CanonicalPath.Invalid e) {
+                        throw new IllegalArgumentException("In route " + source + ", segment '" + s + "': "
+                                + e.getMessage());
+                    }
+                    if (literal.isEmpty()) {
+                        throw new IllegalArgumentException("In route " + source + ", segment '" + s
+                                + "' is a dot segment, which no request path keeps; remove it");
+                    }
+                    literals.add(literal);
                     names.add(null);
-                    shape.append('/').append(s);
+                    shape.append('/').append(literal);
                     rank.append('0');
                 }
             }

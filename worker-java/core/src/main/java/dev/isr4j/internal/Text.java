@@ -81,6 +81,39 @@ public final class Text {
         return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
     }
 
+    /**
+     * {@code s} in single quotes for a message or a log line: control characters and lone surrogates as
+     * a backslash, u and four hex digits (so user input cannot forge log lines), at most 80 characters shown.
+     */
+    public static String quote(String s) {
+        if (s == null) {
+            return "null";
+        }
+        var out = new StringBuilder("'");
+        int end = Math.min(s.length(), 80);
+        for (int i = 0; i < end; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                out.append(c).append(s.charAt(++i));
+            } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || Character.isSurrogate(c)) {
+                out.append("\\u").append(hex4(c));
+            } else {
+                out.append(c);
+            }
+        }
+        out.append('\'');
+        if (s.length() > end) {
+            out.append(" (").append(s.length()).append(" characters, shown in part)");
+        }
+        return out.toString();
+    }
+
+    /** Four lower-case hex digits. */
+    static String hex4(char c) {
+        String h = Integer.toHexString(c);
+        return "0".repeat(4 - h.length()) + h;
+    }
+
     private static int hex(char c) {
         if (c >= '0' && c <= '9') {
             return c - '0';

@@ -18,11 +18,12 @@ class CacheKeysTest {
     }
 
     @Test
-    void oneTrailingSlashIsStrippedExceptForTheRoot() {
+    void trailingSlashesAreStrippedExceptForTheRoot() {
         assertEquals("app:/api/x:route", CacheKeys.routeKey("/api/x/", ""));
         assertEquals("app:/:route", CacheKeys.routeKey("/", ""));
         assertEquals("app:/:route", CacheKeys.routeKey("", ""));
-        assertEquals("/api/x/", CacheKeys.normalisePath("/api/x//"), "only one slash is removed");
+        assertEquals("app:/:route", CacheKeys.routeKey("//", ""));
+        assertEquals("/api/x", CacheKeys.normalisePath("/api/x//"), "every trailing slash goes");
     }
 
     @Test

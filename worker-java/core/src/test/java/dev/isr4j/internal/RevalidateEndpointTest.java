@@ -245,17 +245,69 @@ class RevalidateEndpointTest {
     }
 
     @Test
+    void tagWithALoneSurrogateOrAC1ControlIs400NotARetry() {
+        // JSON can spell a lone surrogate; before, it passed validation and failed in the KV write (a 503).
+        assertBadRequest("{\"tags\":[\"a\\ud800b\"]}", "lone surrogate", "U+D800");
+        assertBadRequest("{\"tags\":[\"\\udc00\"]}", "lone surrogate");
+        assertBadRequest("{\"tags\":[\"a\\u0085b\"]}", "control character", "U+0085");
+        assertBadRequest("{\"tags\":[\"a\\u009fb\"]}", "control character", "U+009F");
+        assertEquals(200, post("{\"tags\":[\"caf\u00e9-\ud83d\ude00\"]}").status(), "a surrogate pair is fine");
+    }
+
+    @Test
+    void atMost64TagsAnd64PathsPerCallAndTheErrorNamesTheLimit() {
+        warm("/api/posts/1");
+        String tags64 = tagList(64);
+        assertEquals(200, post("{\"tags\":[" + tags64 + "]}").status());
+        assertBadRequest("{\"tags\":[" + tagList(65) + "]}", "\"tags\"", "65", "at most 64");
+        assertBadRequest("{\"tags\":[" + tagList(3000) + "]}", "at most 64");
+        String paths65 = String.join(",", java.util.stream.IntStream.range(0, 65)
+                .mapToObj(i -> "\"/p/" + i + "\"").toList());
+        assertBadRequest("{\"paths\":[" + paths65 + "]}", "\"paths\"", "at most 64");
+        assertEquals(64, RevalidateEndpoint.MAX_TAGS);
+        assertEquals(64, RevalidateEndpoint.MAX_PATHS);
+    }
+
+    private static String tagList(int n) {
+        return String.join(",", java.util.stream.IntStream.range(0, n).mapToObj(i -> "\"t" + i + "\"").toList());
+    }
+
+    @Test
+    void bodyBeyondTheLimitIs413BeforeParsing() {
+        int writes = h.memory.writes();
+        var r = post("{\"tags\":[\"posts\"],\"pad\":\"" + "x".repeat(RevalidateEndpoint.MAX_BODY_BYTES) + "\"}");
+        assertEquals(413, r.status());
+        assertTrue(error(r).contains("limit"), r::text);
+        assertEquals(writes, h.memory.writes());
+    }
+
+    @Test
+    void anySpellingOfAPathRevalidatesItsOneEntry() {
+        warm("/api/posts/1");
+        var r = post("{\"paths\":[\"/api//posts/%31/\"]}");
+        assertEquals(200, r.status(), r::text);
+        assertEquals("MISS", h.get("/api/posts/1").header("x-isr-cache"));
+    }
+
+    @Test
+    void pathWithoutACanonicalFormIs400() {
+        assertBadRequest("{\"paths\":[\"/api/posts/%zz\"]}", "percent-encoding");
+        assertBadRequest("{\"paths\":[\"/api/posts/a%2Fb\"]}", "%2F");
+        assertBadRequest("{\"paths\":[\"/api/posts/%00\"]}", "NUL");
+    }
+
+    @Test
     void constantTimeEqualsComparesWholeStrings() {
-        assertTrue(RevalidateEndpoint.constantTimeEquals("secret", "secret"));
-        assertTrue(RevalidateEndpoint.constantTimeEquals("sécrét✓", "sécrét✓"));
-        assertFalse(RevalidateEndpoint.constantTimeEquals("secreT", "secret"));
-        assertFalse(RevalidateEndpoint.constantTimeEquals("Secret", "secret"));
-        assertFalse(RevalidateEndpoint.constantTimeEquals("secre", "secret"), "a prefix of the secret");
-        assertFalse(RevalidateEndpoint.constantTimeEquals("secrets", "secret"), "the secret as a prefix");
-        assertFalse(RevalidateEndpoint.constantTimeEquals("", "secret"));
-        assertFalse(RevalidateEndpoint.constantTimeEquals("secret", ""));
-        assertFalse(RevalidateEndpoint.constantTimeEquals("secret\0", "secret"), "padding with zero bytes");
-        assertFalse(RevalidateEndpoint.constantTimeEquals("x".repeat(1000), "secret"));
-        assertTrue(RevalidateEndpoint.constantTimeEquals("", ""));
+        assertTrue(RevalidationSecret.constantTimeEquals("secret", "secret"));
+        assertTrue(RevalidationSecret.constantTimeEquals("sécrét✓", "sécrét✓"));
+        assertFalse(RevalidationSecret.constantTimeEquals("secreT", "secret"));
+        assertFalse(RevalidationSecret.constantTimeEquals("Secret", "secret"));
+        assertFalse(RevalidationSecret.constantTimeEquals("secre", "secret"), "a prefix of the secret");
+        assertFalse(RevalidationSecret.constantTimeEquals("secrets", "secret"), "the secret as a prefix");
+        assertFalse(RevalidationSecret.constantTimeEquals("", "secret"));
+        assertFalse(RevalidationSecret.constantTimeEquals("secret", ""));
+        assertFalse(RevalidationSecret.constantTimeEquals("secret\0", "secret"), "padding with zero bytes");
+        assertFalse(RevalidationSecret.constantTimeEquals("x".repeat(1000), "secret"));
+        assertTrue(RevalidationSecret.constantTimeEquals("", ""));
     }
 }
