@@ -8,4 +8,5 @@ import "./teardown.test.mjs";
 import "./conformance.test.mjs";
 import "./data-cache.test.mjs";
 import "./pages.test.mjs";
+import "./hostile-input.test.mjs";
 import "./bench.test.mjs";
