@@ -19,7 +19,7 @@ async function startHarness() {
     compatibilityDate: "2025-06-01",
     cf: false,
     kvNamespaces: ["CACHE_KV"],
-    bindings: { ISR_MODE: "production" },
+    bindings: { ISR_MODE: "production", ...script.vars },
   });
   await mf.ready;
   return mf;
@@ -73,7 +73,7 @@ describe("conformance: the Wasm build runs the shared script like the JVM test k
           const [method, path] = step.request.split(" ");
           const res = await mf.dispatchFetch("http://localhost/step", {
             method: "POST",
-            body: JSON.stringify({ method, path }),
+            body: JSON.stringify({ method, path, headers: step.headers }),
           });
           const report = await res.json();
           assert.equal(report.settled, true, `step ${i} (${step.request}): background work did not settle`);

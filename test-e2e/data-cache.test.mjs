@@ -12,7 +12,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startWorker, pollUntil, waitForClock, fnv1a64Hex } from "./mf.mjs";
+import { startWorker, pollUntil, waitForClock, fnv1a64Hex, WITH_SECRET, AUTH } from "./mf.mjs";
 
 /** 64-bit FNV-1a of the UTF-8 bytes, 16 lower-case hex digits (as the Java side hashes keys). */
 
@@ -57,7 +57,7 @@ describe("data cache: /api/cached-data (profile minutes, tag data)", { timeout: 
   const KEY = dataKvKey("cached-data");
   let worker;
   before(async () => {
-    worker = await startWorker();
+    worker = await startWorker({ vars: WITH_SECRET });
   });
   after(async () => {
     await worker?.dispose();
@@ -106,7 +106,7 @@ describe("data cache: /api/cached-data (profile minutes, tag data)", { timeout: 
   it("POST a new value: the next GET shows it (tag invalidation) and computations + 1", async () => {
     const before = await getData(worker, "/api/cached-data");
     const newValue = `value-${Date.now()}`;
-    const post = await worker.request("/api/cached-data", { method: "POST", body: newValue });
+    const post = await worker.request("/api/cached-data", { method: "POST", body: newValue, headers: AUTH });
     assertOk(post, "POST /api/cached-data");
     assert.deepEqual(post.json(), { updated: newValue, revalidated: "data" });
 

@@ -7,9 +7,9 @@
 // Each describe block runs its own worker, so its own KV namespace and its own isolate (tag-state cache).
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startWorker, pollUntil, waitForClock, assertBytesEqual, EXPIRE_SECONDS, fnv1a64Hex, expectedBinary, expectedLarge } from "./mf.mjs";
+import { startWorker, pollUntil, waitForClock, assertBytesEqual, EXPIRE_SECONDS, fnv1a64Hex, expectedBinary, expectedLarge, REVALIDATE_SECRET, WITH_SECRET, AUTH } from "./mf.mjs";
 
-const SECRET = "kv-e2e-secret";
+const SECRET = REVALIDATE_SECRET;
 const KV_TTL_SECONDS = 30 * 24 * 3600;
 /** Metadata limit of Workers KV; above it the entry header moves into the value. */
 const MAX_METADATA_BYTES = 1024;
@@ -597,7 +597,7 @@ describe("entries written by another isolate or release (seeded in KV)", { timeo
 describe("tag invalidation from Java (POST /api/posts/{id})", { timeout: 60_000 }, () => {
   let worker;
   before(async () => {
-    worker = await startWorker();
+    worker = await startWorker({ vars: WITH_SECRET });
   });
   after(async () => {
     await worker?.dispose();
@@ -609,7 +609,7 @@ describe("tag invalidation from Java (POST /api/posts/{id})", { timeout: 60_000 
     const original = postsBody(cached, "t1", "cached");
 
     const beforeHard = Date.now();
-    const hard = await worker.request(path, { method: "POST" });
+    const hard = await worker.request(path, { method: "POST", headers: AUTH });
     assert.equal(hard.status, 200, hard.summary());
     assert.deepEqual(hard.json(), { revalidated: "post-t1", mode: "hard" });
 
@@ -633,7 +633,7 @@ describe("tag invalidation from Java (POST /api/posts/{id})", { timeout: 60_000 
     assert.ok(entry.metadata.lm > tagRecord.expired, `the new entry (lm ${entry.metadata.lm}) is newer than the invalidation`);
 
     const beforeSoft = Date.now();
-    const soft = await worker.request(`${path}?profile=max`, { method: "POST" });
+    const soft = await worker.request(`${path}?profile=max`, { method: "POST", headers: AUTH });
     assert.equal(soft.status, 200, soft.summary());
     assert.deepEqual(soft.json(), { revalidated: "post-t1", mode: "soft" });
     const softRecord = JSON.parse(await worker.kv.get("__tag:post-t1", "text"));
@@ -658,7 +658,7 @@ describe("tag invalidation from Java (POST /api/posts/{id})", { timeout: 60_000 
   it("revalidating one post's tag leaves other posts cached", async () => {
     const { hit: other } = await cachePath(worker, "/api/posts/t-other");
     await cachePath(worker, "/api/posts/t3");
-    const post = await worker.request("/api/posts/t3", { method: "POST" });
+    const post = await worker.request("/api/posts/t3", { method: "POST", headers: AUTH });
     assert.equal(post.status, 200, post.summary());
     assertState(await worker.request("/api/posts/t3"), "MISS", "GET on the revalidated post");
     const still = await worker.request("/api/posts/t-other");
@@ -858,7 +858,7 @@ describe("revalidatePath with type layout is segment-aware", { timeout: 60_000 }
 
   it("from Java: /api/revalidate-path?path=/api/long/blog&type=layout invalidates the path and its descendants only", async () => {
     const bodies = await cacheAll();
-    const r = await worker.request(`/api/revalidate-path?path=${encodeURIComponent(blog)}&type=layout`, { method: "POST" });
+    const r = await worker.request(`/api/revalidate-path?path=${encodeURIComponent(blog)}&type=layout`, { method: "POST", headers: AUTH });
     assert.equal(r.status, 200, r.summary());
     assert.deepEqual(r.json(), { revalidated: blog, type: "layout" });
     await assertLayoutInvalidated(bodies, "a layout revalidatePath from Java");
@@ -879,7 +879,7 @@ describe("revalidatePath with type layout is segment-aware", { timeout: 60_000 }
 
   it("type page invalidates only the path itself", async () => {
     const bodies = await cacheAll();
-    const r = await worker.request(`/api/revalidate-path?path=${encodeURIComponent(blog)}&type=page`, { method: "POST" });
+    const r = await worker.request(`/api/revalidate-path?path=${encodeURIComponent(blog)}&type=page`, { method: "POST", headers: AUTH });
     assert.equal(r.status, 200, r.summary());
     assertState(await worker.request(blog), "MISS", `GET ${blog} after a page revalidatePath`);
     for (const p of [child, grandchild, archive]) {
@@ -893,6 +893,7 @@ describe("revalidatePath with type layout is segment-aware", { timeout: 60_000 }
     const bodies = await cacheAll();
     const r = await worker.request(`/api/revalidate-path?path=${encodeURIComponent(blog)}&type=layout&profile=max`, {
       method: "POST",
+      headers: AUTH,
     });
     assert.equal(r.status, 200, r.summary());
     for (const p of [blog, child]) {

@@ -11,6 +11,14 @@ import { REPO_ROOT, workerModules } from "./worker-modules.mjs";
 
 export const ORIGIN = "http://localhost";
 
+/**
+ * The revalidation secret the e2e workers that need one are started with (vars: WITH_SECRET); the example's
+ * mutation and KV routes, and POST /__isr/revalidate, require it as a bearer token (AUTH).
+ */
+export const REVALIDATE_SECRET = "e2e-revalidate-secret";
+export const WITH_SECRET = { ISR_REVALIDATE_SECRET: REVALIDATE_SECRET };
+export const AUTH = { authorization: `Bearer ${REVALIDATE_SECRET}` };
+
 /** Cache-Control "expire" default: one year, in seconds. */
 export const EXPIRE_SECONDS = 31536000;
 

@@ -2,7 +2,7 @@
 // catch-all, errors, awaited KV reads, request bodies and the HTTP method semantics.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startWorker } from "./mf.mjs";
+import { startWorker, WITH_SECRET, AUTH } from "./mf.mjs";
 
 const JSON_TYPE = /^application\/json\b/;
 
@@ -21,7 +21,7 @@ function assertAllowListsGetHeadOptions(res) {
 describe("walking skeleton (issue 2)", { timeout: 60_000 }, () => {
   let worker;
   before(async () => {
-    worker = await startWorker();
+    worker = await startWorker({ vars: WITH_SECRET });
   });
   after(async () => {
     await worker?.dispose();
@@ -92,7 +92,7 @@ describe("walking skeleton (issue 2)", { timeout: 60_000 }, () => {
 
   it("GET /api/kv/{key} awaits a KV read and returns the stored value", async () => {
     await worker.kv.put("greeting", "hello from kv ✓");
-    const r = await worker.request("/api/kv/greeting");
+    const r = await worker.request("/api/kv/greeting", { headers: AUTH });
     assert.equal(r.status, 200, r.summary());
     assert.match(r.headers.get("content-type") ?? "", JSON_TYPE);
     assert.deepEqual(r.json(), { key: "greeting", value: "hello from kv ✓" });
@@ -100,13 +100,13 @@ describe("walking skeleton (issue 2)", { timeout: 60_000 }, () => {
 
   it("GET /api/kv/{key} sees a value written after the worker started", async () => {
     await worker.kv.put("counter-key", "1");
-    const first = await worker.request("/api/kv/counter-key");
+    const first = await worker.request("/api/kv/counter-key", { headers: AUTH });
     assert.equal(first.status, 200, first.summary());
     assert.deepEqual(first.json(), { key: "counter-key", value: "1" });
   });
 
   it("GET /api/kv/{key} returns 404 for an absent key", async () => {
-    const r = await worker.request("/api/kv/definitely-absent-key");
+    const r = await worker.request("/api/kv/definitely-absent-key", { headers: AUTH });
     assert.equal(r.status, 404, r.summary());
   });
 

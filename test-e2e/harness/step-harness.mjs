@@ -30,10 +30,10 @@ export default {
   async fetch(request, env) {
     const url = new URL(request.url);
     if (request.method !== "POST" || url.pathname !== "/step") return new Response("not a harness route", { status: 404 });
-    const { method, path } = await request.json();
+    const { method, path, headers = {} } = await request.json();
     const recorded = [];
     const ctx = { waitUntil: (p) => void recorded.push(p), passThroughOnException() {} };
-    const response = await worker.fetch(new Request(new URL(path, "http://localhost"), { method }), env, ctx);
+    const response = await worker.fetch(new Request(new URL(path, "http://localhost"), { method, headers }), env, ctx);
     const body = new Uint8Array(await response.arrayBuffer());
     const settled = await settle(recorded);
     return Response.json({

@@ -38,7 +38,10 @@ public interface Revalidator {
         tags(java.util.List.of(tag), profile);
     }
 
-    /** Hard when {@code profile} is null, soft otherwise. Invalid tags throw before anything is stored. */
+    /**
+     * Hard when {@code profile} is null, soft otherwise. An invalid tag (see the README's tag rules) is logged
+     * and left out while the valid ones still count; nothing here fails the calling request for a bad value.
+     */
     void tags(java.util.List<String> tags, String profile);
 
     /** Hard invalidation of one path's entries. */
@@ -50,5 +53,6 @@ public interface Revalidator {
         path(path, type, null);
     }
 
+    /** Any spelling of a path revalidates its canonical form; an invalid path is logged and skipped. */
     void path(String path, PathType type, String profile);
 }

@@ -22,11 +22,12 @@ public final class RevalidationSecret {
 
     /** Reads the {@code Authorization} header (so the request counts as dynamic) and compares in constant time. */
     public static Outcome check(Request request) {
+        // Read first in every case: the answer depends on the request, so it must never be cached.
+        String auth = request.header("authorization");
         String secret = request.env().var(VAR);
         if (secret == null || secret.isEmpty()) {
             return Outcome.NOT_CONFIGURED;
         }
-        String auth = request.header("authorization");
         String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : "";
         return constantTimeEquals(token, secret) ? Outcome.ACCEPTED : Outcome.REJECTED;
     }

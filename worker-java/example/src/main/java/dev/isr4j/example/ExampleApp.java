@@ -5,6 +5,7 @@ import dev.isr4j.AppProvider;
 import dev.isr4j.CachedFunction;
 import dev.isr4j.Dynamic;
 import dev.isr4j.Fallback;
+import dev.isr4j.Handler;
 import dev.isr4j.Props;
 import dev.isr4j.Json;
 import dev.isr4j.Kv;
@@ -43,21 +44,22 @@ public final class ExampleApp implements AppProvider {
                         .put("id", req.param("id"))
                         .put("timestamp", req.env().clock().millis())))
                 // An update: revalidate the post's tag from Java. ?profile=max makes it soft (served stale once).
-                .post(req -> {
+                // Mutations need the revalidation secret (Authorization: Bearer <ISR_REVALIDATE_SECRET>).
+                .post(Handler.withRevalidationSecret(req -> {
                     String tag = "post-" + req.param("id");
                     String profile = req.queryParam("profile");
                     req.revalidator().tag(tag, profile);
                     return Response.json(Json.object().put("revalidated", tag)
                             .put("mode", profile == null ? "hard" : "soft"));
-                });
+                }));
 
         // revalidatePath from Java: ?path=/api/long/blog&type=layout[&profile=max]
-        app.route("/api/revalidate-path").post(req -> {
+        app.route("/api/revalidate-path").post(Handler.withRevalidationSecret(req -> {
             String path = req.queryParam("path");
             PathType type = "layout".equals(req.queryParam("type")) ? PathType.LAYOUT : PathType.PAGE;
             req.revalidator().path(path, type, req.queryParam("profile"));
             return Response.json(Json.object().put("revalidated", path).put("type", type.name().toLowerCase()));
-        });
+        }));
 
         app.route("/api/dynamic-data").revalidate(60).get(req -> Response.json(Json.object()
                 .put("userAgent", String.valueOf(req.header("user-agent")))
@@ -124,12 +126,12 @@ public final class ExampleApp implements AppProvider {
         }).profile("minutes").tags("data");
         app.route("/api/cached-data")
                 .get(req -> Response.json(sourceData.get(req)))
-                .post(req -> {
+                .post(Handler.withRevalidationSecret(req -> {
                     Kv kv = req.env().kv("CACHE_KV");
                     kv.put(DATA_SOURCE_KEY, req.text());
                     req.revalidator().tag("data"); // the next GET recomputes and shows the new value
                     return Response.json(Json.object().put("updated", req.text()).put("revalidated", "data"));
-                });
+                }));
 
         // A custom profile: stale after a second, so the e2e tests can watch one recomputation under load.
         app.cacheProfile("example-brief", 0, 1, 3600);
@@ -197,7 +199,8 @@ public final class ExampleApp implements AppProvider {
             throw new IllegalStateException("boom: this handler always fails");
         });
 
-        app.route("/api/kv/{key}").get(req -> {
+        // Reads any KV key, cache entries and tag records included: for operators only.
+        app.route("/api/kv/{key}").get(Handler.withRevalidationSecret(req -> {
             Kv kv = req.env().kv("CACHE_KV");
             if (kv == null) {
                 return Response.text("no CACHE_KV binding").withStatus(503);
@@ -206,7 +209,7 @@ public final class ExampleApp implements AppProvider {
             return value == null
                     ? Response.json(Json.object().put("error", "not found").put("key", req.param("key"))).withStatus(404)
                     : Response.json(Json.object().put("key", req.param("key")).put("value", value));
-        });
+        }));
 
         return app;
     }

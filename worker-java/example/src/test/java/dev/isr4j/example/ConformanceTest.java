@@ -33,7 +33,10 @@ class ConformanceTest {
         for (Object s : (List<Object>) script.get("scenarios")) {
             var scenario = (Map<String, Object>) s;
             String name = (String) scenario.get("name");
-            var kit = IsrTestKit.start(new ExampleApp());
+            var builder = IsrTestKit.builder(new ExampleApp().create());
+            ((Map<String, Object>) script.getOrDefault("vars", Map.of()))
+                    .forEach((variable, value) -> builder.var(variable, (String) value));
+            var kit = builder.build();
             var bodies = new LinkedHashMap<Integer, byte[]>();
             var observations = new ArrayList<Object>();
             var steps = (List<Object>) scenario.get("steps");
@@ -45,7 +48,10 @@ class ConformanceTest {
                     continue;
                 }
                 String[] req = ((String) step.get("request")).split(" ", 2);
-                TestResponse r = kit.request(req[0], req[1]).send();
+                var request = kit.request(req[0], req[1]);
+                ((Map<String, Object>) step.getOrDefault("headers", Map.of()))
+                        .forEach((header, value) -> request.header(header, (String) value));
+                TestResponse r = request.send();
                 kit.drain(); // background work settles before the next step, as the e2e harness awaits waitUntil
                 kit.clock().advanceMillis(10); // time passes between requests, as it does in workerd
                 bodies.put(i, r.bytes());

@@ -11,7 +11,11 @@ import org.junit.jupiter.api.Test;
 
 /** The example app's routes, tested on the JVM through the test kit (milliseconds, no JS toolchain). */
 class ExampleAppTest {
-    private final IsrTestKit kit = IsrTestKit.start(new ExampleApp());
+    static final String SECRET = "example-test-secret";
+    static final String BEARER = "Bearer " + SECRET;
+
+    private final IsrTestKit kit = IsrTestKit.builder(new ExampleApp().create())
+            .var("ISR_REVALIDATE_SECRET", SECRET).build();
 
     @Test
     void postIsServedStaleAfterRevalidateAndFreshAfterRegeneration() {
@@ -33,8 +37,44 @@ class ExampleAppTest {
     void updatingAPostRevalidatesItsTag() {
         kit.get("/api/posts/7");
         kit.drain();
-        assertEquals(200, kit.post("/api/posts/7", "").status());
+        assertEquals(200, kit.request("POST", "/api/posts/7").header("authorization", BEARER).send().status());
         assertEquals("MISS", kit.get("/api/posts/7").cacheState());
+    }
+
+    @Test
+    void mutationAndKvRoutesRefuseAnonymousCallersAndChangeNothing() {
+        kit.kv("CACHE_KV").put("greeting", "hello");
+        kit.get("/api/posts/7");
+        kit.get("/api/cached-data");
+        kit.drain();
+        int writes = kit.kvStore("CACHE_KV").writes();
+        for (String auth : new String[] {null, "Bearer wrong", "Bearer " + SECRET + "x", SECRET}) {
+            for (String[] call : new String[][] {{"POST", "/api/posts/7"}, {"POST", "/api/revalidate-path?path=/"},
+                    {"POST", "/api/cached-data"}, {"GET", "/api/kv/greeting"}}) {
+                var req = kit.request(call[0], call[1]).body("poisoned");
+                if (auth != null) {
+                    req.header("authorization", auth);
+                }
+                var r = req.send();
+                assertEquals(401, r.status(), auth + " " + call[1]);
+                assertEquals("Bearer", r.header("www-authenticate"));
+                assertTrue(!r.text().contains("hello") && !r.text().contains(SECRET), r.text());
+            }
+        }
+        kit.drain();
+        assertEquals(writes, kit.kvStore("CACHE_KV").writes(), "nothing was written or revalidated");
+        assertEquals("HIT", kit.get("/api/posts/7").cacheState());
+        assertTrue(kit.get("/api/cached-data").text().contains("\"value\":\"initial\""));
+    }
+
+    @Test
+    void withoutAConfiguredSecretTheGuardedRoutesFailClosedNamingTheSecret() {
+        var open = IsrTestKit.start(new ExampleApp());
+        for (String[] call : new String[][] {{"POST", "/api/posts/7"}, {"GET", "/api/kv/greeting"}}) {
+            var r = open.request(call[0], call[1]).header("authorization", "Bearer ").send();
+            assertEquals(403, r.status(), call[1]);
+            assertTrue(r.text().contains("ISR_REVALIDATE_SECRET") && r.text().contains(".dev.vars"), r.text());
+        }
     }
 
     @Test
@@ -50,8 +90,9 @@ class ExampleAppTest {
     @Test
     void handlerReadsKvInBlockingStyle() {
         kit.kv("CACHE_KV").put("greeting", "hello");
-        assertEquals("hello", kit.get("/api/kv/greeting").json().get("value"));
-        assertEquals(404, kit.get("/api/kv/absent").status());
+        assertEquals("hello", kit.request("GET", "/api/kv/greeting").header("authorization", BEARER).send()
+                .json().get("value"));
+        assertEquals(404, kit.request("GET", "/api/kv/absent").header("authorization", BEARER).send().status());
     }
 
     @Test
