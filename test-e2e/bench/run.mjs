@@ -5,6 +5,9 @@
 //   node test-e2e/bench/run.mjs            full benchmark (npm run bench), writes results/latest.{md,json}
 //   node test-e2e/bench/run.mjs --smoke    correctness only, no wrk, no timing (npm run bench:smoke)
 //
+//   node test-e2e/bench/run.mjs --compare published/<file>.json   full run, then each figure against that
+//        baseline (flags those >20% worse, exit status 1); add --current results/latest.json to compare two
+//        results files without running
 // Options: --seconds N (per run, default 3), --rounds N (default 3), --warmup N (default 1),
 //   --build (always rebuild isr4j with Maven first; by default it is rebuilt when older than the Java
 //   sources), --no-build (never), --budget N (minutes the whole run should take, default 8;
@@ -21,6 +24,7 @@ import { measureColdStart } from "./lib/cold-start.mjs";
 import { measureInstantiation } from "./lib/instantiation.mjs";
 import { REPO_ROOT, fromRoot } from "./lib/paths.mjs";
 import { buildResults, writeResults } from "./lib/report.mjs";
+import { compare } from "./lib/compare.mjs";
 import { prepare } from "./lib/setup.mjs";
 import { smoke } from "./lib/smoke.mjs";
 import { WRK, wrkAvailable } from "./lib/wrk.mjs";
@@ -36,6 +40,8 @@ const { values: opts } = parseArgs({
     rounds: { type: "string", default: process.env.BENCH_ROUNDS ?? "3" },
     warmup: { type: "string", default: process.env.BENCH_WARMUP ?? "1" },
     budget: { type: "string", default: process.env.BENCH_BUDGET_MINUTES ?? "8" },
+    compare: { type: "string" },
+    current: { type: "string" },
   },
 });
 
@@ -130,6 +136,19 @@ async function runFull() {
   log("");
   log(markdown);
   log(`results: ${md}, ${json} (total ${elapsed()})`);
+  if (opts.compare) compareWith(results, opts.compare);
+}
+
+/** Prints each figure's ratio to a baseline results file; exit status 1 when one is >20% worse. */
+function compareWith(current, baselineFile) {
+  const baseline = JSON.parse(readFileSync(baselineFile, "utf8"));
+  const { lines, worse } = compare(current, baseline);
+  log("");
+  for (const line of lines) log(line);
+  if (worse.length > 0) {
+    log(`\n${worse.length} figure(s) more than 20% worse than ${baselineFile}: ${worse.join("; ")}`);
+    process.exitCode = 1;
+  }
 }
 
 const watchdog = setTimeout(() => {
@@ -140,7 +159,10 @@ watchdog.unref();
 
 try {
   if (opts.smoke) await runSmoke();
-  else await runFull();
+  else if (opts.current) {
+    if (!opts.compare) throw new Error("--current <results.json> needs --compare <baseline.json>");
+    compareWith(JSON.parse(readFileSync(opts.current, "utf8")), opts.compare);
+  } else await runFull();
 } catch (e) {
   console.error(`bench${opts.smoke ? " smoke" : ""} failed: ${e?.stack ?? e}`);
   process.exitCode = 1;

@@ -9,14 +9,14 @@ export const SCENARIOS = [
     title: "HIT ~200-byte JSON",
     kind: "hit",
     path: "/api/products/1",
-    workers: ["isr4j", "floor", "peer", "null"], // null: the baseline, measured with the same load
+    workers: ["isr4j", "floor", "peer", "null"], // null: the baseline, measured with the same load in every scenario
   },
   {
     id: "hit-large",
     title: "HIT 1 MiB binary",
     kind: "hit",
     path: "/api/large",
-    workers: ["isr4j", "floor", "peer"],
+    workers: ["isr4j", "floor", "peer", "null"],
   },
   {
     id: "miss",
@@ -24,7 +24,7 @@ export const SCENARIOS = [
     kind: "miss",
     base: "/api/products/",
     expect: "MISS",
-    workers: ["isr4j", "peer"],
+    workers: ["isr4j", "peer", "null"],
   },
   {
     id: "stale",
@@ -32,7 +32,7 @@ export const SCENARIOS = [
     kind: "stale",
     base: "/api/prices/",
     expect: "STALE",
-    workers: ["isr4j", "peer"],
+    workers: ["isr4j", "peer", "null"],
   },
 ];
 
