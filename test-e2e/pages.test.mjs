@@ -126,7 +126,7 @@ describe("prerendered pages are HITs from the first request", { timeout: 60_000 
     await worker.request("/blog/hello-world");
     const entry = await pollKv(worker.kv, "cache:pages:/blog/hello-world", (e) => e !== null, "the installed page");
     assert.equal(entry.metadata.k, "page", `${entry}`);
-    assert.equal(entry.metadata.v, 1, `${entry}`);
+    assert.equal(entry.metadata.v, 2, `${entry}`);
     assert.equal(entry.metadata.s, 200, `${entry}`);
     assert.deepEqual(entry.metadata.t, ["blog", "path:/blog/hello-world"], `${entry}`);
     assert.equal(entry.metadata.ra - entry.metadata.lm, 60_000, `revalidate 60 s: ${entry}`);

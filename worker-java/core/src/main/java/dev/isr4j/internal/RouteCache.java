@@ -116,7 +116,9 @@ public final class RouteCache {
                 break;
         }
         boolean corrupt = lookup.state() == CacheLookup.State.CORRUPT;
-        if (showFallback) {
+        // Another path's entry holds this key's storage slot (hash collision): answer uncached, leave it be.
+        boolean occupied = lookup == CacheLookup.OCCUPIED;
+        if (showFallback && !occupied) {
             startRegeneration(key, route, routeHandler, request, params, background);
             return fallbackResponse(route);
         }
@@ -134,6 +136,11 @@ public final class RouteCache {
                 deleteLater(key, background);
             }
             return response;
+        }
+        if (occupied) {
+            long n = route.revalidateSeconds();
+            return isStatic ? staticHeaders(withIsrHeaders(response, "STATIC", 0, 0, expire, "isr4j; fwd=miss"))
+                    : withIsrHeaders(response, "MISS", n, n, expire, "isr4j; fwd=miss");
         }
         // From here the MISS write replaces an unreadable entry; deleting it as well could race the write.
         CacheValue value = toValue(response);

@@ -160,12 +160,13 @@ class KvCacheHandlerTest {
             kv.set(KEY, value(200, Headers.of("content-type", "application/json"), Body.of("{}")),
                     revalidate60("posts", "path:/api/posts/1")).await();
             String meta = raw(ENTRY).metadata();
-            assertEquals("{\"v\":1,\"k\":\"route\",\"s\":200,\"h\":[[\"content-type\",\"application/json\"]],"
+            assertEquals("{\"v\":2,\"k\":\"route\",\"id\":\"" + KEY + "\",\"s\":200,\"h\":[[\"content-type\",\"application/json\"]],"
                     + "\"lm\":" + (T0 + 7) + ",\"ra\":" + (T0 + 7 + 60_000) + ",\"ea\":" + (T0 + 7 + 3_600_000)
                     + ",\"t\":[\"posts\",\"path:/api/posts/1\"]}", meta);
             var m = json(meta);
-            assertEquals(Set.of("v", "k", "s", "h", "lm", "ra", "ea", "t"), m.keySet());
-            assertEquals(1L, m.get("v"));
+            assertEquals(Set.of("v", "k", "id", "s", "h", "lm", "ra", "ea", "t"), m.keySet());
+            assertEquals(2L, m.get("v"));
+            assertEquals(KEY, m.get("id"));
             assertEquals("route", m.get("k"));
             assertEquals(200L, m.get("s"));
             assertEquals(List.of(List.of("content-type", "application/json")), m.get("h"));
@@ -225,14 +226,15 @@ class KvCacheHandlerTest {
             assertEquals(T0 + 5 + 3_600_000, entry.expireAt());
 
             var stored = raw(ENTRY);
-            assertEquals("{\"v\":1,\"k\":\"route\",\"x\":1,\"t\":[\"path:/api/big\"]}", stored.metadata());
+            assertEquals("{\"v\":2,\"k\":\"route\",\"x\":1,\"t\":[\"path:/api/big\"]}", stored.metadata());
             byte[] value = stored.value().bytes();
             int n = ByteBuffer.wrap(value, 0, 4).getInt(); // big-endian
             assertTrue(n > KvStore.MAX_METADATA_BYTES, "announced header length " + n);
             assertEquals(4 + n + body.length, value.length);
             var header = json(new String(value, 4, n, StandardCharsets.UTF_8));
-            assertEquals(1L, header.get("v"));
+            assertEquals(2L, header.get("v"));
             assertEquals("route", header.get("k"));
+            assertEquals(KEY, header.get("id"));
             assertEquals(200L, header.get("s"));
             assertEquals(T0 + 5, header.get("lm"));
             assertEquals(List.of("posts", "path:/api/big"), header.get("t"));
@@ -259,7 +261,7 @@ class KvCacheHandlerTest {
             tags.add("path:/api/data");
             var entry = roundTrip(text("x"), new SetOptions(60, 3600, tags));
             assertEquals(tags, entry.tags());
-            assertEquals("{\"v\":1,\"k\":\"route\",\"x\":1,\"t\":[\"path:/api/data\"]}", raw(ENTRY).metadata());
+            assertEquals("{\"v\":2,\"k\":\"route\",\"x\":1,\"t\":[\"path:/api/data\"]}", raw(ENTRY).metadata());
         }
 
         @Test
@@ -420,8 +422,8 @@ class KvCacheHandlerTest {
             String buildId = "b".repeat(64);
             var prefixed = handler(KvCacheHandler.Options.defaults().withAppPrefix("p".repeat(64)));
             String key = CacheKeys.routeKey(path, buildId);
-            assertTrue(key.contains("__hash:"), key);
             String kvKey = prefixed.entryKey(key);
+            assertTrue(kvKey.contains("__hash:"), kvKey);
             assertTrue(utf8(kvKey) <= KvStore.MAX_KEY_BYTES, kvKey.length() + " bytes");
             var v = text("deep");
             prefixed.set(key, v, revalidate60(CacheKeys.pathTag(path))).await();
@@ -496,7 +498,8 @@ class KvCacheHandlerTest {
             kv.set(other, text("y"), revalidate60("comments")).await();
             clock.advanceMillis(1000);
             kv.revalidateTag(List.of("posts"), false).await();
-            assertEquals("{\"expired\":" + (T0 + 1000) + ",\"stale\":-1}", memory.getText("__tag:posts"));
+            assertEquals("{\"tag\":\"posts\",\"expired\":" + (T0 + 1000) + ",\"stale\":-1}",
+                    memory.getText("__tag:posts"));
             var record = json(memory.getText("__tag:posts"));
             assertEquals(T0 + 1000, record.get("expired"));
             assertEquals(State.MISS, kv.get(KEY).state());
@@ -537,7 +540,8 @@ class KvCacheHandlerTest {
             assertEquals(State.FRESH, kv.get(KEY).state());
             clock.advanceMillis(1000);
             kv.revalidateTag(List.of("posts"), true).await();
-            assertEquals("{\"expired\":" + T0 + ",\"stale\":" + (T0 + 1001) + "}", memory.getText("__tag:posts"));
+            assertEquals("{\"tag\":\"posts\",\"expired\":" + T0 + ",\"stale\":" + (T0 + 1001) + "}",
+                    memory.getText("__tag:posts"));
             var lookup = kv.get(KEY);
             assertEquals(State.STALE, lookup.state());
             assertEquals("x", lookup.entry().value().body().text(), "a soft-revalidated entry is still served");
@@ -554,7 +558,8 @@ class KvCacheHandlerTest {
             assertEquals(State.STALE, kv.get(KEY).state());
             clock.advanceMillis(5);
             kv.revalidateTag(List.of("posts"), false).await();
-            assertEquals("{\"expired\":" + (T0 + 10) + ",\"stale\":" + (T0 + 5) + "}", memory.getText("__tag:posts"));
+            assertEquals("{\"tag\":\"posts\",\"expired\":" + (T0 + 10) + ",\"stale\":" + (T0 + 5) + "}",
+                    memory.getText("__tag:posts"));
             assertEquals(State.MISS, kv.get(KEY).state());
         }
 
@@ -632,11 +637,18 @@ class KvCacheHandlerTest {
         }
 
         @Test
-        void unreadableTagRecordIsLoggedAndIgnored() {
+        void unreadableTagRecordFailsClosedUntilItIsRewritten() {
             kv.set(KEY, text("x"), revalidate60("posts")).await();
             memory.putRaw("__tag:posts", "{not json".getBytes(StandardCharsets.UTF_8), null);
-            assertEquals(State.FRESH, kv.get(KEY).state());
+            assertEquals(State.MISS, kv.get(KEY).state(), "an unknown invalidation counts as one made now");
             assertTrue(log.hasWarning("__tag:posts"), log::toString);
+            clock.advanceMillis(1);
+            kv.revalidateTag(List.of("posts"), true).await();
+            assertEquals(T0 + 1, json(memory.getText("__tag:posts")).get("expired"),
+                    "a soft revalidation that cannot read the record records a hard one");
+            clock.advanceMillis(1);
+            kv.set(KEY, text("y"), revalidate60("posts")).await();
+            assertEquals(State.FRESH, kv.get(KEY).state(), "the rewritten record heals the tag");
         }
 
         @Test

@@ -123,7 +123,7 @@ class KvIsrTest {
     @Test
     void corruptEntryIsAServedMissAndIsReplacedByTheMissWrite() {
         var h = harness();
-        h.memory.putRaw(h.entryKey(PATH), new byte[] {1, 2, 3}, "{\"v\":2,\"k\":\"route\"}");
+        h.memory.putRaw(h.entryKey(PATH), new byte[] {1, 2, 3}, "{\"v\":99,\"k\":\"route\"}");
         var r = h.get(PATH);
         assertState(r, "MISS", "render 1");
         assertTrue(h.log.hasWarning(h.entryKey(PATH), "version"), h.log::toString);
