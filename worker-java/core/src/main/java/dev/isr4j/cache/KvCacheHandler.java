@@ -213,7 +213,7 @@ public final class KvCacheHandler implements CacheHandler {
     @Override
     public Completion revalidateTag(List<String> tags, boolean soft) {
         for (String tag : tags) {
-            if (tag == null || !tag.startsWith("path:")) {
+            if (!CacheKeys.isImplicitTag(tag)) {
                 Tags.validate(tag);
             }
         }
@@ -248,32 +248,6 @@ public final class KvCacheHandler implements CacheHandler {
                 c.await();
             }
         };
-    }
-
-    @Override
-    public Completion revalidateLayout(String path, boolean soft) {
-        var tags = new LinkedHashSet<String>();
-        tags.add(CacheKeys.pathTag(path));
-        String cursor = null;
-        String prefix = options.appPrefix() + "cache:";
-        for (int pages = 0; pages < 1000; pages++) { // a bound: 1000 pages of 1000 keys
-            KvStore.Page page = store.list(prefix, cursor);
-            for (KvStore.Listed listed : page.keys()) {
-                if (listed.metadata() == null) {
-                    continue;
-                }
-                for (String tag : KvEntryFormat.pathTags(listed.metadata())) {
-                    if (CacheKeys.isPathTagUnder(tag, path)) {
-                        tags.add(tag);
-                    }
-                }
-            }
-            if (page.complete() || page.cursor() == null) {
-                break;
-            }
-            cursor = page.cursor();
-        }
-        return revalidateTag(new ArrayList<>(tags), soft);
     }
 
     @Override

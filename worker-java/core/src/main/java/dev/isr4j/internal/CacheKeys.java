@@ -1,6 +1,8 @@
 package dev.isr4j.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Cache keys, stable across releases (entries written by one release are read by the next). A cache key is the
@@ -78,14 +80,50 @@ public final class CacheKeys {
         return "path:" + normalisePath(path);
     }
 
-    /** True when {@code tag} is the path tag of {@code root} or of a path below it, by whole segments. */
-    public static boolean isPathTagUnder(String tag, String root) {
-        if (!tag.startsWith("path:")) {
-            return false;
+    /**
+     * Layout tags go this many segments deep: an entry carries at most {@value} + 1 of them (the root's and one per
+     * ancestor, its own path included, down to this depth). {@code revalidatePath(p, LAYOUT)} for a deeper
+     * {@code p} revalidates its ancestor at this depth, which reaches everything below {@code p} and some more.
+     */
+    public static final int MAX_LAYOUT_DEPTH = 15;
+    /** Longer layout tags are written as {@code layout:#<fnv1a64 of the path>}; a collision only widens a revalidation. */
+    static final int MAX_PLAIN_LAYOUT_TAG_LENGTH = 128;
+
+    /**
+     * The implicit tags of an entry for {@code path}, one per segment from the root down (as Next.js's
+     * {@code _N_T_} layout tags): {@code layout:/}, {@code layout:/blog}, {@code layout:/blog/post}. So
+     * {@code revalidatePath("/blog", LAYOUT)} is one tag write ({@link #layoutTag}) that reaches every entry
+     * below {@code /blog}, in the cache or in the build's prerendered bundle, whatever its path's length.
+     */
+    public static List<String> layoutTags(String path) {
+        String p = normalisePath(path);
+        var tags = new ArrayList<String>();
+        tags.add(layoutTagOf("/"));
+        int depth = 0;
+        for (int i = 1; i <= p.length() && depth < MAX_LAYOUT_DEPTH && p.length() > 1; i++) {
+            if (i == p.length() || p.charAt(i) == '/') {
+                depth++;
+                tags.add(layoutTagOf(p.substring(0, i)));
+            }
         }
-        String p = tag.substring(5);
-        String r = normalisePath(root);
-        return p.equals(r) || r.equals("/") || (p.startsWith(r) && p.charAt(r.length()) == '/');
+        return tags;
+    }
+
+    /** The tag {@code revalidatePath(path, LAYOUT)} writes: the layout tag of the path (or of its ancestor at
+     * {@link #MAX_LAYOUT_DEPTH} segments when deeper). */
+    public static String layoutTag(String path) {
+        var tags = layoutTags(path);
+        return tags.get(tags.size() - 1);
+    }
+
+    private static String layoutTagOf(String prefix) {
+        String tag = "layout:" + prefix;
+        return tag.length() <= MAX_PLAIN_LAYOUT_TAG_LENGTH ? tag : "layout:#" + fnv1a64Hex(prefix);
+    }
+
+    /** True for tags isr4j derives from paths ({@code path:}, {@code layout:}); users cannot write them. */
+    public static boolean isImplicitTag(String tag) {
+        return tag != null && (tag.startsWith("path:") || tag.startsWith("layout:"));
     }
 
     public static long fnv1a64(String s) {

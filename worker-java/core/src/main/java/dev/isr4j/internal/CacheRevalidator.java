@@ -28,11 +28,9 @@ final class CacheRevalidator implements Revalidator {
     public void path(String path, PathType type, String profile) {
         validatePath(path);
         boolean soft = soft(profile);
-        if (type == PathType.LAYOUT) {
-            handler.revalidateLayout(path, soft).await();
-        } else {
-            handler.revalidateTag(List.of(CacheKeys.pathTag(path)), soft).await();
-        }
+        // A layout is one implicit tag that every entry below it carries: one write, however large the site.
+        String tag = type == PathType.LAYOUT ? CacheKeys.layoutTag(path) : CacheKeys.pathTag(path);
+        handler.revalidateTag(List.of(tag), soft).await();
     }
 
     static void validatePath(String path) {

@@ -71,14 +71,7 @@ public final class KvEntryFormat {
         System.arraycopy(head, 0, value, 4, head.length);
         System.arraycopy(body, 0, value, 4 + head.length, body.length);
         var meta = Json.object().put("v", VERSION).put("k", kind).put("x", 1);
-        var pathTags = Json.array();
-        for (String t : entry.tags()) {
-            if (t.startsWith("path:") && t.length() < 800) {
-                pathTags.add(t);
-            }
-        }
-        meta.put("t", pathTags);
-        return new Encoded(Body.of(value), escapeLoneSurrogates(meta.toJson()));
+        return new Encoded(Body.of(value), meta.toJson());
     }
 
     /**
@@ -148,22 +141,6 @@ public final class KvEntryFormat {
         }
         var value = new CacheValue((int) status, StoredEntries.servable(headers), body);
         return new Decoded(key, new CacheEntry(value, lm, ra, ea, List.copyOf(tags)));
-    }
-
-    /** The path tags a listed key's metadata names (for layout revalidation), empty when unreadable. */
-    public static List<String> pathTags(String metadata) {
-        var out = new ArrayList<String>();
-        try {
-            var meta = asObject(JsonReader.parse(metadata), "metadata");
-            for (Object t : list(meta, "t")) {
-                if (t instanceof String tag && tag.startsWith("path:")) {
-                    out.add(tag);
-                }
-            }
-        } catch (RuntimeException e) {
-            // a foreign or broken entry: nothing to revalidate through it
-        }
-        return out;
     }
 
     private static String header(String key, CacheEntry entry, String kind) {

@@ -267,6 +267,7 @@ public final class RouteCache {
         }
         var tags = new LinkedHashSet<>(resolved);
         tags.add(CacheKeys.pathTag(request.path()));
+        tags.addAll(CacheKeys.layoutTags(request.path()));
         tags.addAll(request.scope().dataTags());
         if (route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC) {
             return new CacheHandler.SetOptions(STATIC_STORE_SECONDS, STATIC_STORE_SECONDS + 1, new ArrayList<>(tags));

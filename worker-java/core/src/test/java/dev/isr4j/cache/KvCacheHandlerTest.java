@@ -215,7 +215,7 @@ class KvCacheHandlerTest {
                 "x-after", "1");
 
         @Test
-        void headerJsonOver1024BytesMovesIntoTheValueAndTheMetadataKeepsOnlyPathTags() {
+        void headerJsonOver1024BytesMovesIntoTheValueAndTheMetadataOnlyPointsThere() {
             clock.set(T0 + 5);
             byte[] body = "<p>body</p>".getBytes(StandardCharsets.UTF_8);
             var v = value(200, big, Body.of(body));
@@ -226,7 +226,7 @@ class KvCacheHandlerTest {
             assertEquals(T0 + 5 + 3_600_000, entry.expireAt());
 
             var stored = raw(ENTRY);
-            assertEquals("{\"v\":2,\"k\":\"route\",\"x\":1,\"t\":[\"path:/api/big\"]}", stored.metadata());
+            assertEquals("{\"v\":2,\"k\":\"route\",\"x\":1}", stored.metadata());
             byte[] value = stored.value().bytes();
             int n = ByteBuffer.wrap(value, 0, 4).getInt(); // big-endian
             assertTrue(n > KvStore.MAX_METADATA_BYTES, "announced header length " + n);
@@ -261,7 +261,7 @@ class KvCacheHandlerTest {
             tags.add("path:/api/data");
             var entry = roundTrip(text("x"), new SetOptions(60, 3600, tags));
             assertEquals(tags, entry.tags());
-            assertEquals("{\"v\":2,\"k\":\"route\",\"x\":1,\"t\":[\"path:/api/data\"]}", raw(ENTRY).metadata());
+            assertEquals("{\"v\":2,\"k\":\"route\",\"x\":1}", raw(ENTRY).metadata());
         }
 
         @Test
@@ -690,13 +690,20 @@ class KvCacheHandlerTest {
     class LayoutRevalidation {
         private final List<String> paths = List.of("/blog", "/blog/a", "/blog/a/b", "/blog-archive", "/other");
 
+        /** Stores an entry with the tags the route cache gives it: a user tag, the path tag, the layout tags. */
         private void store(KvCacheHandler handler, String path, Headers headers) {
+            var tags = new ArrayList<String>(List.of("posts", CacheKeys.pathTag(path)));
+            tags.addAll(CacheKeys.layoutTags(path));
             handler.set(CacheKeys.routeKey(path, ""), value(200, headers, Body.of(path)),
-                    revalidate60("posts", CacheKeys.pathTag(path))).await();
+                    new SetOptions(60, 3600, tags)).await();
         }
 
         private State state(KvCacheHandler handler, String path) {
             return handler.get(CacheKeys.routeKey(path, "")).state();
+        }
+
+        private void revalidateLayout(KvCacheHandler handler, String path, boolean soft) {
+            handler.revalidateTag(List.of(CacheKeys.layoutTag(path)), soft).await();
         }
 
         private void storeAll() {
@@ -709,14 +716,13 @@ class KvCacheHandlerTest {
         void layoutRevalidationCoversThePathAndEverythingBelowItByWholeSegments() {
             storeAll();
             clock.advanceMillis(1);
-            kv.revalidateLayout("/blog", false).await();
+            revalidateLayout(kv, "/blog", false);
             assertEquals(State.MISS, state(kv, "/blog"));
             assertEquals(State.MISS, state(kv, "/blog/a"));
             assertEquals(State.MISS, state(kv, "/blog/a/b"));
             assertEquals(State.FRESH, state(kv, "/blog-archive"));
             assertEquals(State.FRESH, state(kv, "/other"));
-            assertTrue(memory.contains("__tag:path:/blog/a/b"));
-            assertFalse(memory.contains("__tag:path:/blog-archive"));
+            assertTrue(memory.contains("__tag:layout:/blog"));
             assertFalse(memory.contains("__tag:posts"), "shared user tags are not revalidated");
         }
 
@@ -724,81 +730,79 @@ class KvCacheHandlerTest {
         void softLayoutRevalidationMakesThemStale() {
             storeAll();
             clock.advanceMillis(1);
-            kv.revalidateLayout("/blog/", true).await();
+            revalidateLayout(kv, "/blog/", true);
             assertEquals(State.STALE, state(kv, "/blog"));
             assertEquals(State.STALE, state(kv, "/blog/a/b"));
             assertEquals(State.FRESH, state(kv, "/blog-archive"));
         }
 
         @Test
-        void layoutRevalidationListsTheCachePrefix() {
-            storeAll();
-            kv.revalidateLayout("/blog", false).await();
-            assertEquals(1, store.lists.size());
-            assertEquals("cache:", store.lists.get(0).prefix());
-            assertNull(store.lists.get(0).cursor());
-        }
-
-        @Test
-        void layoutRevalidationFollowsCursorsPastTheFirstThousandKeys() {
-            for (int i = 0; i < 1500; i++) { // "cache:app:/a/..." sorts before "cache:app:/blog..."
-                store(kv, String.format("/a/%04d", i), Headers.empty());
+        void layoutRevalidationIsOneTagWriteAndListsNothingHoweverManyEntries() {
+            for (int i = 0; i < 1500; i++) {
+                store(kv, String.format("/blog/%04d", i), Headers.empty());
             }
-            storeAll();
+            int puts = store.puts.size();
             clock.advanceMillis(1);
-            kv.revalidateLayout("/blog", false).await();
-            assertTrue(store.lists.size() >= 2, store.lists::toString);
-            assertNull(store.lists.get(0).cursor());
-            assertEquals(1000, store.lists.get(0).returned());
-            assertNotNull(store.lists.get(1).cursor());
-            assertEquals(State.MISS, state(kv, "/blog/a"));
-            assertEquals(State.MISS, state(kv, "/blog/a/b"));
-            assertEquals(State.FRESH, state(kv, "/blog-archive"));
-            assertEquals(State.FRESH, state(kv, "/a/0000"));
+            revalidateLayout(kv, "/blog", false);
+            assertEquals(List.of(), store.lists);
+            assertEquals(1, store.puts.size() - puts, store.puts::toString);
+            assertEquals(State.MISS, state(kv, "/blog/0000"));
+            assertEquals(State.MISS, state(kv, "/blog/1499"));
         }
 
         @Test
-        void layoutRevalidationFindsEntriesWhoseHeaderOverflowedIntoTheValue() {
+        void layoutRevalidationReachesEntriesWhoseHeaderOverflowedIntoTheValue() {
             store(kv, "/blog/big", Headers.of("x-big", "a".repeat(2000)));
             assertTrue(json(raw("cache:" + CacheKeys.routeKey("/blog/big", "")).metadata()).containsKey("x"));
             clock.advanceMillis(1);
-            kv.revalidateLayout("/blog", false).await();
+            revalidateLayout(kv, "/blog", false);
             assertEquals(State.MISS, state(kv, "/blog/big"));
         }
 
-        /** One descendant with a long path (cached fine, under a hashed key) must not break the whole layout. */
         @Test
-        void layoutRevalidationWithOneVeryLongDescendantPathRevalidatesEveryDescendant() {
-            String longPath = "/blog/" + "p".repeat(600);
+        void layoutRevalidationReachesDescendantsWithVeryLongPaths() {
+            String longPath = "/blog/" + "p".repeat(900) + "/" + "q".repeat(900);
             for (String p : List.of("/blog/a", longPath, "/blog/z")) {
                 store(kv, p, Headers.empty());
             }
             clock.advanceMillis(1);
-            assertDoesNotThrow(() -> kv.revalidateLayout("/blog", false).await());
+            revalidateLayout(kv, "/blog", false);
             assertEquals(State.MISS, state(kv, "/blog/a"));
             assertEquals(State.MISS, state(kv, longPath));
-            assertEquals(State.MISS, state(kv, "/blog/z"), "not left behind by a failed write before it");
+            assertEquals(State.MISS, state(kv, "/blog/z"));
+            clock.advanceMillis(1);
+            store(kv, longPath, Headers.empty());
+            clock.advanceMillis(1);
+            revalidateLayout(kv, "/blog/" + "p".repeat(900), false);
+            assertEquals(State.MISS, state(kv, longPath), "a long ancestor's hashed layout tag reaches it too");
+            for (String k : memory.keys()) {
+                assertTrue(utf8(k) <= KvStore.MAX_KEY_BYTES, k.length() + "-byte key");
+            }
+        }
+
+        @Test
+        void layoutRevalidationBelowTheDepthBoundWidensToTheDeepestTaggedAncestor() {
+            String deep = "/d" + "/s".repeat(30);
+            String sibling = "/d" + "/s".repeat(CacheKeys.MAX_LAYOUT_DEPTH - 1) + "/other/x";
+            store(kv, deep, Headers.empty());
+            store(kv, sibling, Headers.empty());
+            store(kv, "/d/t", Headers.empty());
+            clock.advanceMillis(1);
+            revalidateLayout(kv, deep, false);
+            assertEquals(State.MISS, state(kv, deep));
+            assertEquals(State.MISS, state(kv, sibling), "past the bound a layout revalidation reaches more, never less");
+            assertEquals(State.FRESH, state(kv, "/d/t"));
+            assertEquals(CacheKeys.MAX_LAYOUT_DEPTH + 1, CacheKeys.layoutTags(deep).size());
         }
 
         @Test
         void layoutRevalidationOfTheRootCoversEveryPath() {
             storeAll();
             clock.advanceMillis(1);
-            kv.revalidateLayout("/", false).await();
+            revalidateLayout(kv, "/", false);
             for (String p : paths) {
                 assertEquals(State.MISS, state(kv, p), p);
             }
-        }
-
-        @Test
-        void layoutRevalidationIgnoresForeignAndUnreadableEntries() {
-            storeAll();
-            memory.putRaw("cache:foreign", new byte[] {1, 2}, "{\"t\":\"not a list\"}");
-            memory.putRaw("cache:nometa", new byte[] {1, 2}, null);
-            memory.putRaw("cache:garbage", new byte[] {1, 2}, "{{{");
-            clock.advanceMillis(1);
-            assertDoesNotThrow(() -> kv.revalidateLayout("/blog", false).await());
-            assertEquals(State.MISS, state(kv, "/blog/a"));
         }
 
         @Test
@@ -807,18 +811,17 @@ class KvCacheHandlerTest {
             store(blogApp, "/blog/a", Headers.empty());
             store(kv, "/blog/a", Headers.empty());
             clock.advanceMillis(1);
-            blogApp.revalidateLayout("/blog", false).await();
-            assertEquals("blog:cache:", store.lists.get(0).prefix());
+            revalidateLayout(blogApp, "/blog", false);
             assertEquals(State.MISS, state(blogApp, "/blog/a"));
             assertEquals(State.FRESH, state(kv, "/blog/a"));
         }
 
         @Test
-        void layoutRevalidationOfAPathWithNoEntriesStillRevalidatesThePathItself() {
-            kv.revalidateLayout("/nothing", false).await();
-            assertTrue(memory.contains("__tag:path:/nothing"));
-            store(kv, "/nothing", Headers.empty()); // same millisecond: counts as revalidated
-            assertEquals(State.MISS, state(kv, "/nothing"));
+        void layoutRevalidationOfAPathWithNoEntriesYetCountsForEntriesWrittenInTheSameMillisecond() {
+            revalidateLayout(kv, "/nothing", false);
+            assertTrue(memory.contains("__tag:layout:/nothing"));
+            store(kv, "/nothing/a", Headers.empty()); // same millisecond: counts as revalidated
+            assertEquals(State.MISS, state(kv, "/nothing/a"));
         }
     }
 

@@ -183,7 +183,7 @@ class DataCacheKvTest {
         var route = meta(h.memory.getWithMetadata(h.entryKey("/page")));
         assertEquals("route", route.get("k"));
         assertEquals(T0 + 60_000, route.get("ra"));
-        assertEquals(List.of("path:/page", "data-tag"), route.get("t"));
+        assertEquals(List.of("path:/page", "layout:/", "layout:/page", "data-tag"), route.get("t"));
         assertTrue(h.memory.contains("cache:" + CacheKeys.storageKey(DataCache.key("data", List.of()))));
     }
 }

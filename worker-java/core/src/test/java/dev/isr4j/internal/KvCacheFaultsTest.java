@@ -171,9 +171,10 @@ class KvCacheFaultsTest {
     }
 
     @Test
-    void revalidationEndpointAnswers503WhenListingForALayoutFails() {
+    void revalidationEndpointAnswers503WhenTheLayoutTagWriteFails() {
         var h = harness();
-        faulty.listThrows = true;
+        faulty.listThrows = true; // a layout is one tag write: listing is never needed
+        faulty.putThrows = true;
         var r = h.send(Request.builder("POST", IsrHarness.ORIGIN + "/__isr/revalidate")
                 .headers(Headers.of("authorization", "Bearer s3cret"))
                 .body(Body.of("{\"paths\":[\"/blog\"],\"type\":\"layout\"}"))

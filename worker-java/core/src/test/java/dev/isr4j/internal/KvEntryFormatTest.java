@@ -223,16 +223,6 @@ class KvEntryFormatTest {
     }
 
     @Test
-    void pathTagsOfListedMetadataAreThePathTagsOfEitherForm() {
-        assertEquals(List.of("path:/api/data"), KvEntryFormat.pathTags(OVERFLOW_META));
-        assertEquals(List.of("path:/a"), KvEntryFormat.pathTags(header("[\"posts\"]", "[\"posts\",\"path:/a\"]")));
-        assertEquals(List.of(), KvEntryFormat.pathTags(HEADER));
-        assertEquals(List.of(), KvEntryFormat.pathTags("{{{"));
-        assertEquals(List.of(), KvEntryFormat.pathTags("[\"path:/a\"]"));
-        assertEquals(List.of(), KvEntryFormat.pathTags("{\"t\":\"path:/a\"}"));
-    }
-
-    @Test
     void neverStoredHeadersAreDroppedOnRead() {
         var e = KvEntryFormat.decode(stored(BODY, header("[[\"content-type\",\"text/plain\"]]",
                 "[[\"set-cookie\",\"sid=1\"],[\"content-type\",\"text/plain\"],[\"cache-control\",\"max-age=9\"],"

@@ -104,7 +104,7 @@ class KvIsrTest {
         assertEquals(miss.headers().without("x-isr-cache", "cache-status").entries(),
                 hit.headers().without("x-isr-cache", "cache-status").entries(), "same headers, same order");
         var entry = h.kv.get(h.key(PATH)).entry();
-        assertEquals(List.of("data", "path:/api/data"), entry.tags());
+        assertEquals(List.of("data", "path:/api/data", "layout:/", "layout:/api", "layout:/api/data"), entry.tags());
         assertEquals("render 1", new String(h.memory.getWithMetadata(h.entryKey(PATH)).value().bytes(),
                 StandardCharsets.UTF_8), "the KV value is the body");
     }
