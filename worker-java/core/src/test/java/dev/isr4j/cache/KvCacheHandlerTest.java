@@ -414,6 +414,9 @@ class KvCacheHandlerTest {
             assertEquals("", d.appPrefix());
             assertEquals(TTL_30_DAYS, d.expirationTtlSeconds());
             assertEquals(5000, d.tagCacheMillis());
+            assertEquals(10_000, d.maxCachedTags());
+            var e = assertThrows(IllegalArgumentException.class, () -> d.withMaxCachedTags(0));
+            assertTrue(e.getMessage().contains("maxCachedTags"), e.getMessage());
         }
 
         @Test
