@@ -25,7 +25,7 @@ function dataKvKey(name, args = []) {
   return `cache:data:${name}:${fnv1a64Hex(hashed)}`;
 }
 
-/** A data entry from KV: metadata (the v1 header, inline) and the body as text; null when absent. */
+/** A data entry from KV: metadata (the v2 header, inline) and the body as text; null when absent. */
 async function readDataEntry(kv, key) {
   const { value, metadata } = await kv.getWithMetadata(key, "arrayBuffer");
   if (value === null || value === undefined) return null;
@@ -90,7 +90,7 @@ describe("data cache: /api/cached-data (profile minutes, tag data)", { timeout: 
     const entry = await readDataEntry(worker.kv, KEY);
     assert.ok(entry, `no entry under ${KEY}`);
     const m = entry.metadata;
-    assert.equal(m.v, 1, String(entry));
+    assert.equal(m.v, 2, String(entry));
     assert.equal(m.k, "data", String(entry));
     assert.equal(m.s, 200, String(entry));
     assert.ok(!("x" in m), `the header fits in the metadata: ${entry}`);

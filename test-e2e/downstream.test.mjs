@@ -217,9 +217,10 @@ describe("validators and conditional requests", () => {
     assert.equal(cross.status, 200);
   });
 
-  it("cached answers carry their tags in Cache-Tag: the path tag and the route's tags", async () => {
+  it("cached answers carry their tags in Cache-Tag: the path tag, the route's tags, the layout tags", async () => {
     const r = await worker.request("/api/posts/tagged");
-    assert.equal(r.headers.get("cache-tag"), "path:/api/posts/tagged,post-tagged,posts");
+    assert.equal(r.headers.get("cache-tag"),
+      "path:/api/posts/tagged,post-tagged,posts,layout:/,layout:/api,layout:/api/posts,layout:/api/posts/tagged");
   });
 });
 
@@ -288,6 +289,15 @@ describe("purging a CDN after revalidation (Cloudflare's purge-by-tag API, serve
     const purged = JSON.parse(received[0].body).tags;
     assert.deepEqual(purged, ["post-purged"]);
     assert.ok(purged.every((t) => cacheTags.includes(t)), `${purged} within ${cacheTags}`);
+  });
+
+  it("a layout revalidation purges the one layout tag every answer below it carries", async () => {
+    const below = await worker.request("/api/posts/under-layout");
+    assert.ok(below.headers.get("cache-tag").split(",").includes("layout:/api/posts"));
+    received.length = 0;
+    assert.equal((await revalidate({ paths: ["/api/posts"], type: "layout" })).status, 200);
+    await pollUntil(async () => received.length, (n) => n >= 1, { what: "a purge call" });
+    assert.deepEqual(JSON.parse(received[0].body), { tags: ["layout:/api/posts"] });
   });
 
   it("more tags than one call takes go out in batches of at most 30", async () => {

@@ -1,4 +1,4 @@
-// Issue 4: Workers KV as the ISR cache (binding CACHE_KV). What a MISS writes to KV (key, format v1, TTL),
+// Issue 4: Workers KV as the ISR cache (binding CACHE_KV). What a MISS writes to KV (key, format v2, TTL),
 // regeneration through KV, unreadable and foreign entries, entries written by someone else (another isolate
 // or release), tag and path invalidation (from Java and through POST /__isr/revalidate), hard expiry.
 //
@@ -14,7 +14,7 @@ const KV_TTL_SECONDS = 30 * 24 * 3600;
 /** Metadata limit of Workers KV; above it the entry header moves into the value. */
 const MAX_METADATA_BYTES = 1024;
 const NOT_STORED = ["x-isr-cache", "cache-status", "cache-control", "set-cookie"];
-const V1_FIELDS = ["ea", "h", "k", "lm", "ra", "s", "t", "v"];
+const V2_FIELDS = ["ea", "h", "id", "k", "lm", "ra", "s", "t", "v"];
 const ENDPOINT_CACHE_CONTROL = "private, no-cache, no-store, max-age=0, must-revalidate";
 /** workerd's clock only advances across I/O: slack when comparing its timestamps with Node's. */
 const CLOCK_SLACK_MS = 2000;
@@ -30,6 +30,16 @@ function entryKey(pathname) {
   const p = pathname.length > 1 && pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
   const key = `app:${p}:route`;
   return `cache:${key.length <= 200 ? key : `app:__hash:${fnv1a64Hex(p)}:route`}`;
+}
+
+/**
+ * The implicit layout tags of an entry: one per segment from the root down (at most 15 segments deep), each
+ * "layout:<prefix>", or "layout:#<fnv1a64 of the prefix>" when that would exceed 128 characters.
+ */
+function layoutTags(pathname) {
+  const segments = pathname.split("/").slice(1).filter((s) => s !== "").slice(0, 15);
+  const tag = (prefix) => (`layout:${prefix}`.length <= 128 ? `layout:${prefix}` : `layout:#${fnv1a64Hex(prefix)}`);
+  return [tag("/"), ...segments.map((_, i) => tag(`/${segments.slice(0, i + 1).join("/")}`))];
 }
 
 /** Reads a KV entry as bytes + metadata; null when absent. toString() feeds pollUntil's failure message. */
@@ -61,10 +71,10 @@ function decodeEntry(entry) {
   return { header: meta, body: entry.bytes, overflow: false };
 }
 
-/** True when the entry is a readable format-v1 route entry with metadata inline (what a normal MISS writes). */
-function isInlineV1(entry) {
+/** True when the entry is a readable format-v2 route entry with metadata inline (what a normal MISS writes). */
+function isInlineV2(entry) {
   const m = entry?.metadata;
-  return !!m && m.v === 1 && m.k === "route" && !("x" in m) && typeof m.lm === "number" && Array.isArray(m.h);
+  return !!m && m.v === 2 && m.k === "route" && !("x" in m) && typeof m.lm === "number" && Array.isArray(m.h);
 }
 
 function pollEntry(kv, key, predicate, what, timeoutMs = 5000) {
@@ -72,14 +82,15 @@ function pollEntry(kv, key, predicate, what, timeoutMs = 5000) {
 }
 
 /**
- * Asserts the full v1 header of a route entry: exactly the documented fields with their types, the times
+ * Asserts the full v2 header of a route entry: exactly the documented fields with their types, the times
  * derived from lm, the tags, and no per-delivery headers.
  */
-function assertV1Header(header, { status = 200, revalidate, tags, contentType, writtenAfter }, what) {
+function assertV2Header(header, { status = 200, revalidate, tags, contentType, writtenAfter }, what) {
   const show = JSON.stringify(header);
-  assert.deepEqual(Object.keys(header).sort(), V1_FIELDS, `${what}: header fields of ${show}`);
-  assert.equal(header.v, 1, `${what}: v in ${show}`);
+  assert.deepEqual(Object.keys(header).sort(), V2_FIELDS, `${what}: header fields of ${show}`);
+  assert.equal(header.v, 2, `${what}: v in ${show}`);
   assert.equal(header.k, "route", `${what}: k in ${show}`);
+  assert.match(header.id, /^app:\/.*:route$/, `${what}: id (the full cache key) in ${show}`);
   assert.equal(header.s, status, `${what}: s in ${show}`);
   assert.ok(Array.isArray(header.h), `${what}: h must be an array in ${show}`);
   for (const pair of header.h) {
@@ -196,7 +207,7 @@ describe("KV entry format written by a MISS", { timeout: 60_000 }, () => {
     assert.equal(fnv1a64Hex("foobar"), "85944171f73967e8");
   });
 
-  it("stores cache:app:<path>:route with the v1 header as metadata and the body bytes as value, for 30 days", async () => {
+  it("stores cache:app:<path>:route with the v2 header as metadata and the body bytes as value, for 30 days", async () => {
     const key = "cache:app:/api/posts/fmt-1:route";
     const startedAt = Date.now();
     const miss = await worker.request("/api/posts/fmt-1");
@@ -204,12 +215,12 @@ describe("KV entry format written by a MISS", { timeout: 60_000 }, () => {
     postsBody(miss, "fmt-1", "MISS");
 
     const entry = await pollEntry(worker.kv, key, (e) => e !== null, `KV entry ${key}`);
-    assert.ok(isInlineV1(entry), `the entry should be inline v1: ${entry}`);
-    assertV1Header(
+    assert.ok(isInlineV2(entry), `the entry should be inline v1: ${entry}`);
+    assertV2Header(
       entry.metadata,
       {
         revalidate: 60,
-        tags: ["post-fmt-1", "posts", "path:/api/posts/fmt-1"],
+        tags: ["post-fmt-1", "posts", "path:/api/posts/fmt-1", ...layoutTags("/api/posts/fmt-1")],
         contentType: miss.headers.get("content-type"),
         writtenAfter: startedAt,
       },
@@ -247,7 +258,7 @@ describe("KV entry format written by a MISS", { timeout: 60_000 }, () => {
     assertState(miss, "MISS", "GET /api/posts/fmt-2/?utm=1&x=");
     const key = "cache:app:/api/posts/fmt-2:route";
     const entry = await pollEntry(worker.kv, key, (e) => e !== null, `KV entry ${key}`);
-    assert.deepEqual(entry.metadata.t, ["post-fmt-2", "posts", "path:/api/posts/fmt-2"]);
+    assert.deepEqual(entry.metadata.t, ["post-fmt-2", "posts", "path:/api/posts/fmt-2", ...layoutTags("/api/posts/fmt-2")]);
     assertBytesEqual(entry.bytes, miss.bytes, "KV value");
     const listed = await worker.kv.list({ prefix: "cache:" });
     assert.deepEqual(
@@ -265,10 +276,10 @@ describe("KV entry format written by a MISS", { timeout: 60_000 }, () => {
 
     const key = "cache:app:/api/binary:route";
     const entry = await pollEntry(worker.kv, key, (e) => e !== null, `KV entry ${key}`);
-    assert.ok(isInlineV1(entry), `inline v1 expected: ${entry}`);
-    assertV1Header(
+    assert.ok(isInlineV2(entry), `inline v1 expected: ${entry}`);
+    assertV2Header(
       entry.metadata,
-      { revalidate: 60, tags: ["path:/api/binary"], contentType: "application/octet-stream" },
+      { revalidate: 60, tags: ["path:/api/binary", ...layoutTags("/api/binary")], contentType: "application/octet-stream" },
       "/api/binary entry",
     );
     assert.equal(entry.bytes.length, 4096, "the value is exactly the 4096 body bytes");
@@ -283,10 +294,10 @@ describe("KV entry format written by a MISS", { timeout: 60_000 }, () => {
 
     const key = "cache:app:/api/large:route";
     const entry = await pollEntry(worker.kv, key, (e) => e !== null, `KV entry ${key}`);
-    assert.ok(isInlineV1(entry), `inline v1 expected: ${entry}`);
-    assertV1Header(
+    assert.ok(isInlineV2(entry), `inline v1 expected: ${entry}`);
+    assertV2Header(
       entry.metadata,
-      { revalidate: 60, tags: ["path:/api/large"], contentType: "application/octet-stream" },
+      { revalidate: 60, tags: ["path:/api/large", ...layoutTags("/api/large")], contentType: "application/octet-stream" },
       "/api/large entry",
     );
     assert.equal(entry.bytes.length, 1_048_576, "the value is exactly the 1 MiB body");
@@ -303,10 +314,10 @@ describe("KV entry format written by a MISS", { timeout: 60_000 }, () => {
     assert.equal(miss.headers.getSetCookie().length, 1, `MISS should carry Set-Cookie: ${miss.summary()}`);
     const key = "cache:app:/api/with-cookie:route";
     const entry = await pollEntry(worker.kv, key, (e) => e !== null, `KV entry ${key}`);
-    // assertV1Header rejects set-cookie, cache-control, x-isr-cache and cache-status in h
-    assertV1Header(
+    // assertV2Header rejects set-cookie, cache-control, x-isr-cache and cache-status in h
+    assertV2Header(
       entry.metadata,
-      { revalidate: 60, tags: ["path:/api/with-cookie"], contentType: miss.headers.get("content-type") },
+      { revalidate: 60, tags: ["path:/api/with-cookie", ...layoutTags("/api/with-cookie")], contentType: miss.headers.get("content-type") },
       "/api/with-cookie entry",
     );
     assertBytesEqual(entry.bytes, miss.bytes, "KV value");
@@ -327,9 +338,9 @@ describe("KV entry format written by a MISS", { timeout: 60_000 }, () => {
     const hashedMiss = await worker.request(hashedPath);
     assertState(hashedMiss, "MISS", "GET with a 201-character key");
     const hashed = await pollEntry(worker.kv, hashedKey, (e) => e !== null, `hashed key ${hashedKey}`);
-    assert.ok(isInlineV1(hashed), `inline v1 expected: ${hashed}`);
+    assert.ok(isInlineV2(hashed), `inline v1 expected: ${hashed}`);
     // the path tag keeps the full path: revalidatePath still finds the entry
-    assert.deepEqual(hashed.metadata.t, [`path:${hashedPath}`]);
+    assert.deepEqual(hashed.metadata.t, [`path:${hashedPath}`, ...layoutTags(hashedPath)]);
     assertBytesEqual(hashed.bytes, hashedMiss.bytes, "KV value under the hashed key");
     const listed = await worker.kv.list({ prefix: `cache:app:/api/long/q` });
     assert.deepEqual(listed.keys, [], "no plain key for the long path");
@@ -349,22 +360,20 @@ describe("KV entry format written by a MISS", { timeout: 60_000 }, () => {
     const entry = await pollEntry(worker.kv, key, (e) => e !== null, `overflow entry ${key}`);
     const meta = entry.metadata;
     assert.ok(meta && typeof meta === "object", `metadata expected: ${entry}`);
-    assert.deepEqual(Object.keys(meta).sort(), ["k", "t", "v", "x"], `overflow metadata fields: ${entry}`);
-    assert.equal(meta.v, 1);
+    assert.deepEqual(Object.keys(meta).sort(), ["k", "v", "x"], `overflow metadata fields: ${entry}`);
+    assert.equal(meta.v, 2);
     assert.equal(meta.k, "route");
     assert.equal(meta.x, 1);
-    assert.ok(Array.isArray(meta.t) && meta.t.every((t) => typeof t === "string" && t.startsWith("path:")), `metadata t holds path tags only: ${entry}`);
     assert.ok(Buffer.byteLength(JSON.stringify(meta)) <= MAX_METADATA_BYTES, "overflow metadata fits KV's limit");
 
     const { header, body, overflow } = decodeEntry(entry);
     assert.ok(overflow);
     assert.ok(Buffer.byteLength(JSON.stringify(header)) > MAX_METADATA_BYTES, "the header really is over the limit");
-    assertV1Header(
+    assertV2Header(
       header,
-      { revalidate: 60, tags: [`path:${path}`], contentType: miss.headers.get("content-type") },
+      { revalidate: 60, tags: [`path:${path}`, ...layoutTags(path)], contentType: miss.headers.get("content-type") },
       "overflow header",
     );
-    for (const t of meta.t) assert.ok(header.t.includes(t), `metadata tag ${t} is one of the header's tags`);
     assertBytesEqual(body, miss.bytes, "body after the overflow header");
   });
 });
@@ -385,7 +394,7 @@ describe("STALE regeneration through KV on /api/static-data (revalidate 1)", { t
     const first = miss.json();
 
     const stored = await pollEntry(worker.kv, key, (e) => e !== null, "the MISS entry in KV");
-    assertV1Header(stored.metadata, { revalidate: 1, tags: ["path:/api/static-data"] }, "MISS entry");
+    assertV2Header(stored.metadata, { revalidate: 1, tags: ["path:/api/static-data", ...layoutTags("/api/static-data")] }, "MISS entry");
     assertBytesEqual(stored.bytes, miss.bytes, "KV value after the MISS");
 
     // a clock wait, past the revalidate-at the entry itself carries
@@ -404,7 +413,7 @@ describe("STALE regeneration through KV on /api/static-data (revalidate 1)", { t
     assert.ok(second.timestamp > first.timestamp, `timestamp ${second.timestamp} should be after ${first.timestamp}`);
     assert.ok(second.renders > first.renders, `renders ${second.renders} should be after ${first.renders}`);
     assert.ok(regenerated.metadata.lm > stored.metadata.lm, "the regeneration writes a new lm");
-    assertV1Header(regenerated.metadata, { revalidate: 1, tags: ["path:/api/static-data"] }, "regenerated entry");
+    assertV2Header(regenerated.metadata, { revalidate: 1, tags: ["path:/api/static-data", ...layoutTags("/api/static-data")] }, "regenerated entry");
 
     const hit = await worker.request("/api/static-data");
     assertState(hit, "HIT", "GET after the regeneration");
@@ -422,26 +431,26 @@ describe("unreadable or foreign entries in KV", { timeout: 60_000 }, () => {
   });
 
   const garbage = Buffer.concat([Buffer.from("not an isr4j entry \u0000"), Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x7f])]);
-  const truncatedHeader = Buffer.concat([Buffer.from([0, 0, 1, 0]), Buffer.from('{"v":1,"k":"route"')]); // 256 announced
+  const truncatedHeader = Buffer.concat([Buffer.from([0, 0, 1, 0]), Buffer.from('{"v":2,"k":"route"')]); // 256 announced
 
   const variants = [
     { id: "c1", what: "unknown format version {v: 99}", value: garbage, metadata: { v: 99 } },
     { id: "c2", what: "no metadata", value: garbage, metadata: undefined },
-    { id: "c3", what: "another kind {v: 1, k: 'page'}", value: garbage, metadata: { v: 1, k: "page" } },
-    { id: "c4", what: "overflow metadata with a 2-byte value", value: Buffer.from([0, 7]), metadata: { v: 1, k: "route", x: 1 } },
-    { id: "c5", what: "overflow header longer than the value", value: truncatedHeader, metadata: { v: 1, k: "route", x: 1, t: [] } },
+    { id: "c3", what: "another kind {v: 2, k: 'page'}", value: garbage, metadata: { v: 2, k: "page" } },
+    { id: "c4", what: "overflow metadata with a 2-byte value", value: Buffer.from([0, 7]), metadata: { v: 2, k: "route", x: 1 } },
+    { id: "c5", what: "overflow header longer than the value", value: truncatedHeader, metadata: { v: 2, k: "route", x: 1, t: [] } },
     { id: "c6", what: "metadata that is not an object", value: garbage, metadata: "just a string" },
-    { id: "c7", what: "v1 metadata missing fields", value: garbage, metadata: { v: 1, k: "route", s: 200 } },
+    { id: "c7", what: "v2 metadata missing fields", value: garbage, metadata: { v: 2, k: "route", s: 200 } },
     {
       id: "c8",
-      what: "v1 metadata with status 42",
+      what: "v2 metadata with status 42",
       value: garbage,
-      metadata: { v: 1, k: "route", s: 42, h: [], lm: 1, ra: 2, ea: 4102444800000, t: [] },
+      metadata: { v: 2, k: "route", id: "app:/api/posts/c8:route", s: 42, h: [], lm: 1, ra: 2, ea: 4102444800000, t: [] },
     },
   ];
 
   for (const { id, what, value, metadata } of variants) {
-    it(`${what}: a normal MISS, and the entry is replaced by a valid v1 entry`, async () => {
+    it(`${what}: a normal MISS, and the entry is replaced by a valid v2 entry`, async () => {
       const path = `/api/posts/${id}`;
       const key = `cache:app:${path}:route`;
       await seed(worker.kv, key, value, metadata);
@@ -451,8 +460,8 @@ describe("unreadable or foreign entries in KV", { timeout: 60_000 }, () => {
       assertState(r, "MISS", `GET ${path} over ${what}`);
       postsBody(r, id, "MISS over an unreadable entry");
 
-      const replaced = await pollEntry(worker.kv, key, isInlineV1, `valid v1 entry replacing ${what}`);
-      assertV1Header(replaced.metadata, { revalidate: 60, tags: [`post-${id}`, "posts", `path:${path}`] }, "replacement");
+      const replaced = await pollEntry(worker.kv, key, isInlineV2, `valid v2 entry replacing ${what}`);
+      assertV2Header(replaced.metadata, { revalidate: 60, tags: [`post-${id}`, "posts", `path:${path}`, ...layoutTags(path)] }, "replacement");
       assertBytesEqual(replaced.bytes, r.bytes, "replacement value");
 
       const hit = await worker.request(path);
@@ -486,8 +495,9 @@ describe("entries written by another isolate or release (seeded in KV)", { timeo
     const now = Date.now();
     const longValue = "v".repeat(1500) + "-end";
     const header = {
-      v: 1,
+      v: 2,
       k: "route",
+      id: "app:/api/posts/ov1:route",
       s: 200,
       h: [
         ["content-type", "application/json"],
@@ -501,7 +511,7 @@ describe("entries written by another isolate or release (seeded in KV)", { timeo
     assert.ok(Buffer.byteLength(JSON.stringify(header)) > MAX_METADATA_BYTES, "the seeded header needs the overflow format");
     const body = Buffer.from(JSON.stringify({ id: "ov1", timestamp: 12345, seeded: "overflow" }));
     await seed(worker.kv, "cache:app:/api/posts/ov1:route", overflowValue(header, body), {
-      v: 1,
+      v: 2,
       k: "route",
       x: 1,
       t: ["path:/api/posts/ov1"],
@@ -520,8 +530,9 @@ describe("entries written by another isolate or release (seeded in KV)", { timeo
     const now = Date.now();
     const body = Buffer.from([0, 1, 2, 250, 251, 252, 253, 254, 255]);
     await seed(worker.kv, "cache:app:/api/posts/in1:route", body, {
-      v: 1,
+      v: 2,
       k: "route",
+      id: "app:/api/posts/in1:route",
       s: 203,
       h: [
         ["content-type", "application/x-seeded"],
@@ -545,8 +556,9 @@ describe("entries written by another isolate or release (seeded in KV)", { timeo
     const seededBody = JSON.stringify({ id: "exp1", timestamp: 1, seeded: "expired" });
     const key = "cache:app:/api/posts/exp1:route";
     await seed(worker.kv, key, seededBody, {
-      v: 1,
+      v: 2,
       k: "route",
+      id: "app:/api/posts/exp1:route",
       s: 200,
       h: [["content-type", "application/json"]],
       lm: now - 120_000,
@@ -573,8 +585,9 @@ describe("entries written by another isolate or release (seeded in KV)", { timeo
     const seededBody = JSON.stringify({ id: "st1", timestamp: 2, seeded: "stale" });
     const key = "cache:app:/api/posts/st1:route";
     await seed(worker.kv, key, seededBody, {
-      v: 1,
+      v: 2,
       k: "route",
+      id: "app:/api/posts/st1:route",
       s: 200,
       h: [["content-type", "application/json"]],
       lm: now - 120_000,
@@ -614,7 +627,8 @@ describe("tag invalidation from Java (POST /api/posts/{id})", { timeout: 60_000 
     assert.deepEqual(hard.json(), { revalidated: "post-t1", mode: "hard" });
 
     const tagRecord = JSON.parse(await worker.kv.get("__tag:post-t1", "text"));
-    assert.deepEqual(Object.keys(tagRecord).sort(), ["expired", "stale"], `tag record ${JSON.stringify(tagRecord)}`);
+    assert.deepEqual(Object.keys(tagRecord).sort(), ["expired", "stale", "tag"], `tag record ${JSON.stringify(tagRecord)}`);
+    assert.equal(tagRecord.tag, "post-t1", "the record names the tag it was written for");
     assert.ok(Number.isSafeInteger(tagRecord.expired) && Number.isSafeInteger(tagRecord.stale), JSON.stringify(tagRecord));
     assert.ok(
       tagRecord.expired >= beforeHard - CLOCK_SLACK_MS && tagRecord.expired <= Date.now() + CLOCK_SLACK_MS,

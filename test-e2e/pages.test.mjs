@@ -95,7 +95,7 @@ describe("the build's prerendered bundle", () => {
     assert.ok(!keys.some((k) => k.startsWith("pages:/live/")), `FORCE_DYNAMIC pages are never bundled: ${keys}`);
     const hello = bundled("pages:/blog/hello-world");
     assert.equal(hello.metadata.k, "page");
-    assert.deepEqual(hello.metadata.t, ["blog", "path:/blog/hello-world"]);
+    assert.deepEqual(hello.metadata.t, ["blog", "path:/blog/hello-world", "layout:/", "layout:/blog", "layout:/blog/hello-world"]);
     assert.match(hello.body, /<article data-slug="hello-world"><h1>Hello World<\/h1>/);
   });
 });
@@ -126,9 +126,9 @@ describe("prerendered pages are HITs from the first request", { timeout: 60_000 
     await worker.request("/blog/hello-world");
     const entry = await pollKv(worker.kv, "cache:pages:/blog/hello-world", (e) => e !== null, "the installed page");
     assert.equal(entry.metadata.k, "page", `${entry}`);
-    assert.equal(entry.metadata.v, 1, `${entry}`);
+    assert.equal(entry.metadata.v, 2, `${entry}`);
     assert.equal(entry.metadata.s, 200, `${entry}`);
-    assert.deepEqual(entry.metadata.t, ["blog", "path:/blog/hello-world"], `${entry}`);
+    assert.deepEqual(entry.metadata.t, ["blog", "path:/blog/hello-world", "layout:/", "layout:/blog", "layout:/blog/hello-world"], `${entry}`);
     assert.equal(entry.metadata.ra - entry.metadata.lm, 60_000, `revalidate 60 s: ${entry}`);
     assert.equal(entry.text, bundled("pages:/blog/hello-world").body);
     assert.equal(await readKv(worker.kv, "cache:app:/blog/hello-world:route"), null, "pages never use route keys");

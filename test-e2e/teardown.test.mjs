@@ -84,9 +84,9 @@ describe("background KV writes are covered by ctx.waitUntil (gated KV harness)",
     assert.equal(r.awaitRecorded, "settled", `the recorded promises settle once the gate opens: ${report}`);
     assert.ok(r.kvAfterAwait, `after awaiting only the waitUntil promises, KV must hold the entry: ${report}`);
     assert.equal(r.kvAfterAwait.text, r.response.text, `KV value is the MISS body: ${report}`);
-    assert.equal(r.kvAfterAwait.metadata.v, 1, report);
+    assert.equal(r.kvAfterAwait.metadata.v, 2, report);
     assert.equal(r.kvAfterAwait.metadata.k, "route", report);
-    assert.deepEqual(r.kvAfterAwait.metadata.t, ["post-td1", "posts", "path:/api/posts/td1"], report);
+    assert.deepEqual(r.kvAfterAwait.metadata.t, ["post-td1", "posts", "path:/api/posts/td1", "layout:/", "layout:/api", "layout:/api/posts", "layout:/api/posts/td1"], report);
 
     // cross-check from outside the worker
     const { value } = await harness.kv.getWithMetadata(r.key, "text");

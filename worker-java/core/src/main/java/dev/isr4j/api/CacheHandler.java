@@ -20,7 +20,9 @@ public interface CacheHandler {
 
     /**
      * Invalidates every entry carrying one of these tags and last written at or before now: hard makes them
-     * a MISS, soft makes them STALE (served once more while they regenerate).
+     * a MISS, soft makes them STALE (served once more while they regenerate). Besides user tags, isr4j passes
+     * the implicit tags of paths ({@code path:<path>} for one path, {@code layout:<path>} for a path and
+     * everything below it, see {@code CacheKeys.layoutTags}); a handler stores them like any other tag.
      */
     Completion revalidateTag(List<String> tags, boolean soft);
 
@@ -36,15 +38,6 @@ public interface CacheHandler {
     /** Hard invalidation. */
     default Completion revalidateTag(List<String> tags) {
         return revalidateTag(tags, false);
-    }
-
-    /**
-     * Invalidates the entries of {@code path} and of every path below it by whole segments. Handlers find
-     * them however their storage allows; the default refuses.
-     */
-    default Completion revalidateLayout(String path, boolean soft) {
-        throw new UnsupportedOperationException(getClass().getName() + " cannot revalidate a layout (path and "
-                + "everything below it); revalidate the paths one by one or use tags");
     }
 
     /** Removes an entry (used for corrupted entries). */

@@ -31,6 +31,12 @@ public record CacheLookup(State state, CacheEntry entry) {
     public static final CacheLookup INVALIDATED = new CacheLookup(State.MISS, null);
 
     /**
+     * The key's storage slot holds the entry of another key (their hashed storage keys collide): a MISS that
+     * is not an absence, and the caller must not write over the other key's entry (its answer goes uncached).
+     */
+    public static final CacheLookup OCCUPIED = new CacheLookup(State.MISS, null);
+
+    /**
      * Classifies a stored entry at {@code now}: past {@code expireAt} or hard-invalidated by a tag, a MISS that is
      * not an absence; past {@code revalidateAt} or soft-invalidated, STALE; otherwise FRESH. Tags are consulted
      * only for an unexpired entry (reading them may cost I/O).
@@ -46,8 +52,8 @@ public record CacheLookup(State state, CacheEntry entry) {
         return now >= entry.revalidateAt() || byTags == State.STALE ? stale(entry) : fresh(entry);
     }
 
-    /** True when nothing is stored under the key (every MISS except {@link #INVALIDATED}). */
+    /** True when nothing is stored under the key (every MISS except {@link #INVALIDATED} and {@link #OCCUPIED}). */
     public boolean absent() {
-        return state == State.MISS && this != INVALIDATED;
+        return state == State.MISS && this != INVALIDATED && this != OCCUPIED;
     }
 }

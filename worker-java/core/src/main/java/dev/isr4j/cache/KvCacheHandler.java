@@ -11,20 +11,30 @@ import dev.isr4j.api.Log;
 import dev.isr4j.internal.CacheKeys;
 import dev.isr4j.internal.JsonReader;
 import dev.isr4j.internal.KvEntryFormat;
+import dev.isr4j.internal.StoredEntries;
 import dev.isr4j.internal.Tags;
 import dev.isr4j.internal.Text;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import dev.isr4j.Json;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Workers KV as the ISR cache (binding {@code CACHE_KV}). Entries live under {@code <appPrefix>cache:<key>} in
- * the binary format of {@link KvEntryFormat}; tag invalidations under {@code <appPrefix>__tag:<tag>} as
- * {@code {"expired":<ms>,"stale":<ms>}} (hard and soft). Writes hand back the real KV put promise.
+ * Workers KV as the ISR cache (binding {@code CACHE_KV}). Entries live under
+ * {@code <appPrefix>cache:<storage key>} ({@link CacheKeys#storageKey}) in the binary format of
+ * {@link KvEntryFormat}, which records the full cache key: an entry found under a key's storage key but written
+ * for another key is a miss, and is not overwritten. Tag invalidations live under {@link #tagKey} as
+ * {@code {"tag":"<tag>","expired":<ms>,"stale":<ms>}} (hard and soft). Writes hand back the real KV put promise.
+ *
+ * <p>Invalidations fail closed: a tag record that cannot be read (KV error, unparsable, another tag's record)
+ * makes every entry carrying the tag a miss; that verdict is retried after at most
+ * {@link #FAILED_TAG_READ_RETRY_MILLIS}, not trusted for the whole tag-cache window. A soft revalidation never
+ * lowers or erases a hard one: it re-reads the record from KV (not the isolate's tag cache) and keeps its hard
+ * timestamp, and when it cannot read the record it records a hard revalidation instead. (Across locations KV
+ * may show a soft writer a record up to ~60 s old; a hard revalidation landing within that window elsewhere
+ * can still be overwritten. Revalidate hard when that matters.)
  *
  * <pre>{@code
  * new KvCacheHandler(store, Clock.SYSTEM, log, KvCacheHandler.Options.defaults().withAppPrefix("blog:"));
@@ -38,17 +48,23 @@ public final class KvCacheHandler implements CacheHandler {
     private final Clock clock;
     private final Log log;
     private final Options options;
-    private final Map<String, TagState> tagCache = new HashMap<>();
-    private final Set<String> reportedOversize = new HashSet<>();
+    /** Keys whose oversize body was reported, so the warning is not repeated on every request (bounded). */
+    static final int MAX_OVERSIZE_REPORTS = 1000;
+
+    private final Map<String, TagState> tagCache;
+    private final Map<String, Boolean> reportedOversize = lru(MAX_OVERSIZE_REPORTS);
 
     /**
      * @param appPrefix prepended to every key (several apps can share a namespace)
      * @param expirationTtlSeconds KV TTL of entries, decoupled from revalidate (stale entries must survive)
      * @param tagCacheMillis how long an isolate trusts a tag state it read from KV
+     * @param maxCachedTags how many tag states an isolate keeps (least recently used go first; a forgotten
+     *                      one is read from KV again): bounds the memory requests for distinct paths can take
      */
-    public record Options(String appPrefix, long expirationTtlSeconds, long tagCacheMillis) {
+    public record Options(String appPrefix, long expirationTtlSeconds, long tagCacheMillis, int maxCachedTags) {
         public static final long DEFAULT_TTL_SECONDS = 30L * 24 * 3600;
         public static final long DEFAULT_TAG_CACHE_MILLIS = 5000;
+        public static final int DEFAULT_MAX_CACHED_TAGS = 10_000;
 
         public Options {
             if (!Text.isWord(appPrefix, "._:-", 0, 64)) {
@@ -62,38 +78,54 @@ public final class KvCacheHandler implements CacheHandler {
             if (tagCacheMillis < 0) {
                 throw new IllegalArgumentException("tagCacheMillis must be >= 0, got " + tagCacheMillis);
             }
+            if (maxCachedTags < 1) {
+                throw new IllegalArgumentException("maxCachedTags must be at least 1, got " + maxCachedTags);
+            }
         }
 
         public static Options defaults() {
-            return new Options("", DEFAULT_TTL_SECONDS, DEFAULT_TAG_CACHE_MILLIS);
+            return new Options("", DEFAULT_TTL_SECONDS, DEFAULT_TAG_CACHE_MILLIS, DEFAULT_MAX_CACHED_TAGS);
         }
 
         public Options withAppPrefix(String prefix) {
-            return new Options(prefix, expirationTtlSeconds, tagCacheMillis);
+            return new Options(prefix, expirationTtlSeconds, tagCacheMillis, maxCachedTags);
         }
 
         public Options withExpirationTtl(long seconds) {
-            return new Options(appPrefix, seconds, tagCacheMillis);
+            return new Options(appPrefix, seconds, tagCacheMillis, maxCachedTags);
         }
 
         public Options withTagCacheMillis(long millis) {
-            return new Options(appPrefix, expirationTtlSeconds, millis);
+            return new Options(appPrefix, expirationTtlSeconds, millis, maxCachedTags);
+        }
+
+        /** How many tag states one isolate keeps in memory (default {@value #DEFAULT_MAX_CACHED_TAGS}). */
+        public Options withMaxCachedTags(int max) {
+            return new Options(appPrefix, expirationTtlSeconds, tagCacheMillis, max);
         }
     }
 
-    private record TagState(long expiredAt, long staleAt, long readAt) {
+    /** A tag's invalidations as last read; {@code unknown}: the record could not be read (fail closed). */
+    private record TagState(long expiredAt, long staleAt, long readAt, boolean unknown) {
+        static TagState unreadable(long now) {
+            return new TagState(now, now, now, true);
+        }
     }
+
+    /** How long a failed tag read stands before the next lookup tries KV again. */
+    public static final long FAILED_TAG_READ_RETRY_MILLIS = 1000;
 
     public KvCacheHandler(KvStore store, Clock clock, Log log, Options options) {
         this.store = store;
         this.clock = clock;
         this.log = log;
         this.options = options;
+        this.tagCache = lru(options.maxCachedTags());
     }
 
-    /** The KV key of a cache key. */
+    /** The KV key of a cache key: its storage key (hashed when long), prefixed. */
     public String entryKey(String key) {
-        return options.appPrefix() + "cache:" + key;
+        return options.appPrefix() + "cache:" + CacheKeys.storageKey(key);
     }
 
     /**
@@ -103,7 +135,7 @@ public final class KvCacheHandler implements CacheHandler {
     public String tagKey(String tag) {
         String key = options.appPrefix() + "__tag:" + tag;
         return key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= KvStore.MAX_KEY_BYTES
-                ? key : options.appPrefix() + "__tag:__hash:" + CacheKeys.fnv1a64Hex(tag);
+                && !tag.startsWith("__hash:") ? key : options.appPrefix() + "__tag:__hash:" + CacheKeys.fnv1a64Hex(tag);
     }
 
     @Override
@@ -116,14 +148,24 @@ public final class KvCacheHandler implements CacheHandler {
         if (stored == null) {
             return CacheLookup.MISS;
         }
-        CacheEntry entry;
+        KvEntryFormat.Decoded decoded;
         try {
-            entry = KvEntryFormat.decode(stored, KvEntryFormat.kindOf(key));
+            decoded = KvEntryFormat.decode(stored);
         } catch (RuntimeException e) {
             log.warn("cache entry " + entryKey(key) + " is unreadable (" + e.getMessage() + ")");
             return CacheLookup.CORRUPT;
         }
+        if (!decoded.key().equals(key)) {
+            log.warn("cache entry " + entryKey(key) + " belongs to another key (hash collision); answering uncached");
+            return CacheLookup.OCCUPIED;
+        }
         long now = clock.millis();
+        CacheEntry entry = decoded.entry();
+        if (StoredEntries.writtenInTheFuture(entry.lastModified(), now)) {
+            log.warn("cache entry " + entryKey(key) + " claims to be written at " + entry.lastModified()
+                    + ", in the future; treated as unreadable");
+            return CacheLookup.CORRUPT;
+        }
         return CacheLookup.classify(entry, now, this);
     }
 
@@ -133,7 +175,7 @@ public final class KvCacheHandler implements CacheHandler {
         boolean stale = false;
         for (String tag : tags) {
             TagState state = tagState(tag, now);
-            if (state.expiredAt() >= lastModified) {
+            if (state.unknown() || state.expiredAt() >= lastModified) {
                 return CacheLookup.State.MISS;
             }
             stale |= state.staleAt() >= lastModified;
@@ -146,7 +188,7 @@ public final class KvCacheHandler implements CacheHandler {
         if (value.body().length() > KvStore.MAX_VALUE_BYTES) {
             boolean first;
             synchronized (reportedOversize) {
-                first = reportedOversize.add(key);
+                first = reportedOversize.put(key, Boolean.TRUE) == null;
             }
             if (first) {
                 log.warn("response for " + key + " has " + value.body().length() + " bytes, over KV's "
@@ -157,7 +199,7 @@ public final class KvCacheHandler implements CacheHandler {
         long now = clock.millis();
         var entry = new CacheEntry(value, now, setOptions.revalidateAt(now), setOptions.expireAt(now),
                 setOptions.tags());
-        var encoded = KvEntryFormat.encode(entry, KvEntryFormat.kindOf(key));
+        var encoded = KvEntryFormat.encode(key, entry);
         if (encoded.value().length() > KvStore.MAX_VALUE_BYTES) {
             log.warn("entry for " + key + " with its header exceeds KV's value limit; not cached");
             return Completion.DONE;
@@ -171,52 +213,41 @@ public final class KvCacheHandler implements CacheHandler {
     @Override
     public Completion revalidateTag(List<String> tags, boolean soft) {
         for (String tag : tags) {
-            if (tag == null || !tag.startsWith("path:")) {
+            if (!CacheKeys.isImplicitTag(tag)) {
                 Tags.validate(tag);
             }
         }
         long now = clock.millis();
         var writes = new ArrayList<Completion>();
         for (String tag : new LinkedHashSet<>(tags)) {
-            TagState old = tagState(tag, now);
-            TagState updated = soft ? new TagState(old.expiredAt(), now, now) : new TagState(now, old.staleAt(), now);
-            synchronized (tagCache) {
-                tagCache.put(tag, updated);
+            // Read KV itself, not the tag cache: another isolate may have revalidated since.
+            TagRead old = readTag(tag);
+            if (old.foreign()) {
+                log.error("tag record " + tagKey(tag) + " belongs to another tag (hash collision); it is kept, and "
+                        + "entries tagged " + tag + " stay uncached", null);
+                continue;
             }
-            String record = "{\"expired\":" + updated.expiredAt() + ",\"stale\":" + updated.staleAt() + "}";
-            writes.add(store.putText(tagKey(tag), record, 0));
+            TagState updated;
+            if (old.state().unknown()) {
+                if (soft) {
+                    log.warn("soft revalidation of " + tag + " could not read its record; revalidating hard");
+                }
+                updated = new TagState(now, now, now, false);
+            } else if (soft) {
+                updated = new TagState(old.state().expiredAt(), Math.max(old.state().staleAt(), now), now, false);
+            } else {
+                updated = new TagState(Math.max(old.state().expiredAt(), now), old.state().staleAt(), now, false);
+            }
+            remember(tag, updated);
+            var record = Json.object().put("tag", tag).put("expired", updated.expiredAt())
+                    .put("stale", updated.staleAt());
+            writes.add(store.putText(tagKey(tag), record.toJson(), 0));
         }
         return () -> {
             for (Completion c : writes) {
                 c.await();
             }
         };
-    }
-
-    @Override
-    public Completion revalidateLayout(String path, boolean soft) {
-        var tags = new LinkedHashSet<String>();
-        tags.add(CacheKeys.pathTag(path));
-        String cursor = null;
-        String prefix = options.appPrefix() + "cache:";
-        for (int pages = 0; pages < 1000; pages++) { // a bound: 1000 pages of 1000 keys
-            KvStore.Page page = store.list(prefix, cursor);
-            for (KvStore.Listed listed : page.keys()) {
-                if (listed.metadata() == null) {
-                    continue;
-                }
-                for (String tag : KvEntryFormat.pathTags(listed.metadata())) {
-                    if (CacheKeys.isPathTagUnder(tag, path)) {
-                        tags.add(tag);
-                    }
-                }
-            }
-            if (page.complete() || page.cursor() == null) {
-                break;
-            }
-            cursor = page.cursor();
-        }
-        return revalidateTag(new ArrayList<>(tags), soft);
     }
 
     @Override
@@ -227,38 +258,83 @@ public final class KvCacheHandler implements CacheHandler {
     private TagState tagState(String tag, long now) {
         synchronized (tagCache) {
             TagState cached = tagCache.get(tag);
-            if (cached != null && now - cached.readAt() < options.tagCacheMillis()) {
+            long trustFor = cached == null ? 0 : cached.unknown()
+                    ? Math.min(options.tagCacheMillis(), FAILED_TAG_READ_RETRY_MILLIS) : options.tagCacheMillis();
+            if (cached != null && now - cached.readAt() < trustFor) {
                 return cached;
             }
         }
-        TagState state = new TagState(-1, -1, now);
+        TagState state = readTag(tag).state();
+        remember(tag, state);
+        return state;
+    }
+
+    /** What KV holds for a tag; {@code foreign}: the record under its key is another tag's. */
+    private record TagRead(TagState state, boolean foreign) {
+    }
+
+    private TagRead readTag(String tag) {
+        long now = clock.millis();
         String text;
         try {
             text = store.getText(tagKey(tag));
         } catch (RuntimeException e) {
-            log.error("reading tag " + tag + " failed; treating it as not revalidated", e);
-            return state;
+            log.error("reading tag " + tag + " failed; its entries are not served from the cache", e);
+            return new TagRead(TagState.unreadable(now), false);
         }
-        if (text != null) {
-            try {
-                Object parsed = JsonReader.parse(text);
-                if (parsed instanceof Map<?, ?> m) {
-                    state = new TagState(asLong(m.get("expired")), asLong(m.get("stale")), now);
-                } else if (parsed instanceof Long ts) {
-                    state = new TagState(ts, -1, now); // a bare timestamp: hard invalidation
-                }
-            } catch (RuntimeException e) {
-                log.warn("tag record " + tagKey(tag) + " is unreadable: " + e.getMessage());
+        if (text == null) {
+            return new TagRead(new TagState(-1, -1, now, false), false);
+        }
+        try {
+            Object parsed = JsonReader.parse(text);
+            if (parsed instanceof Long ts) {
+                return new TagRead(new TagState(ts, -1, now, false), false); // a bare timestamp: hard invalidation
             }
+            if (parsed instanceof Map<?, ?> m && m.get("expired") instanceof Long expired
+                    && m.get("stale") instanceof Long stale) {
+                Object owner = m.get("tag");
+                if (owner != null && !tag.equals(owner)) {
+                    log.warn("tag record " + tagKey(tag) + " belongs to another tag; entries tagged " + tag
+                            + " are not served from the cache");
+                    return new TagRead(TagState.unreadable(now), true);
+                }
+                return new TagRead(new TagState(expired, stale, now, false), false);
+            }
+            throw new IllegalArgumentException("not a tag record");
+        } catch (RuntimeException e) {
+            log.warn("tag record " + tagKey(tag) + " is unreadable (" + e.getMessage() + "); entries tagged " + tag
+                    + " are not served from the cache until it is rewritten");
+            return new TagRead(TagState.unreadable(now), false);
         }
+    }
+
+    private void remember(String tag, TagState state) {
         synchronized (tagCache) {
             tagCache.put(tag, state);
         }
-        return state;
     }
 
-    private static long asLong(Object o) {
-        return o instanceof Long l ? l : -1;
+    /** Tag states this isolate holds (at most {@link Options#maxCachedTags()}). */
+    int cachedTagCount() {
+        synchronized (tagCache) {
+            return tagCache.size();
+        }
     }
 
+    /** Oversize keys this isolate remembers having reported (at most {@link #MAX_OVERSIZE_REPORTS}). */
+    int oversizeReportCount() {
+        synchronized (reportedOversize) {
+            return reportedOversize.size();
+        }
+    }
+
+    /** A map that forgets its least recently used entries beyond {@code max}. */
+    static <K, V> Map<K, V> lru(int max) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > max;
+            }
+        };
+    }
 }

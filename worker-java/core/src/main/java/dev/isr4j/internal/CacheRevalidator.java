@@ -49,8 +49,8 @@ final class CacheRevalidator implements Revalidator {
             @Override
             public void path(String path, PathType type, String profile) {
                 CacheRevalidator.this.path(path, type, profile);
-                if (pathProblem(path) == null) {
-                    purgeLater(List.of(CacheKeys.pathTag(CanonicalPath.of(path))));
+                if (pathProblem(path) == null && profileProblem(profile) == null) {
+                    purgeLater(List.of(pathRevalidationTag(path, type)));
                 }
             }
 
@@ -103,13 +103,16 @@ final class CacheRevalidator implements Revalidator {
             log.warn("revalidatePath: nothing revalidated: " + problem);
             return;
         }
+        handler.revalidateTag(List.of(pathRevalidationTag(path, type)), profile != null).await();
+    }
+
+    /**
+     * The one tag a path revalidation writes (and purges downstream): the canonical path's tag, or for a layout
+     * the implicit tag every entry below it carries - one write, however large the site.
+     */
+    static String pathRevalidationTag(String path, PathType type) {
         String canonical = CanonicalPath.of(path);
-        boolean soft = profile != null;
-        if (type == PathType.LAYOUT) {
-            handler.revalidateLayout(canonical, soft).await();
-        } else {
-            handler.revalidateTag(List.of(CacheKeys.pathTag(canonical)), soft).await();
-        }
+        return type == PathType.LAYOUT ? CacheKeys.layoutTag(canonical) : CacheKeys.pathTag(canonical);
     }
 
     /** What is wrong with a path given to revalidatePath, or null; any spelling of a path is accepted. */

@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The data cache behind {@link CachedFunction}: entries under {@code data:<name>:<fnv1a64 of name and
- * arguments>}, stale-while-revalidate with one deduplicated background recomputation per key per isolate.
+ * The data cache behind {@link CachedFunction}: one entry per name and arguments (key {@link #key}, stored by KV
+ * under {@code data:<name>:<fnv1a64 of name and arguments>}), stale-while-revalidate with one deduplicated background recomputation per key per isolate.
  */
 public final class DataCache {
     /** Stored header naming what the body holds: {@code text}, {@code bytes} or {@code null}. */
@@ -100,7 +100,10 @@ public final class DataCache {
                 + String.join(", ", profiles.keySet()) + " (add your own with App.cacheProfile)");
     }
 
-    /** The cache key: name in the clear, arguments hashed (length-prefixed, so ("a,b") and ("a","b") differ). */
+    /**
+     * The cache key: name and arguments, length-prefixed so ("a,b") and ("a","b") differ. Storage hashes it
+     * ({@link CacheKeys#storageKey}); log it through {@link CacheKeys#storageKey} (arguments may hold anything).
+     */
     public static String key(String name, List<String> args) {
         var sb = new StringBuilder(name);
         for (String a : args) {
@@ -110,7 +113,7 @@ public final class DataCache {
                 sb.append('\u0001').append(a.length()).append(':').append(a);
             }
         }
-        return "data:" + name + ":" + CacheKeys.fnv1a64Hex(sb.toString());
+        return "data:" + sb;
     }
 
     public static DataCache fromScope(CacheScope scope) {
@@ -132,7 +135,7 @@ public final class DataCache {
                 lookup = CacheLookup.MISS;
             }
         } catch (RuntimeException e) {
-            log.error("data cache read failed for " + key + "; computing without the cache", e);
+            log.error("data cache read failed for " + CacheKeys.storageKey(key) + "; computing without the cache", e);
             lookup = CacheLookup.MISS;
         }
         if (lookup.state() == CacheLookup.State.FRESH || lookup.state() == CacheLookup.State.STALE) {
@@ -141,8 +144,9 @@ public final class DataCache {
             try {
                 value = decode(entry.value(), def.bytes);
             } catch (IllegalArgumentException e) {
-                log.warn("data cache entry " + key + " is unreadable (" + e.getMessage() + "); recomputing");
-                return compute(def, key, args, env, requestScope, parent, true);
+                log.warn("data cache entry " + CacheKeys.storageKey(key) + " is unreadable (" + e.getMessage()
+                        + "); recomputing");
+                return compute(def, key, args, env, requestScope, parent, true, true);
             }
             if (lookup.state() == CacheLookup.State.STALE) {
                 startRecompute(def, key, args, env, requestScope);
@@ -151,15 +155,18 @@ public final class DataCache {
             note(requestScope, parent, revalidate, entry.tags());
             return (T) value;
         }
-        return compute(def, key, args, env, requestScope, parent, true);
+        // Another key's entry in this key's storage slot (a hash collision) stays: computed, not stored.
+        boolean store = lookup != CacheLookup.OCCUPIED;
+        return compute(def, key, args, env, requestScope, parent, true, store);
     }
 
     /**
      * @param inForeground computing for the caller (its enclosing entry is bounded by this one, the write is
      *                     scheduled); otherwise a background recomputation, which writes before it ends
+     * @param store whether to write the value to the cache
      */
     private <T> T compute(Definition<T> def, String key, List<String> args, Env env, RequestScope requestScope,
-                          CacheScope parent, boolean inForeground) throws Exception {
+                          CacheScope parent, boolean inForeground, boolean store) throws Exception {
         var scope = new Scope(this, def, args, env, requestScope);
         T value = def.computation.compute(scope, args);
         if (value != null && !(def.bytes ? value instanceof byte[] : value instanceof String)) {
@@ -171,13 +178,17 @@ public final class DataCache {
         if (inForeground) {
             note(requestScope, parent, revalidate, tags);
         }
+        if (!store) {
+            return value;
+        }
         var options = new CacheHandler.SetOptions(revalidate, scope.expireSeconds(), tags);
         var stored = encode(value);
+        String where = CacheKeys.storageKey(key);
         BackgroundWork background = requestScope.background();
         Runnable write = () -> BackgroundWrites.awaitDurably(() -> handler.set(key, stored, options), background, log,
-                "cache write failed for " + key);
+                "cache write failed for " + where);
         if (inForeground) {
-            BackgroundWrites.submit(background, write, log, "data cache write for " + key);
+            BackgroundWrites.submit(background, write, log, "data cache write for " + where);
         } else {
             write.run(); // already a background task: the key stays "recomputing" until the write has landed
         }
@@ -187,9 +198,9 @@ public final class DataCache {
     private <T> void startRecompute(Definition<T> def, String key, List<String> args, Env env, RequestScope scope) {
         recomputations.start(key, scope.background(), () -> {
             try {
-                compute(def, key, args, env, scope.fresh(), null, false);
+                compute(def, key, args, env, scope.fresh(), null, false, true);
             } catch (Exception e) {
-                log.error("recomputing " + key + " failed; the stale value stays servable", e);
+                log.error("recomputing " + CacheKeys.storageKey(key) + " failed; the stale value stays servable", e);
             }
         });
     }

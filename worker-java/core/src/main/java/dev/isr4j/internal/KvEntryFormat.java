@@ -12,19 +12,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How a cache entry is laid out in Workers KV (format version 1). Binary first: one
+ * How a cache entry is laid out in Workers KV (format version 2). Binary first: one
  * {@code getWithMetadata(key, "arrayBuffer")} per lookup, the body bytes are the KV value as is.
  *
  * <p>The entry header is a JSON object:
- * {@code {"v":1,"k":"route","s":200,"h":[["content-type","application/json"]],"lm":<ms>,"ra":<ms>,"ea":<ms>,"t":["posts","path:/api/posts/1"]}}
- * ({@code v} format version, {@code k} kind, {@code s} status, {@code h} stored headers in order,
- * {@code lm} last modified, {@code ra} revalidate at, {@code ea} expire at, all epoch ms; {@code t} tags).
- * When it fits in KV's 1024-byte metadata, it <em>is</em> the metadata and the value is the body.
- * Otherwise the metadata is {@code {"v":1,"k":"route","x":1,"t":["path:..."]}} and the value is a 4-byte
- * big-endian header length, the header's UTF-8 JSON, then the body.
+ * {@code {"v":2,"k":"route","id":"app:/api/posts/1:route","s":200,"h":[["content-type","application/json"]],"lm":<ms>,"ra":<ms>,"ea":<ms>,"t":["posts","path:/api/posts/1"]}}
+ * ({@code v} format version, {@code k} kind, {@code id} the full cache key the entry was written for (its
+ * KV key may be a hash of it, see {@link CacheKeys#storageKey}), {@code s} status, {@code h} stored headers in
+ * order, {@code lm} last modified, {@code ra} revalidate at, {@code ea} expire at, all epoch ms; {@code t} tags).
+ * Lone UTF-16 surrogates are written as JSON backslash-u escapes, so every string reads back as written.
+ * When the header fits in KV's 1024-byte metadata, it <em>is</em> the metadata and the value is the body.
+ * Otherwise the metadata is {@code {"v":2,"k":"route","x":1}} and the value is a 4-byte big-endian header
+ * length, the header's UTF-8 JSON, then the body.
+ *
+ * <p>Reading distrusts what it finds ({@link StoredEntries}): a status outside 200-499, an invalid header field,
+ * or inconsistent timestamps make the entry unreadable; never-stored fields (Set-Cookie, Cache-Control, Age,
+ * ...) are dropped. Version 1 entries (no {@code id}) are unreadable, so they are replaced on first use.
  */
 public final class KvEntryFormat {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     public static final String KIND_ROUTE = "route";
     public static final String KIND_PAGE = "page";
     public static final String KIND_DATA = "data";
@@ -44,8 +50,14 @@ public final class KvEntryFormat {
     public record Encoded(Body value, String metadata) {
     }
 
-    public static Encoded encode(CacheEntry entry, String kind) {
-        String header = header(entry, kind);
+    /** A decoded entry and the cache key it was written for. */
+    public record Decoded(String key, CacheEntry entry) {
+    }
+
+    /** Encodes the entry of cache key {@code key} (its kind follows from the key). */
+    public static Encoded encode(String key, CacheEntry entry) {
+        String kind = kindOf(key);
+        String header = header(key, entry, kind);
         if (serialisedLength(header) <= KvStore.MAX_METADATA_BYTES) {
             return new Encoded(entry.value().body(), header);
         }
@@ -59,26 +71,20 @@ public final class KvEntryFormat {
         System.arraycopy(head, 0, value, 4, head.length);
         System.arraycopy(body, 0, value, 4 + head.length, body.length);
         var meta = Json.object().put("v", VERSION).put("k", kind).put("x", 1);
-        var pathTags = Json.array();
-        for (String t : entry.tags()) {
-            if (t.startsWith("path:") && t.length() < 800) {
-                pathTags.add(t);
-            }
-        }
-        meta.put("t", pathTags);
         return new Encoded(Body.of(value), meta.toJson());
     }
 
     /**
-     * Reads an entry back; throws {@link IllegalArgumentException} describing what is wrong with a value
-     * that is not an entry of this format and kind (unknown version, truncated header, bad metadata).
+     * Reads an entry back; throws {@link IllegalArgumentException} (and nothing else) describing what is wrong
+     * with a value that is not a servable entry of this format: unknown version, truncated or malformed header,
+     * or content {@link StoredEntries} rejects. Never-stored header fields are dropped.
      */
-    public static CacheEntry decode(KvStore.Stored stored, String kind) {
-        if (stored.metadata() == null) {
+    public static Decoded decode(KvStore.Stored stored) {
+        if (stored == null || stored.value() == null || stored.metadata() == null) {
             throw new IllegalArgumentException("no metadata");
         }
         Map<String, Object> meta = asObject(JsonReader.parse(stored.metadata()), "metadata");
-        checkVersionAndKind(meta, kind);
+        String kind = checkVersion(meta);
         Body body = stored.value();
         Map<String, Object> header = meta;
         if (meta.containsKey("x")) {
@@ -86,56 +92,58 @@ public final class KvEntryFormat {
                 throw new IllegalArgumentException("truncated header length");
             }
             byte[] len = body.slice(0, 4).bytes();
-            int n = ((len[0] & 0xff) << 24) | ((len[1] & 0xff) << 16) | ((len[2] & 0xff) << 8) | (len[3] & 0xff);
-            if (n < 0 || 4L + n > body.length()) {
+            long n = ((len[0] & 0xffL) << 24) | ((len[1] & 0xff) << 16) | ((len[2] & 0xff) << 8) | (len[3] & 0xff);
+            if (4L + n > body.length()) {
                 throw new IllegalArgumentException("truncated header (" + n + " bytes announced, "
                         + (body.length() - 4) + " present)");
             }
-            header = asObject(JsonReader.parse(new String(body.slice(4, 4 + n).bytes(), StandardCharsets.UTF_8)),
+            header = asObject(JsonReader.parse(new String(body.slice(4, 4 + (int) n).bytes(), StandardCharsets.UTF_8)),
                     "header");
-            checkVersionAndKind(header, kind);
-            body = body.slice(4 + n, body.length());
+            if (!kind.equals(checkVersion(header))) {
+                throw new IllegalArgumentException("header kind " + header.get("k") + " differs from metadata kind "
+                        + kind);
+            }
+            body = body.slice(4 + (int) n, body.length());
+        }
+        if (!(header.get("id") instanceof String key)) {
+            throw new IllegalArgumentException("field id missing or not a string");
+        }
+        if (!kind.equals(kindOf(key))) {
+            throw new IllegalArgumentException("kind " + kind + " does not match the key's kind " + kindOf(key));
         }
         long status = number(header, "s");
-        if (status < 200 || status > 599) {
-            throw new IllegalArgumentException("status " + status + " out of range");
-        }
         var fields = new ArrayList<Map.Entry<String, String>>();
         for (Object pair : list(header, "h")) {
             if (!(pair instanceof List<?> p) || p.size() != 2 || !(p.get(0) instanceof String name)
-                    || !(p.get(1) instanceof String value)) {
-                throw new IllegalArgumentException("bad header field " + pair);
+                    || !(p.get(1) instanceof String value) || name.isEmpty()) {
+                throw new IllegalArgumentException("bad header field");
             }
             fields.add(Map.entry(name, value));
+        }
+        Headers headers = Headers.of(fields);
+        String problem = StoredEntries.contentProblem(status, headers);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
         var tags = new ArrayList<String>();
         for (Object t : list(header, "t")) {
             if (!(t instanceof String tag)) {
-                throw new IllegalArgumentException("bad tag " + t);
+                throw new IllegalArgumentException("bad tag");
             }
             tags.add(tag);
         }
-        var value = new CacheValue((int) status, Headers.of(fields), body);
-        return new CacheEntry(value, number(header, "lm"), number(header, "ra"), number(header, "ea"), tags);
-    }
-
-    /** The path tags a listed key's metadata names (for layout revalidation), empty when unreadable. */
-    public static List<String> pathTags(String metadata) {
-        var out = new ArrayList<String>();
-        try {
-            var meta = asObject(JsonReader.parse(metadata), "metadata");
-            for (Object t : list(meta, "t")) {
-                if (t instanceof String tag && tag.startsWith("path:")) {
-                    out.add(tag);
-                }
-            }
-        } catch (RuntimeException e) {
-            // a foreign or broken entry: nothing to revalidate through it
+        long lm = number(header, "lm");
+        long ra = number(header, "ra");
+        long ea = number(header, "ea");
+        problem = StoredEntries.timeProblem(lm, ra, ea);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
-        return out;
+        var value = new CacheValue((int) status, StoredEntries.servable(headers), body);
+        return new Decoded(key, new CacheEntry(value, lm, ra, ea, List.copyOf(tags)));
     }
 
-    private static String header(CacheEntry entry, String kind) {
+    private static String header(String key, CacheEntry entry, String kind) {
         var h = Json.array();
         for (var f : entry.value().headers().entries()) {
             h.add(Json.array().add(f.getKey()).add(f.getValue()));
@@ -144,9 +152,31 @@ public final class KvEntryFormat {
         for (String tag : entry.tags()) {
             t.add(tag);
         }
-        return Json.object().put("v", VERSION).put("k", kind).put("s", entry.value().status()).put("h", h)
-                .put("lm", entry.lastModified()).put("ra", entry.revalidateAt()).put("ea", entry.expireAt())
-                .put("t", t).toJson();
+        return escapeLoneSurrogates(Json.object().put("v", VERSION).put("k", kind).put("id", key)
+                .put("s", entry.value().status()).put("h", h).put("lm", entry.lastModified())
+                .put("ra", entry.revalidateAt()).put("ea", entry.expireAt()).put("t", t).toJson());
+    }
+
+    /** JSON text with lone surrogates (only possible inside strings) as escapes, which UTF-8 keeps intact. */
+    static String escapeLoneSurrogates(String json) {
+        StringBuilder out = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            boolean lone = Character.isHighSurrogate(c)
+                    ? i + 1 >= json.length() || !Character.isLowSurrogate(json.charAt(i + 1))
+                    : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(json.charAt(i - 1)));
+            if (lone && out == null) {
+                out = new StringBuilder(json.length() + 16).append(json, 0, i);
+            }
+            if (out != null) {
+                if (lone) {
+                    out.append("\\u").append(Integer.toHexString(c));
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? json : out.toString();
     }
 
     /** Bytes KV counts for metadata: the UTF-8 length of its JSON serialisation. */
@@ -154,14 +184,17 @@ public final class KvEntryFormat {
         return json.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    private static void checkVersionAndKind(Map<String, Object> m, String kind) {
+    /** Checks the version; returns the kind. */
+    private static String checkVersion(Map<String, Object> m) {
         Object v = m.get("v");
         if (!(v instanceof Long version) || version != VERSION) {
-            throw new IllegalArgumentException("unknown format version " + v);
+            throw new IllegalArgumentException("unknown format version " + (v instanceof Long ? v : "(not a number)"));
         }
-        if (!kind.equals(m.get("k"))) {
-            throw new IllegalArgumentException("wrong kind " + m.get("k") + ", expected " + kind);
+        Object k = m.get("k");
+        if (!KIND_ROUTE.equals(k) && !KIND_PAGE.equals(k) && !KIND_DATA.equals(k)) {
+            throw new IllegalArgumentException("unknown kind");
         }
+        return (String) k;
     }
 
     @SuppressWarnings("unchecked")

@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * The bundle of entries rendered at build time ({@link Prerenderer}), as JSON text:
- * {@code {"version":1,"builtAt":<ms>,"entries":[[cacheKey, metadataJson, base64Body], ...]}}; each entry in
- * the KV format of {@link KvEntryFormat}.
+ * {@code {"version":1,"builtAt":<ms>,"entries":[[storageKey, metadataJson, base64Body], ...]}}; each entry in
+ * the KV format of {@link KvEntryFormat} (which names the full cache key the map is keyed by).
  */
 public final class Prerendered {
     public static final int VERSION = 1;
@@ -38,7 +38,12 @@ public final class Prerendered {
                     String key = (String) entry.get(0);
                     var stored = new KvStore.Stored(Body.of(Base64.getDecoder().decode((String) entry.get(2))),
                             (String) entry.get(1));
-                    out.put(key, KvEntryFormat.decode(stored, KvEntryFormat.kindOf(key)));
+                    var decoded = KvEntryFormat.decode(stored);
+                    if (!CacheKeys.storageKey(decoded.key()).equals(key)) {
+                        throw new IllegalArgumentException("entry for " + decoded.key() + " listed under " + key);
+                    }
+                    out.put(decoded.key(), decoded.entry()); // by full cache key, as the route cache asks
+
                 } catch (RuntimeException bad) {
                     log.warn("prerendered entry " + e + " is unreadable (" + bad.getMessage() + "); skipped");
                 }

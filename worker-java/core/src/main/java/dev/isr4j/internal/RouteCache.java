@@ -117,7 +117,9 @@ public final class RouteCache {
                 break;
         }
         boolean corrupt = lookup.state() == CacheLookup.State.CORRUPT;
-        if (showFallback) {
+        // Another path's entry holds this key's storage slot (hash collision): answer uncached, leave it be.
+        boolean occupied = lookup == CacheLookup.OCCUPIED;
+        if (showFallback && !occupied) {
             startRegeneration(key, route, routeHandler, request, params, background);
             return fallbackResponse(route);
         }
@@ -136,18 +138,31 @@ public final class RouteCache {
             }
             return response;
         }
+        if (occupied) {
+            // Another key's entry holds this key's storage slot: answered (shareable, it is the same for everyone)
+            // but not stored, so the other owner's entry is never overwritten.
+            CacheValue value = toValue(response, clock.millis());
+            var options = options(route, request, params);
+            long n = isStatic ? STATIC_SECONDS : options.revalidateSeconds();
+            return CachedAnswer.decorate(withSetCookies(value.headers(), response), isStatic ? "STATIC" : "MISS", -1,
+                    n, isStatic ? 0 : Math.max(0, expire - n), "isr4j; fwd=miss", options.tags());
+        }
         // From here the MISS write replaces an unreadable entry; deleting it as well could race the write.
         CacheValue value = toValue(response, clock.millis());
         var options = options(route, request, params);
         BackgroundWrites.submit(background, () -> write(key, value, options, background), log, "write of " + key);
-        // The client gets what was stored (with its validators) plus what is never stored (Set-Cookie).
-        Headers sent = value.headers();
+        long n = isStatic ? STATIC_SECONDS : options.revalidateSeconds();
+        return CachedAnswer.decorate(withSetCookies(value.headers(), response), isStatic ? "STATIC" : "MISS", -1, n,
+                isStatic ? 0 : Math.max(0, expire - n), "isr4j; fwd=miss; stored", options.tags());
+    }
+
+    /** What the client gets: what was stored (with its validators) plus what is never stored (Set-Cookie). */
+    private static Response withSetCookies(Headers stored, Response response) {
+        Headers sent = stored;
         for (String cookie : response.headers().getAll("set-cookie")) {
             sent = sent.plus("set-cookie", cookie);
         }
-        long n = isStatic ? STATIC_SECONDS : options.revalidateSeconds();
-        return CachedAnswer.decorate(response.withHeaders(sent), isStatic ? "STATIC" : "MISS", -1, n,
-                isStatic ? 0 : Math.max(0, expire - n), "isr4j; fwd=miss; stored", options.tags());
+        return response.withHeaders(sent);
     }
 
     /**
@@ -257,6 +272,7 @@ public final class RouteCache {
         }
         var tags = new LinkedHashSet<>(resolved);
         tags.add(CacheKeys.pathTag(request.path()));
+        tags.addAll(CacheKeys.layoutTags(request.path()));
         tags.addAll(request.scope().dataTags());
         if (route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC) {
             return new CacheHandler.SetOptions(STATIC_STORE_SECONDS, STATIC_STORE_SECONDS + 1, new ArrayList<>(tags));

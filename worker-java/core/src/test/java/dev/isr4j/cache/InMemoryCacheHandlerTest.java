@@ -254,4 +254,24 @@ class InMemoryCacheHandlerTest {
         h.background.drain();
         assertEquals("HIT", h.get("/api/x").header("x-isr-cache"));
     }
+
+    @Test
+    void storedValuesFollowTheSameRulesAsKvEntries() {
+        var c = new InMemoryCacheHandler(clock);
+        var options = new SetOptions(60, 3600, List.of());
+        c.set("k", new CacheValue(200, Headers.of("set-cookie", "sid=1", "content-type", "text/plain", "age", "9",
+                "cache-control", "max-age=1"), Body.of("x")), options).await();
+        assertEquals(Headers.of("content-type", "text/plain"), c.get("k").entry().value().headers(),
+                "never-stored fields are not kept, whoever calls set");
+        c.set("k", new CacheValue(503, Headers.empty(), Body.of("down")), options).await();
+        assertFalse(c.contains("k"), "a 5xx is never stored (and the older value is outdated)");
+        c.set("k", new CacheValue(200, Headers.of("x-a", "a\r\nset-cookie: x=1"), Body.of("x")), options).await();
+        assertFalse(c.contains("k"), "a header field that cannot be sent is never stored");
+    }
+
+    @Test
+    void maxTagsMustBePositive() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new InMemoryCacheHandler(clock, 10, 1000, 0));
+        assertTrue(e.getMessage().contains("maxTags"), e.getMessage());
+    }
 }

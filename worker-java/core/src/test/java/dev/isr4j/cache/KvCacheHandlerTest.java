@@ -160,12 +160,13 @@ class KvCacheHandlerTest {
             kv.set(KEY, value(200, Headers.of("content-type", "application/json"), Body.of("{}")),
                     revalidate60("posts", "path:/api/posts/1")).await();
             String meta = raw(ENTRY).metadata();
-            assertEquals("{\"v\":1,\"k\":\"route\",\"s\":200,\"h\":[[\"content-type\",\"application/json\"]],"
+            assertEquals("{\"v\":2,\"k\":\"route\",\"id\":\"" + KEY + "\",\"s\":200,\"h\":[[\"content-type\",\"application/json\"]],"
                     + "\"lm\":" + (T0 + 7) + ",\"ra\":" + (T0 + 7 + 60_000) + ",\"ea\":" + (T0 + 7 + 3_600_000)
                     + ",\"t\":[\"posts\",\"path:/api/posts/1\"]}", meta);
             var m = json(meta);
-            assertEquals(Set.of("v", "k", "s", "h", "lm", "ra", "ea", "t"), m.keySet());
-            assertEquals(1L, m.get("v"));
+            assertEquals(Set.of("v", "k", "id", "s", "h", "lm", "ra", "ea", "t"), m.keySet());
+            assertEquals(2L, m.get("v"));
+            assertEquals(KEY, m.get("id"));
             assertEquals("route", m.get("k"));
             assertEquals(200L, m.get("s"));
             assertEquals(List.of(List.of("content-type", "application/json")), m.get("h"));
@@ -214,7 +215,7 @@ class KvCacheHandlerTest {
                 "x-after", "1");
 
         @Test
-        void headerJsonOver1024BytesMovesIntoTheValueAndTheMetadataKeepsOnlyPathTags() {
+        void headerJsonOver1024BytesMovesIntoTheValueAndTheMetadataOnlyPointsThere() {
             clock.set(T0 + 5);
             byte[] body = "<p>body</p>".getBytes(StandardCharsets.UTF_8);
             var v = value(200, big, Body.of(body));
@@ -225,14 +226,15 @@ class KvCacheHandlerTest {
             assertEquals(T0 + 5 + 3_600_000, entry.expireAt());
 
             var stored = raw(ENTRY);
-            assertEquals("{\"v\":1,\"k\":\"route\",\"x\":1,\"t\":[\"path:/api/big\"]}", stored.metadata());
+            assertEquals("{\"v\":2,\"k\":\"route\",\"x\":1}", stored.metadata());
             byte[] value = stored.value().bytes();
             int n = ByteBuffer.wrap(value, 0, 4).getInt(); // big-endian
             assertTrue(n > KvStore.MAX_METADATA_BYTES, "announced header length " + n);
             assertEquals(4 + n + body.length, value.length);
             var header = json(new String(value, 4, n, StandardCharsets.UTF_8));
-            assertEquals(1L, header.get("v"));
+            assertEquals(2L, header.get("v"));
             assertEquals("route", header.get("k"));
+            assertEquals(KEY, header.get("id"));
             assertEquals(200L, header.get("s"));
             assertEquals(T0 + 5, header.get("lm"));
             assertEquals(List.of("posts", "path:/api/big"), header.get("t"));
@@ -259,7 +261,7 @@ class KvCacheHandlerTest {
             tags.add("path:/api/data");
             var entry = roundTrip(text("x"), new SetOptions(60, 3600, tags));
             assertEquals(tags, entry.tags());
-            assertEquals("{\"v\":1,\"k\":\"route\",\"x\":1,\"t\":[\"path:/api/data\"]}", raw(ENTRY).metadata());
+            assertEquals("{\"v\":2,\"k\":\"route\",\"x\":1}", raw(ENTRY).metadata());
         }
 
         @Test
@@ -412,6 +414,9 @@ class KvCacheHandlerTest {
             assertEquals("", d.appPrefix());
             assertEquals(TTL_30_DAYS, d.expirationTtlSeconds());
             assertEquals(5000, d.tagCacheMillis());
+            assertEquals(10_000, d.maxCachedTags());
+            var e = assertThrows(IllegalArgumentException.class, () -> d.withMaxCachedTags(0));
+            assertTrue(e.getMessage().contains("maxCachedTags"), e.getMessage());
         }
 
         @Test
@@ -420,8 +425,8 @@ class KvCacheHandlerTest {
             String buildId = "b".repeat(64);
             var prefixed = handler(KvCacheHandler.Options.defaults().withAppPrefix("p".repeat(64)));
             String key = CacheKeys.routeKey(path, buildId);
-            assertTrue(key.contains("__hash:"), key);
             String kvKey = prefixed.entryKey(key);
+            assertTrue(kvKey.contains("__hash:"), kvKey);
             assertTrue(utf8(kvKey) <= KvStore.MAX_KEY_BYTES, kvKey.length() + " bytes");
             var v = text("deep");
             prefixed.set(key, v, revalidate60(CacheKeys.pathTag(path))).await();
@@ -496,7 +501,8 @@ class KvCacheHandlerTest {
             kv.set(other, text("y"), revalidate60("comments")).await();
             clock.advanceMillis(1000);
             kv.revalidateTag(List.of("posts"), false).await();
-            assertEquals("{\"expired\":" + (T0 + 1000) + ",\"stale\":-1}", memory.getText("__tag:posts"));
+            assertEquals("{\"tag\":\"posts\",\"expired\":" + (T0 + 1000) + ",\"stale\":-1}",
+                    memory.getText("__tag:posts"));
             var record = json(memory.getText("__tag:posts"));
             assertEquals(T0 + 1000, record.get("expired"));
             assertEquals(State.MISS, kv.get(KEY).state());
@@ -537,7 +543,8 @@ class KvCacheHandlerTest {
             assertEquals(State.FRESH, kv.get(KEY).state());
             clock.advanceMillis(1000);
             kv.revalidateTag(List.of("posts"), true).await();
-            assertEquals("{\"expired\":" + T0 + ",\"stale\":" + (T0 + 1001) + "}", memory.getText("__tag:posts"));
+            assertEquals("{\"tag\":\"posts\",\"expired\":" + T0 + ",\"stale\":" + (T0 + 1001) + "}",
+                    memory.getText("__tag:posts"));
             var lookup = kv.get(KEY);
             assertEquals(State.STALE, lookup.state());
             assertEquals("x", lookup.entry().value().body().text(), "a soft-revalidated entry is still served");
@@ -554,7 +561,8 @@ class KvCacheHandlerTest {
             assertEquals(State.STALE, kv.get(KEY).state());
             clock.advanceMillis(5);
             kv.revalidateTag(List.of("posts"), false).await();
-            assertEquals("{\"expired\":" + (T0 + 10) + ",\"stale\":" + (T0 + 5) + "}", memory.getText("__tag:posts"));
+            assertEquals("{\"tag\":\"posts\",\"expired\":" + (T0 + 10) + ",\"stale\":" + (T0 + 5) + "}",
+                    memory.getText("__tag:posts"));
             assertEquals(State.MISS, kv.get(KEY).state());
         }
 
@@ -632,11 +640,18 @@ class KvCacheHandlerTest {
         }
 
         @Test
-        void unreadableTagRecordIsLoggedAndIgnored() {
+        void unreadableTagRecordFailsClosedUntilItIsRewritten() {
             kv.set(KEY, text("x"), revalidate60("posts")).await();
             memory.putRaw("__tag:posts", "{not json".getBytes(StandardCharsets.UTF_8), null);
-            assertEquals(State.FRESH, kv.get(KEY).state());
+            assertEquals(State.MISS, kv.get(KEY).state(), "an unknown invalidation counts as one made now");
             assertTrue(log.hasWarning("__tag:posts"), log::toString);
+            clock.advanceMillis(1);
+            kv.revalidateTag(List.of("posts"), true).await();
+            assertEquals(T0 + 1, json(memory.getText("__tag:posts")).get("expired"),
+                    "a soft revalidation that cannot read the record records a hard one");
+            clock.advanceMillis(1);
+            kv.set(KEY, text("y"), revalidate60("posts")).await();
+            assertEquals(State.FRESH, kv.get(KEY).state(), "the rewritten record heals the tag");
         }
 
         @Test
@@ -678,13 +693,20 @@ class KvCacheHandlerTest {
     class LayoutRevalidation {
         private final List<String> paths = List.of("/blog", "/blog/a", "/blog/a/b", "/blog-archive", "/other");
 
+        /** Stores an entry with the tags the route cache gives it: a user tag, the path tag, the layout tags. */
         private void store(KvCacheHandler handler, String path, Headers headers) {
+            var tags = new ArrayList<String>(List.of("posts", CacheKeys.pathTag(path)));
+            tags.addAll(CacheKeys.layoutTags(path));
             handler.set(CacheKeys.routeKey(path, ""), value(200, headers, Body.of(path)),
-                    revalidate60("posts", CacheKeys.pathTag(path))).await();
+                    new SetOptions(60, 3600, tags)).await();
         }
 
         private State state(KvCacheHandler handler, String path) {
             return handler.get(CacheKeys.routeKey(path, "")).state();
+        }
+
+        private void revalidateLayout(KvCacheHandler handler, String path, boolean soft) {
+            handler.revalidateTag(List.of(CacheKeys.layoutTag(path)), soft).await();
         }
 
         private void storeAll() {
@@ -697,14 +719,13 @@ class KvCacheHandlerTest {
         void layoutRevalidationCoversThePathAndEverythingBelowItByWholeSegments() {
             storeAll();
             clock.advanceMillis(1);
-            kv.revalidateLayout("/blog", false).await();
+            revalidateLayout(kv, "/blog", false);
             assertEquals(State.MISS, state(kv, "/blog"));
             assertEquals(State.MISS, state(kv, "/blog/a"));
             assertEquals(State.MISS, state(kv, "/blog/a/b"));
             assertEquals(State.FRESH, state(kv, "/blog-archive"));
             assertEquals(State.FRESH, state(kv, "/other"));
-            assertTrue(memory.contains("__tag:path:/blog/a/b"));
-            assertFalse(memory.contains("__tag:path:/blog-archive"));
+            assertTrue(memory.contains("__tag:layout:/blog"));
             assertFalse(memory.contains("__tag:posts"), "shared user tags are not revalidated");
         }
 
@@ -712,81 +733,79 @@ class KvCacheHandlerTest {
         void softLayoutRevalidationMakesThemStale() {
             storeAll();
             clock.advanceMillis(1);
-            kv.revalidateLayout("/blog/", true).await();
+            revalidateLayout(kv, "/blog/", true);
             assertEquals(State.STALE, state(kv, "/blog"));
             assertEquals(State.STALE, state(kv, "/blog/a/b"));
             assertEquals(State.FRESH, state(kv, "/blog-archive"));
         }
 
         @Test
-        void layoutRevalidationListsTheCachePrefix() {
-            storeAll();
-            kv.revalidateLayout("/blog", false).await();
-            assertEquals(1, store.lists.size());
-            assertEquals("cache:", store.lists.get(0).prefix());
-            assertNull(store.lists.get(0).cursor());
-        }
-
-        @Test
-        void layoutRevalidationFollowsCursorsPastTheFirstThousandKeys() {
-            for (int i = 0; i < 1500; i++) { // "cache:app:/a/..." sorts before "cache:app:/blog..."
-                store(kv, String.format("/a/%04d", i), Headers.empty());
+        void layoutRevalidationIsOneTagWriteAndListsNothingHoweverManyEntries() {
+            for (int i = 0; i < 1500; i++) {
+                store(kv, String.format("/blog/%04d", i), Headers.empty());
             }
-            storeAll();
+            int puts = store.puts.size();
             clock.advanceMillis(1);
-            kv.revalidateLayout("/blog", false).await();
-            assertTrue(store.lists.size() >= 2, store.lists::toString);
-            assertNull(store.lists.get(0).cursor());
-            assertEquals(1000, store.lists.get(0).returned());
-            assertNotNull(store.lists.get(1).cursor());
-            assertEquals(State.MISS, state(kv, "/blog/a"));
-            assertEquals(State.MISS, state(kv, "/blog/a/b"));
-            assertEquals(State.FRESH, state(kv, "/blog-archive"));
-            assertEquals(State.FRESH, state(kv, "/a/0000"));
+            revalidateLayout(kv, "/blog", false);
+            assertEquals(List.of(), store.lists);
+            assertEquals(1, store.puts.size() - puts, store.puts::toString);
+            assertEquals(State.MISS, state(kv, "/blog/0000"));
+            assertEquals(State.MISS, state(kv, "/blog/1499"));
         }
 
         @Test
-        void layoutRevalidationFindsEntriesWhoseHeaderOverflowedIntoTheValue() {
+        void layoutRevalidationReachesEntriesWhoseHeaderOverflowedIntoTheValue() {
             store(kv, "/blog/big", Headers.of("x-big", "a".repeat(2000)));
             assertTrue(json(raw("cache:" + CacheKeys.routeKey("/blog/big", "")).metadata()).containsKey("x"));
             clock.advanceMillis(1);
-            kv.revalidateLayout("/blog", false).await();
+            revalidateLayout(kv, "/blog", false);
             assertEquals(State.MISS, state(kv, "/blog/big"));
         }
 
-        /** One descendant with a long path (cached fine, under a hashed key) must not break the whole layout. */
         @Test
-        void layoutRevalidationWithOneVeryLongDescendantPathRevalidatesEveryDescendant() {
-            String longPath = "/blog/" + "p".repeat(600);
+        void layoutRevalidationReachesDescendantsWithVeryLongPaths() {
+            String longPath = "/blog/" + "p".repeat(900) + "/" + "q".repeat(900);
             for (String p : List.of("/blog/a", longPath, "/blog/z")) {
                 store(kv, p, Headers.empty());
             }
             clock.advanceMillis(1);
-            assertDoesNotThrow(() -> kv.revalidateLayout("/blog", false).await());
+            revalidateLayout(kv, "/blog", false);
             assertEquals(State.MISS, state(kv, "/blog/a"));
             assertEquals(State.MISS, state(kv, longPath));
-            assertEquals(State.MISS, state(kv, "/blog/z"), "not left behind by a failed write before it");
+            assertEquals(State.MISS, state(kv, "/blog/z"));
+            clock.advanceMillis(1);
+            store(kv, longPath, Headers.empty());
+            clock.advanceMillis(1);
+            revalidateLayout(kv, "/blog/" + "p".repeat(900), false);
+            assertEquals(State.MISS, state(kv, longPath), "a long ancestor's hashed layout tag reaches it too");
+            for (String k : memory.keys()) {
+                assertTrue(utf8(k) <= KvStore.MAX_KEY_BYTES, k.length() + "-byte key");
+            }
+        }
+
+        @Test
+        void layoutRevalidationBelowTheDepthBoundWidensToTheDeepestTaggedAncestor() {
+            String deep = "/d" + "/s".repeat(30);
+            String sibling = "/d" + "/s".repeat(CacheKeys.MAX_LAYOUT_DEPTH - 1) + "/other/x";
+            store(kv, deep, Headers.empty());
+            store(kv, sibling, Headers.empty());
+            store(kv, "/d/t", Headers.empty());
+            clock.advanceMillis(1);
+            revalidateLayout(kv, deep, false);
+            assertEquals(State.MISS, state(kv, deep));
+            assertEquals(State.MISS, state(kv, sibling), "past the bound a layout revalidation reaches more, never less");
+            assertEquals(State.FRESH, state(kv, "/d/t"));
+            assertEquals(CacheKeys.MAX_LAYOUT_DEPTH + 1, CacheKeys.layoutTags(deep).size());
         }
 
         @Test
         void layoutRevalidationOfTheRootCoversEveryPath() {
             storeAll();
             clock.advanceMillis(1);
-            kv.revalidateLayout("/", false).await();
+            revalidateLayout(kv, "/", false);
             for (String p : paths) {
                 assertEquals(State.MISS, state(kv, p), p);
             }
-        }
-
-        @Test
-        void layoutRevalidationIgnoresForeignAndUnreadableEntries() {
-            storeAll();
-            memory.putRaw("cache:foreign", new byte[] {1, 2}, "{\"t\":\"not a list\"}");
-            memory.putRaw("cache:nometa", new byte[] {1, 2}, null);
-            memory.putRaw("cache:garbage", new byte[] {1, 2}, "{{{");
-            clock.advanceMillis(1);
-            assertDoesNotThrow(() -> kv.revalidateLayout("/blog", false).await());
-            assertEquals(State.MISS, state(kv, "/blog/a"));
         }
 
         @Test
@@ -795,18 +814,17 @@ class KvCacheHandlerTest {
             store(blogApp, "/blog/a", Headers.empty());
             store(kv, "/blog/a", Headers.empty());
             clock.advanceMillis(1);
-            blogApp.revalidateLayout("/blog", false).await();
-            assertEquals("blog:cache:", store.lists.get(0).prefix());
+            revalidateLayout(blogApp, "/blog", false);
             assertEquals(State.MISS, state(blogApp, "/blog/a"));
             assertEquals(State.FRESH, state(kv, "/blog/a"));
         }
 
         @Test
-        void layoutRevalidationOfAPathWithNoEntriesStillRevalidatesThePathItself() {
-            kv.revalidateLayout("/nothing", false).await();
-            assertTrue(memory.contains("__tag:path:/nothing"));
-            store(kv, "/nothing", Headers.empty()); // same millisecond: counts as revalidated
-            assertEquals(State.MISS, state(kv, "/nothing"));
+        void layoutRevalidationOfAPathWithNoEntriesYetCountsForEntriesWrittenInTheSameMillisecond() {
+            revalidateLayout(kv, "/nothing", false);
+            assertTrue(memory.contains("__tag:layout:/nothing"));
+            store(kv, "/nothing/a", Headers.empty()); // same millisecond: counts as revalidated
+            assertEquals(State.MISS, state(kv, "/nothing/a"));
         }
     }
 

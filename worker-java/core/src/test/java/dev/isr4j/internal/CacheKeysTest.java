@@ -39,18 +39,22 @@ class CacheKeysTest {
         assertEquals("app:" + p190 + ":route", CacheKeys.routeKey(p190, ""));
 
         String p191 = "/" + "a".repeat(190);
-        String hashed = CacheKeys.routeKey(p191, "");
+        assertEquals("app:" + p190 + ":route", CacheKeys.storageKey(CacheKeys.routeKey(p190, "")));
+        String hashed = CacheKeys.storageKey(CacheKeys.routeKey(p191, ""));
+        assertEquals("app:" + p191 + ":route", CacheKeys.routeKey(p191, ""), "the key itself is never hashed");
         assertEquals("app:__hash:" + CacheKeys.fnv1a64Hex(p191) + ":route", hashed);
         assertTrue(hashed.matches("app:__hash:[0-9a-f]{16}:route"), hashed);
     }
 
     @Test
-    void longKeyHashesTheNormalisedPathAndKeepsTheBuildIdInFront() {
+    void longStorageKeyHashesTheNormalisedPathAndKeepsTheBuildIdInFront() {
         String path = "/" + "b".repeat(299);
         String h = CacheKeys.fnv1a64Hex(path);
-        assertEquals("app:__hash:" + h + ":route", CacheKeys.routeKey(path, ""));
-        assertEquals("app:__hash:" + h + ":route", CacheKeys.routeKey(path + "/", ""), "trailing slash first");
-        assertEquals("app:v7:__hash:" + h + ":route", CacheKeys.routeKey(path, "v7"));
+        assertEquals("app:__hash:" + h + ":route", CacheKeys.storageKey(CacheKeys.routeKey(path, "")));
+        assertEquals("app:__hash:" + h + ":route", CacheKeys.storageKey(CacheKeys.routeKey(path + "/", "")),
+                "trailing slash first");
+        assertEquals("app:v7:__hash:" + h + ":route", CacheKeys.storageKey(CacheKeys.routeKey(path, "v7")));
+        assertEquals("pages:v7:__hash:" + h, CacheKeys.storageKey(CacheKeys.pageKey(path, "v7")));
     }
 
     @Test
@@ -110,15 +114,15 @@ class CacheKeysTest {
     }
 
     @Test
-    void threeHundredCharacterPathRoundTripsThroughTheDispatcherUnderAHashedKey() {
+    void threeHundredCharacterPathRoundTripsThroughTheDispatcher() {
         var h = new IsrHarness(app(""));
         String path = "/p/" + "x".repeat(297);
         assertEquals(300, path.length());
         var miss = h.get(path);
         assertEquals("MISS", miss.header("x-isr-cache"));
         h.background.drain();
-        String key = "app:__hash:" + CacheKeys.fnv1a64Hex(path) + ":route";
-        assertTrue(h.memory().contains(key), key);
+        String key = "app:" + path + ":route";
+        assertTrue(h.memory().contains(key), "the in-memory cache keeps the full key: " + key);
         assertEquals(key, h.key(path));
         var hit = h.get(path);
         assertEquals("HIT", hit.header("x-isr-cache"));

@@ -76,7 +76,7 @@ class DataCacheBoundsTest {
         var h = boundedApp();
         h.get("/page");
         h.background.drain();
-        assertEquals(List.of("page", "path:/page", "data-tag"), stored(h, h.key("/page")).tags());
+        assertEquals(List.of("page", "path:/page", "layout:/", "layout:/page", "data-tag"), stored(h, h.key("/page")).tags());
         assertEquals("HIT", h.get("/page").header("x-isr-cache"));
 
         h.clock.advanceSeconds(1);
@@ -98,7 +98,7 @@ class DataCacheBoundsTest {
         h.background.drain();
         CacheEntry entry = stored(h, h.key("/other"));
         assertEquals(T0 + 60_000, entry.revalidateAt());
-        assertEquals(List.of("path:/other", "data-tag"), entry.tags());
+        assertEquals(List.of("path:/other", "layout:/", "layout:/other", "data-tag"), entry.tags());
     }
 
     @Test
@@ -136,7 +136,7 @@ class DataCacheBoundsTest {
         h.background.drain();
         CacheEntry entry = stored(h, h.key("/r"));
         assertEquals(T0 + 30_000, entry.revalidateAt());
-        assertEquals(List.of("path:/r", "slow"), entry.tags(), "the tags are carried all the same");
+        assertEquals(List.of("path:/r", "layout:/", "layout:/r", "slow"), entry.tags(), "the tags are carried all the same");
     }
 
     @Test
@@ -153,7 +153,7 @@ class DataCacheBoundsTest {
         h.background.drain();
         CacheEntry entry = stored(h, h.key("/r"));
         assertEquals(T0 + 45_000, entry.revalidateAt());
-        assertEquals(List.of("path:/r", "ta", "tb", "tc"), entry.tags());
+        assertEquals(List.of("path:/r", "layout:/", "layout:/r", "ta", "tb", "tc"), entry.tags());
     }
 
     @Test
@@ -165,7 +165,7 @@ class DataCacheBoundsTest {
         h.background.drain();
         CacheEntry entry = stored(h, h.key("/plain"));
         assertEquals(T0 + 600_000, entry.revalidateAt());
-        assertEquals(List.of("path:/plain"), entry.tags());
+        assertEquals(List.of("path:/plain", "layout:/", "layout:/plain"), entry.tags());
     }
 
     @Test
@@ -244,7 +244,7 @@ class DataCacheBoundsTest {
         h.background.drain();
         CacheEntry page = stored(h, h.key("/page"));
         assertEquals(T0 + 60_000, page.revalidateAt());
-        assertEquals(List.of("path:/page", "outer-tag", "inner-tag"), page.tags());
+        assertEquals(List.of("path:/page", "layout:/", "layout:/page", "outer-tag", "inner-tag"), page.tags());
     }
 
     @Test

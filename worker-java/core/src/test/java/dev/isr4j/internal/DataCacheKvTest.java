@@ -68,13 +68,14 @@ class DataCacheKvTest {
         var h = harness();
         assertEquals("price-1#1", h.get("/price/1").text());
         h.background.drain();
-        String kvKey = "cache:" + DataCache.key("price", List.of("1"));
+        String kvKey = "cache:" + CacheKeys.storageKey(DataCache.key("price", List.of("1")));
         assertEquals("cache:data:price:183f1c00690258ad", kvKey);
         assertEquals(List.of(kvKey), h.memory.keys());
         KvStore.Stored stored = h.memory.getWithMetadata(kvKey);
         assertNotNull(stored);
         Map<String, Object> m = meta(stored);
-        assertEquals(1L, m.get("v"));
+        assertEquals(2L, m.get("v"));
+        assertEquals(DataCache.key("price", List.of("1")), m.get("id"));
         assertEquals("data", m.get("k"));
         assertEquals(200L, m.get("s"));
         assertEquals(T0, m.get("lm"));
@@ -109,7 +110,7 @@ class DataCacheKvTest {
         var h = harness();
         assertArrayEquals(everyByte(), h.get("/blob").body().bytes());
         h.background.drain();
-        String kvKey = "cache:" + DataCache.key("blob", List.of());
+        String kvKey = "cache:" + CacheKeys.storageKey(DataCache.key("blob", List.of()));
         assertArrayEquals(everyByte(), h.memory.getWithMetadata(kvKey).value().bytes(), "the KV value is the body");
         assertArrayEquals(everyByte(), h.get("/blob").body().bytes());
         assertEquals(1, computations.get());
@@ -120,7 +121,7 @@ class DataCacheKvTest {
         var h = harness();
         assertEquals("null", h.get("/nothing").text());
         h.background.drain();
-        var stored = h.memory.getWithMetadata("cache:" + DataCache.key("nothing", List.of()));
+        var stored = h.memory.getWithMetadata("cache:" + CacheKeys.storageKey(DataCache.key("nothing", List.of())));
         assertNotNull(stored, "null is an entry");
         assertEquals(0, stored.value().length());
         assertEquals(List.of(List.of("x-isr-data", "null")), meta(stored).get("h"));
@@ -160,7 +161,7 @@ class DataCacheKvTest {
     @Test
     void aRouteEntryStoredUnderADataKeyIsRecomputedNotMisread() {
         var h = harness();
-        String kvKey = "cache:" + DataCache.key("price", List.of("1"));
+        String kvKey = "cache:" + CacheKeys.storageKey(DataCache.key("price", List.of("1")));
         String routeMeta = "{\"v\":1,\"k\":\"route\",\"s\":200,\"h\":[[\"x-isr-data\",\"text\"]],\"lm\":" + T0
                 + ",\"ra\":" + (T0 + 60_000) + ",\"ea\":" + (T0 + 3_600_000) + ",\"t\":[]}";
         h.memory.putRaw(kvKey, "forged".getBytes(StandardCharsets.UTF_8), routeMeta);
@@ -182,7 +183,7 @@ class DataCacheKvTest {
         var route = meta(h.memory.getWithMetadata(h.entryKey("/page")));
         assertEquals("route", route.get("k"));
         assertEquals(T0 + 60_000, route.get("ra"));
-        assertEquals(List.of("path:/page", "data-tag"), route.get("t"));
-        assertTrue(h.memory.contains("cache:" + DataCache.key("data", List.of())));
+        assertEquals(List.of("path:/page", "layout:/", "layout:/page", "data-tag"), route.get("t"));
+        assertTrue(h.memory.contains("cache:" + CacheKeys.storageKey(DataCache.key("data", List.of()))));
     }
 }

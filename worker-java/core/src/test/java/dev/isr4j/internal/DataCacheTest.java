@@ -98,19 +98,26 @@ class DataCacheTest {
     // -----------------------------------------------------------------------------------------------------
 
     @Test
-    void keyIsDataColonNameColonSixteenHexDigits() {
-        String key = DataCache.key("price", List.of("1"));
+    void storageKeyIsDataColonNameColonSixteenHexDigits() {
+        String key = CacheKeys.storageKey(DataCache.key("price", List.of("1")));
         assertTrue(key.matches("data:price:[0-9a-f]{16}"), key);
-        assertTrue(DataCache.key("no-args", List.of()).matches("data:no-args:[0-9a-f]{16}"));
-        assertTrue(DataCache.key("a.b_c-d", List.of("x", "y", "z")).matches("data:a\\.b_c-d:[0-9a-f]{16}"));
+        assertTrue(CacheKeys.storageKey(DataCache.key("no-args", List.of())).matches("data:no-args:[0-9a-f]{16}"));
+        assertTrue(CacheKeys.storageKey(DataCache.key("a.b_c-d", List.of("x", "y", "z")))
+                .matches("data:a\\.b_c-d:[0-9a-f]{16}"));
     }
 
     @Test
-    void keyHashIsPinned() {
+    void keyIsTheNameAndTheLengthPrefixedArguments() {
+        assertEquals("data:price\u00011:1\u00013:eur", DataCache.key("price", List.of("1", "eur")));
+    }
+
+    @Test
+    void storageKeyHashIsPinned() {
         // FNV-1a 64 of the UTF-8 bytes of "price" + U+0001 + "1:" + "1" (computed independently in Node too).
-        assertEquals("data:price:183f1c00690258ad", DataCache.key("price", List.of("1")));
-        assertEquals("data:price:" + CacheKeys.fnv1a64Hex("price\u00011:1"), DataCache.key("price", List.of("1")));
-        assertEquals("data:cached-data:fa82a844ca0cbbea", DataCache.key("cached-data", List.of()));
+        assertEquals("data:price:183f1c00690258ad", CacheKeys.storageKey(DataCache.key("price", List.of("1"))));
+        assertEquals("data:price:" + CacheKeys.fnv1a64Hex("price\u00011:1"),
+                CacheKeys.storageKey(DataCache.key("price", List.of("1"))));
+        assertEquals("data:cached-data:fa82a844ca0cbbea", CacheKeys.storageKey(DataCache.key("cached-data", List.of())));
     }
 
     @Test
@@ -155,7 +162,7 @@ class DataCacheTest {
         var withNull = new ArrayList<String>();
         withNull.add(null);
         String key = DataCache.key("f", withNull);
-        assertTrue(key.matches("data:f:[0-9a-f]{16}"), key);
+        assertTrue(CacheKeys.storageKey(key).matches("data:f:[0-9a-f]{16}"), key);
         assertNotEquals(key, DataCache.key("f", List.of("null")));
         assertNotEquals(key, DataCache.key("f", List.of("")));
         assertNotEquals(key, DataCache.key("f", List.of()));
@@ -175,19 +182,19 @@ class DataCacheTest {
     }
 
     @Test
-    void tenKilobyteArgumentStillGivesAShortKey() {
+    void tenKilobyteArgumentStillGivesAShortStorageKey() {
         String big = "x".repeat(10 * 1024);
-        String key = DataCache.key("search", List.of(big));
+        String key = CacheKeys.storageKey(DataCache.key("search", List.of(big)));
         assertTrue(key.length() < 100, key);
         assertTrue(key.matches("data:search:[0-9a-f]{16}"), key);
-        assertNotEquals(key, DataCache.key("search", List.of(big.substring(1) + "y")));
-        assertNotEquals(key, DataCache.key("search", List.of(big + "x")));
+        assertNotEquals(key, CacheKeys.storageKey(DataCache.key("search", List.of(big.substring(1) + "y"))));
+        assertNotEquals(key, CacheKeys.storageKey(DataCache.key("search", List.of(big + "x"))));
     }
 
     @Test
-    void longestNameStillGivesAKeyUnderKvsLimit() {
+    void longestNameStillGivesAStorageKeyUnderKvsLimit() {
         String name = "n".repeat(64);
-        String key = DataCache.key(name, List.of("x".repeat(100_000)));
+        String key = CacheKeys.storageKey(DataCache.key(name, List.of("x".repeat(100_000))));
         assertEquals(5 + 64 + 1 + 16, key.length());
     }
 
@@ -346,7 +353,7 @@ class DataCacheTest {
         h.background.drain(); // the recomputation throws inside; drain does not
         assertEquals(2, computations.get());
         assertFalse(h.dispatcher.dataCache().isRecomputing(key), "a failed recomputation frees the key");
-        assertTrue(h.log.hasError("recomputing " + key + " failed", "upstream down"), h.log::toString);
+        assertTrue(h.log.hasError("recomputing " + CacheKeys.storageKey(key) + " failed", "upstream down"), h.log::toString);
         assertEquals("v1", text(h, "/f"), "the stale value stays servable");
         assertEquals(1, h.background.pending(), "the next stale read tries again");
         fail.set(false);
@@ -546,7 +553,8 @@ class DataCacheTest {
         h.cacheHandler.set(key, new CacheValue(200, Headers.of(DataCache.KIND_HEADER, "bytes"), Body.of("raw")),
                 new CacheHandler.SetOptions(60, 120, List.of())).await();
         assertEquals("v1", text(h, "/f"));
-        assertTrue(h.log.hasWarning("data cache entry " + key + " is unreadable"), h.log::toString);
+        assertTrue(h.log.hasWarning("data cache entry " + CacheKeys.storageKey(key) + " is unreadable"),
+                h.log::toString);
         h.background.drain();
         assertEquals("v1", text(h, "/f"));
         assertEquals(1, computations.get());

@@ -239,11 +239,12 @@ class DownstreamContractTest {
     @Nested
     class CacheTags {
         @Test
-        void cachedAnswersCarryTheirPathTagAndRouteTags() {
+        void cachedAnswersCarryTheirPathTagRouteTagsAndLayoutTags() {
             var h = new IsrHarness(app());
-            assertEquals("path:/api/data,data", h.get("/api/data").header("cache-tag"));
+            String all = "path:/api/data,data,layout:/,layout:/api,layout:/api/data";
+            assertEquals(all, h.get("/api/data").header("cache-tag"));
             h.background.drain();
-            assertEquals("path:/api/data,data", h.get("/api/data").header("cache-tag"));
+            assertEquals(all, h.get("/api/data").header("cache-tag"));
         }
 
         @Test

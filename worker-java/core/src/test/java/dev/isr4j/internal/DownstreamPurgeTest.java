@@ -31,6 +31,10 @@ class DownstreamPurgeTest {
             req.revalidator().path("/api/posts/1", PathType.PAGE);
             return Response.status(204);
         });
+        app.route("/api/layout").post(req -> {
+            req.revalidator().path("/api//posts/", PathType.LAYOUT);
+            return Response.status(204);
+        });
         return app;
     }
 
@@ -54,6 +58,16 @@ class DownstreamPurgeTest {
         h.background.drain();
         assertEquals(List.of(List.of("path:/api/posts/1")), purged);
         assertTrue(cacheTag.contains("path:/api/posts/1"), cacheTag);
+    }
+
+    @Test
+    void aLayoutRevalidationPurgesTheOneLayoutTagEveryAnswerBelowItCarries() {
+        var h = new IsrHarness(app());
+        String cacheTag = h.get("/api/posts/7").header("cache-tag");
+        assertTrue(List.of(cacheTag.split(",")).contains("layout:/api/posts"), cacheTag);
+        h.request("POST", "/api/layout");
+        h.background.drain();
+        assertEquals(List.of(List.of("layout:/api/posts")), purged);
     }
 
     @Test

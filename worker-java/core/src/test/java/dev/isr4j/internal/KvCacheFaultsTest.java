@@ -107,19 +107,54 @@ class KvCacheFaultsTest {
     }
 
     @Test
-    void tagReadThatThrowsServesTheEntryAndIsLoggedAndIsRetriedNextTime() {
+    void tagReadThatThrowsFailsClosedAndIsRetriedAfterAShortPause() {
+        var h = harness();
+        h.get(PATH);
+        h.background.drain();
+        h.clock.advanceMillis(1);
+        var other = new KvCacheHandler(faulty, h.clock, h.log, KvCacheHandler.Options.defaults()); // fresh isolate
+        faulty.getTextThrows = true;
+        assertEquals(dev.isr4j.api.CacheLookup.State.MISS, other.get(KEY).state(),
+                "an unreadable tag counts as revalidated now, never as a HIT");
+        assertTrue(h.log.hasError("data", "network connection lost"), h.log::toString);
+        faulty.getTextThrows = false;
+        assertEquals(dev.isr4j.api.CacheLookup.State.MISS, other.get(KEY).state(), "within the retry pause");
+        h.clock.advanceMillis(KvCacheHandler.FAILED_TAG_READ_RETRY_MILLIS);
+        assertEquals(dev.isr4j.api.CacheLookup.State.FRESH, other.get(KEY).state(),
+                "the failure is not trusted for the whole tag-cache window");
+    }
+
+    @Test
+    void softRevalidationWhoseReadFailsNeverErasesAnEarlierHardOne() {
         var h = harness();
         h.get(PATH);
         h.background.drain();
         h.clock.advanceMillis(1);
         h.kv.revalidateTag(List.of("data"), false).await();
-        var other = new KvCacheHandler(faulty, h.clock, h.log, KvCacheHandler.Options.defaults()); // fresh isolate
+        h.clock.advanceMillis(1);
         faulty.getTextThrows = true;
-        assertEquals(dev.isr4j.api.CacheLookup.State.FRESH, other.get(KEY).state());
-        assertTrue(h.log.hasError("data", "network connection lost"), h.log::toString);
+        var other = new KvCacheHandler(faulty, h.clock, h.log, KvCacheHandler.Options.defaults());
+        other.revalidateTag(List.of("data"), true).await();
         faulty.getTextThrows = false;
-        assertEquals(dev.isr4j.api.CacheLookup.State.MISS, other.get(KEY).state(),
-                "a failed tag read is not cached");
+        var fresh = new KvCacheHandler(faulty, h.clock, h.log, KvCacheHandler.Options.defaults());
+        assertEquals(dev.isr4j.api.CacheLookup.State.MISS, fresh.get(KEY).state(),
+                "the entry revalidated hard is not brought back as STALE");
+    }
+
+    @Test
+    void softRevalidationInAnIsolateThatCachedTheTagBeforeAHardOneKeepsTheHardOne() {
+        var h = harness();
+        h.get(PATH);
+        h.background.drain();
+        var isolateA = new KvCacheHandler(faulty, h.clock, h.log, KvCacheHandler.Options.defaults());
+        var isolateB = new KvCacheHandler(faulty, h.clock, h.log, KvCacheHandler.Options.defaults());
+        h.clock.advanceMillis(1);
+        assertEquals(dev.isr4j.api.CacheLookup.State.FRESH, isolateA.get(KEY).state(), "A caches 'never revalidated'");
+        isolateB.revalidateTag(List.of("data"), false).await();
+        h.clock.advanceMillis(1); // well inside A's tag-cache window
+        isolateA.revalidateTag(List.of("data"), true).await();
+        var fresh = new KvCacheHandler(faulty, h.clock, h.log, KvCacheHandler.Options.defaults());
+        assertEquals(dev.isr4j.api.CacheLookup.State.MISS, fresh.get(KEY).state(), "B's hard revalidation stands");
     }
 
     @Test
@@ -136,9 +171,10 @@ class KvCacheFaultsTest {
     }
 
     @Test
-    void revalidationEndpointAnswers503WhenListingForALayoutFails() {
+    void revalidationEndpointAnswers503WhenTheLayoutTagWriteFails() {
         var h = harness();
-        faulty.listThrows = true;
+        faulty.listThrows = true; // a layout is one tag write: listing is never needed
+        faulty.putThrows = true;
         var r = h.send(Request.builder("POST", IsrHarness.ORIGIN + "/__isr/revalidate")
                 .headers(Headers.of("authorization", "Bearer s3cret"))
                 .body(Body.of("{\"paths\":[\"/blog\"],\"type\":\"layout\"}"))

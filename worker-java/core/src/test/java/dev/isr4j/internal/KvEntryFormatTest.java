@@ -27,15 +27,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The KV entry format (version 1): what decodes, and what is recognised as corrupt or foreign. */
+/** The KV entry format (version 2): what decodes, and what is recognised as corrupt or foreign. */
 class KvEntryFormatTest {
     private static final String KEY = "app:/api/data:route";
     private static final String ENTRY = "cache:" + KEY;
     private static final byte[] BODY = "hello".getBytes(StandardCharsets.UTF_8);
     /** A valid header, as the handler writes it. */
-    private static final String HEADER = "{\"v\":1,\"k\":\"route\",\"s\":200,\"h\":[[\"content-type\",\"text/plain\"]],"
+    private static final String HEADER = "{\"v\":2,\"k\":\"route\",\"id\":\"" + KEY + "\",\"s\":200,\"h\":[[\"content-type\",\"text/plain\"]],"
             + "\"lm\":" + T0 + ",\"ra\":" + (T0 + 60_000) + ",\"ea\":" + (T0 + 3_600_000) + ",\"t\":[\"posts\"]}";
-    private static final String OVERFLOW_META = "{\"v\":1,\"k\":\"route\",\"x\":1,\"t\":[\"path:/api/data\"]}";
+    private static final String OVERFLOW_META = "{\"v\":2,\"k\":\"route\",\"x\":1,\"t\":[\"path:/api/data\"]}";
 
     private final ManualClock clock = new ManualClock(T0);
     private final InMemoryKvStore memory = new InMemoryKvStore(clock);
@@ -69,9 +69,31 @@ class KvEntryFormatTest {
 
     static Stream<Arguments> corrupt() {
         return Stream.of(
-                Arguments.of("unknown version", BODY, header("\"v\":1", "\"v\":2"), "version"),
-                Arguments.of("version as a string", BODY, header("\"v\":1", "\"v\":\"1\""), "version"),
-                Arguments.of("version missing", BODY, header("\"v\":1,", ""), "version"),
+                Arguments.of("unknown version", BODY, header("\"v\":2", "\"v\":3"), "version"),
+                Arguments.of("version 1 (no identity)", BODY, header("\"v\":2", "\"v\":1"), "version"),
+                Arguments.of("version as a string", BODY, header("\"v\":2", "\"v\":\"2\""), "version"),
+                Arguments.of("version missing", BODY, header("\"v\":2,", ""), "version"),
+                Arguments.of("identity missing", BODY, header("\"id\":\"" + KEY + "\",", ""), "field id"),
+                Arguments.of("identity not a string", BODY, header("\"" + KEY + "\"", "7"), "field id"),
+                Arguments.of("identity of another kind", BODY, header(KEY, "pages:/api/data"), "kind"),
+                Arguments.of("status 500 (never stored)", BODY, header("\"s\":200", "\"s\":500"), "outside"),
+                Arguments.of("status 103", BODY, header("\"s\":200", "\"s\":103"), "outside"),
+                Arguments.of("header name with a space", BODY,
+                        header("[[\"content-type\",\"text/plain\"]]", "[[\"x a\",\"1\"]]"), "token"),
+                Arguments.of("header name with a colon", BODY,
+                        header("[[\"content-type\",\"text/plain\"]]", "[[\"x:a\",\"1\"]]"), "token"),
+                Arguments.of("header value with a line break", BODY,
+                        header("[[\"content-type\",\"text/plain\"]]", "[[\"location\",\"/a\\r\\nset-cookie: x=1\"]]"),
+                        "CR, LF or NUL"),
+                Arguments.of("header value with NUL", BODY,
+                        header("[[\"content-type\",\"text/plain\"]]", "[[\"x-a\",\"a\\u0000b\"]]"), "CR, LF or NUL"),
+                Arguments.of("negative last-modified", BODY, header("\"lm\":" + T0, "\"lm\":-5"), "negative"),
+                Arguments.of("revalidate-at before last-modified", BODY,
+                        header("\"ra\":" + (T0 + 60_000), "\"ra\":" + (T0 - 1)), "before last-modified"),
+                Arguments.of("expire-at before revalidate-at", BODY,
+                        header("\"ea\":" + (T0 + 3_600_000), "\"ea\":" + (T0 + 59_999)), "before revalidate-at"),
+                Arguments.of("timestamp beyond a long", BODY,
+                        header("\"ea\":" + (T0 + 3_600_000), "\"ea\":92233720368547758070"), "field ea"),
                 Arguments.of("wrong kind", BODY, header("\"k\":\"route\"", "\"k\":\"page\""), "kind"),
                 Arguments.of("kind missing", BODY, header("\"k\":\"route\",", ""), "kind"),
                 Arguments.of("metadata not JSON", BODY, "{\"v\":1,", "offset"),
@@ -89,10 +111,10 @@ class KvEntryFormatTest {
                 Arguments.of("tags missing", BODY, header(",\"t\":[\"posts\"]", ""), "field t"),
                 Arguments.of("status a string", BODY, header("\"s\":200", "\"s\":\"200\""), "field s"),
                 Arguments.of("status a fraction", BODY, header("\"s\":200", "\"s\":200.5"), "field s"),
-                Arguments.of("status below 200", BODY, header("\"s\":200", "\"s\":199"), "out of range"),
-                Arguments.of("status above 599", BODY, header("\"s\":200", "\"s\":600"), "out of range"),
+                Arguments.of("status below 200", BODY, header("\"s\":200", "\"s\":199"), "outside"),
+                Arguments.of("status above 599", BODY, header("\"s\":200", "\"s\":600"), "outside"),
                 Arguments.of("status 2^32 + 200 (200 only after an int cast)", BODY,
-                        header("\"s\":200", "\"s\":" + (4_294_967_296L + 200)), "out of range"),
+                        header("\"s\":200", "\"s\":" + (4_294_967_296L + 200)), "outside"),
                 Arguments.of("timestamp a string", BODY, header("\"lm\":" + T0, "\"lm\":\"" + T0 + "\""), "field lm"),
                 Arguments.of("headers not a list", BODY,
                         header("[[\"content-type\",\"text/plain\"]]", "{\"a\":\"b\"}"), "field h"),
@@ -109,7 +131,7 @@ class KvEntryFormatTest {
                         "truncated header length"),
                 Arguments.of("overflow value empty", new byte[0], OVERFLOW_META, "truncated header length"),
                 Arguments.of("overflow length longer than the value",
-                        overflowValue(100, "{\"v\":1}".getBytes(StandardCharsets.UTF_8), new byte[0]),
+                        overflowValue(100, "{\"v\":2}".getBytes(StandardCharsets.UTF_8), new byte[0]),
                         OVERFLOW_META, "truncated header"),
                 Arguments.of("overflow length negative", overflowValue(-1, new byte[8], new byte[0]),
                         OVERFLOW_META, "truncated header"),
@@ -121,14 +143,14 @@ class KvEntryFormatTest {
                         OVERFLOW_META, "offset"),
                 Arguments.of("overflow header a JSON array", overflowValue("[]", BODY), OVERFLOW_META,
                         "header is not a JSON object"),
-                Arguments.of("overflow header of an unknown version", overflowValue(header("\"v\":1", "\"v\":2"),
+                Arguments.of("overflow header of an unknown version", overflowValue(header("\"v\":2", "\"v\":3"),
                         BODY), OVERFLOW_META, "version"),
                 Arguments.of("overflow header of another kind", overflowValue(header("\"k\":\"route\"",
                         "\"k\":\"page\""), BODY), OVERFLOW_META, "kind"),
                 Arguments.of("overflow header without status", overflowValue(header("\"s\":200,", ""), BODY),
                         OVERFLOW_META, "field s"),
                 Arguments.of("overflow metadata of an unknown version", overflowValue(HEADER, BODY),
-                        OVERFLOW_META.replace("\"v\":1", "\"v\":2"), "version"),
+                        OVERFLOW_META.replace("\"v\":2", "\"v\":3"), "version"),
                 Arguments.of("overflow metadata of another kind", overflowValue(HEADER, BODY),
                         OVERFLOW_META.replace("\"route\"", "\"page\""), "kind"));
     }
@@ -150,13 +172,15 @@ class KvEntryFormatTest {
                                                                                      String metadata,
                                                                                      String reason) {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> KvEntryFormat.decode(stored(value, metadata), KvEntryFormat.KIND_ROUTE), what);
+                () -> KvEntryFormat.decode(stored(value, metadata)), what);
         assertTrue(e.getMessage() != null && e.getMessage().contains(reason), what + ": " + e.getMessage());
     }
 
     @Test
     void handWrittenValidEntryDecodes() {
-        CacheEntry e = KvEntryFormat.decode(stored(BODY, HEADER), KvEntryFormat.KIND_ROUTE);
+        var decoded = KvEntryFormat.decode(stored(BODY, HEADER));
+        assertEquals(KEY, decoded.key());
+        CacheEntry e = decoded.entry();
         assertEquals(200, e.value().status());
         assertEquals(Headers.of("content-type", "text/plain"), e.value().headers());
         assertArrayEquals(BODY, e.value().body().bytes());
@@ -168,8 +192,7 @@ class KvEntryFormatTest {
 
     @Test
     void handWrittenOverflowEntryDecodes() {
-        CacheEntry e = KvEntryFormat.decode(stored(overflowValue(HEADER, BODY), OVERFLOW_META),
-                KvEntryFormat.KIND_ROUTE);
+        CacheEntry e = KvEntryFormat.decode(stored(overflowValue(HEADER, BODY), OVERFLOW_META)).entry();
         assertEquals(200, e.value().status());
         assertArrayEquals(BODY, e.value().body().bytes());
         assertEquals(List.of("posts"), e.tags(), "the tags of the header in the value, not of the metadata");
@@ -177,16 +200,16 @@ class KvEntryFormatTest {
 
     @Test
     void statusBoundariesDecode() {
-        for (int s : new int[] {200, 599}) {
-            var e = KvEntryFormat.decode(stored(BODY, header("\"s\":200", "\"s\":" + s)), KvEntryFormat.KIND_ROUTE);
+        for (int s : new int[] {200, 404, 499}) {
+            var e = KvEntryFormat.decode(stored(BODY, header("\"s\":200", "\"s\":" + s))).entry();
             assertEquals(s, e.value().status());
         }
     }
 
     @Test
     void plainBodyThatLooksLikeALengthPrefixIsNotMisread() {
-        byte[] body = overflowValue("{\"v\":1}", new byte[] {9});
-        var e = KvEntryFormat.decode(stored(body, HEADER), KvEntryFormat.KIND_ROUTE);
+        byte[] body = overflowValue("{\"v\":2}", new byte[] {9});
+        var e = KvEntryFormat.decode(stored(body, HEADER)).entry();
         assertArrayEquals(body, e.value().body().bytes());
     }
 
@@ -194,19 +217,38 @@ class KvEntryFormatTest {
     void encodeOfASmallEntryIsTheBodyAndTheHeaderAsMetadata() {
         var entry = new CacheEntry(new CacheValue(200, Headers.of("content-type", "text/plain"), Body.of(BODY)),
                 T0, T0 + 60_000, T0 + 3_600_000, List.of("posts"));
-        var encoded = KvEntryFormat.encode(entry, KvEntryFormat.KIND_ROUTE);
+        var encoded = KvEntryFormat.encode(KEY, entry);
         assertEquals(HEADER, encoded.metadata());
         assertArrayEquals(BODY, encoded.value().bytes());
     }
 
     @Test
-    void pathTagsOfListedMetadataAreThePathTagsOfEitherForm() {
-        assertEquals(List.of("path:/api/data"), KvEntryFormat.pathTags(OVERFLOW_META));
-        assertEquals(List.of("path:/a"), KvEntryFormat.pathTags(header("[\"posts\"]", "[\"posts\",\"path:/a\"]")));
-        assertEquals(List.of(), KvEntryFormat.pathTags(HEADER));
-        assertEquals(List.of(), KvEntryFormat.pathTags("{{{"));
-        assertEquals(List.of(), KvEntryFormat.pathTags("[\"path:/a\"]"));
-        assertEquals(List.of(), KvEntryFormat.pathTags("{\"t\":\"path:/a\"}"));
+    void neverStoredHeadersAreDroppedOnRead() {
+        var e = KvEntryFormat.decode(stored(BODY, header("[[\"content-type\",\"text/plain\"]]",
+                "[[\"set-cookie\",\"sid=1\"],[\"content-type\",\"text/plain\"],[\"cache-control\",\"max-age=9\"],"
+                        + "[\"age\",\"5\"],[\"x-isr-cache\",\"HIT\"],[\"cache-status\",\"x\"]]"))).entry();
+        assertEquals(Headers.of("content-type", "text/plain"), e.value().headers());
+    }
+
+    @Test
+    void loneSurrogatesInTheIdentityAndTagsRoundTrip() {
+        String key = "data:f\u00011:\ud800";
+        var entry = new CacheEntry(new CacheValue(200, Headers.empty(), Body.of(BODY)), T0, T0, T0,
+                List.of("a\udc00b"));
+        var decoded = KvEntryFormat.decode(new KvStore.Stored(Body.of(KvEntryFormat.encode(key, entry).value().bytes()),
+                KvEntryFormat.encode(key, entry).metadata()));
+        assertEquals(key, decoded.key(), "a different string (say \"?\") would be another data key's identity");
+        assertEquals(List.of("a\udc00b"), decoded.entry().tags());
+    }
+
+    @Test
+    void entryWrittenMoreThanAMinuteInTheFutureIsCorruptAndOneWithinTheSkewIsServed() {
+        memory.putRaw(ENTRY, BODY, header("\"lm\":" + T0, "\"lm\":" + (T0 + 61_000))
+                .replace("\"ra\":" + (T0 + 60_000), "\"ra\":" + (T0 + 120_000)));
+        assertEquals(State.CORRUPT, kv.get(KEY).state());
+        assertTrue(log.hasWarning(ENTRY, "future"), log::toString);
+        memory.putRaw(ENTRY, BODY, header("\"lm\":" + T0, "\"lm\":" + (T0 + 59_000)));
+        assertEquals(State.FRESH, kv.get(KEY).state());
     }
 
     @Test

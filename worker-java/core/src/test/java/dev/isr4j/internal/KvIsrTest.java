@@ -104,7 +104,7 @@ class KvIsrTest {
         assertEquals(miss.headers().without("x-isr-cache", "cache-status", "age").entries(),
                 hit.headers().without("x-isr-cache", "cache-status", "age").entries(), "same headers, same order");
         var entry = h.kv.get(h.key(PATH)).entry();
-        assertEquals(List.of("data", "path:/api/data"), entry.tags());
+        assertEquals(List.of("data", "path:/api/data", "layout:/", "layout:/api", "layout:/api/data"), entry.tags());
         assertEquals("render 1", new String(h.memory.getWithMetadata(h.entryKey(PATH)).value().bytes(),
                 StandardCharsets.UTF_8), "the KV value is the body");
     }
@@ -123,7 +123,7 @@ class KvIsrTest {
     @Test
     void corruptEntryIsAServedMissAndIsReplacedByTheMissWrite() {
         var h = harness();
-        h.memory.putRaw(h.entryKey(PATH), new byte[] {1, 2, 3}, "{\"v\":2,\"k\":\"route\"}");
+        h.memory.putRaw(h.entryKey(PATH), new byte[] {1, 2, 3}, "{\"v\":99,\"k\":\"route\"}");
         var r = h.get(PATH);
         assertState(r, "MISS", "render 1");
         assertTrue(h.log.hasWarning(h.entryKey(PATH), "version"), h.log::toString);

@@ -169,7 +169,7 @@ class PageFallbackTest {
         h.background.drain();
         var lookup = h.cacheHandler.get("pages:/blog/brand-new");
         assertEquals(dev.isr4j.api.CacheLookup.State.FRESH, lookup.state());
-        assertEquals(List.of("blog", "path:/blog/brand-new"), lookup.entry().tags());
+        assertEquals(List.of("blog", "path:/blog/brand-new", "layout:/", "layout:/blog", "layout:/blog/brand-new"), lookup.entry().tags());
         assertTrue(h.cacheHandler.get("app:/blog/brand-new:route").absent(), "pages do not use route keys");
     }
 
@@ -226,7 +226,7 @@ class PageFallbackTest {
         assertEquals(List.of("/products/9"), propsPaths);
         var hit = h.get("/products/9");
         assertEquals("HIT", hit.header("x-isr-cache"));
-        assertEquals(List.of("products", "path:/products/9"), h.cacheHandler.get("pages:/products/9").entry().tags());
+        assertEquals(List.of("products", "path:/products/9", "layout:/", "layout:/products", "layout:/products/9"), h.cacheHandler.get("pages:/products/9").entry().tags());
     }
 
     @Test

@@ -243,7 +243,7 @@ class PagePropsResultsTest {
         var h = new IsrHarness(app());
         h.get("/blog/by-author");
         h.background.drain();
-        assertEquals(List.of("blog", "path:/blog/by-author", "author-7", "featured"),
+        assertEquals(List.of("blog", "path:/blog/by-author", "layout:/", "layout:/blog", "layout:/blog/by-author", "author-7", "featured"),
                 h.cacheHandler.get("pages:/blog/by-author").entry().tags());
     }
 
@@ -292,7 +292,7 @@ class PagePropsResultsTest {
         var h = new IsrHarness(app);
         h.get("/posts/3");
         h.background.drain();
-        assertEquals(List.of("post-3", "posts", "path:/posts/3"), h.cacheHandler.get("pages:/posts/3").entry().tags());
+        assertEquals(List.of("post-3", "posts", "path:/posts/3", "layout:/", "layout:/posts", "layout:/posts/3"), h.cacheHandler.get("pages:/posts/3").entry().tags());
     }
 
     @Test

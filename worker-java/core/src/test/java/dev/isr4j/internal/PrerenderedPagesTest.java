@@ -91,6 +91,10 @@ class PrerenderedPagesTest {
             req.revalidator().path(req.queryParam("path"));
             return Response.status(204);
         });
+        app.route("/api/revalidate-layout").post(req -> {
+            req.revalidator().path(req.queryParam("path"), dev.isr4j.PathType.LAYOUT);
+            return Response.status(204);
+        });
         return app;
     }
 
@@ -172,7 +176,7 @@ class PrerenderedPagesTest {
         String bundle = build(app());
         String meta = metadataOf(bundle, "pages:/blog/hello-world");
         assertTrue(meta.contains("\"k\":\"page\""), meta);
-        assertTrue(meta.contains("\"t\":[\"blog\",\"path:/blog/hello-world\"]"), meta);
+        assertTrue(meta.contains("\"t\":[\"blog\",\"path:/blog/hello-world\",\"layout:/\",\"layout:/blog\",\"layout:/blog/hello-world\"]"), meta);
         assertTrue(meta.contains("\"lm\":" + BUILD_TIME), meta);
         assertTrue(metadataOf(bundle, "app:/api/static-config:route").contains("\"k\":\"route\""));
         for (var e : entries(bundle)) {
@@ -368,6 +372,30 @@ class PrerenderedPagesTest {
     }
 
     // ----- invalidating a bundled page --------------------------------------------------------------------------
+
+    /** A bundled page nobody requested since deploy is reached by its ancestor's layout tag, never listed. */
+    private void layoutRevalidationReachesABundledPageNeverRequested(boolean kv) {
+        App app = app();
+        String bundle = build(app);
+        var d = new Deployed(app, bundle, kv);
+        d.clock.advanceSeconds(1);
+        assertEquals(204, d.request("POST", "/api/revalidate-layout?path=/blog").status());
+        d.clock.advanceSeconds(1);
+        var after = d.get("/blog/second-post");
+        assertEquals("MISS", after.header("x-isr-cache"), "not the build's copy");
+        assertFalse(after.text().contains(BUNDLED), after.text());
+        assertEquals("HIT", d.get("/docs/intro").header("x-isr-cache"), "outside /blog: still the bundle");
+    }
+
+    @Test
+    void layoutRevalidationReachesABundledPageNeverRequestedInKv() {
+        layoutRevalidationReachesABundledPageNeverRequested(true);
+    }
+
+    @Test
+    void layoutRevalidationReachesABundledPageNeverRequestedInMemory() {
+        layoutRevalidationReachesABundledPageNeverRequested(false);
+    }
 
     private void bundledPageIsNotServedAgainAfterAHardTagRevalidation(boolean kv) {
         App app = app();

@@ -40,7 +40,7 @@ class TagInvalidationTest {
         h.get("/api/posts/42/");
         h.background.drain();
         var entry = h.cacheHandler.get(h.key("/api/posts/42")).entry();
-        assertEquals(List.of("post-42", "posts", "path:/api/posts/42"), entry.tags());
+        assertEquals(List.of("post-42", "posts", "path:/api/posts/42", "layout:/", "layout:/api", "layout:/api/posts", "layout:/api/posts/42"), entry.tags());
     }
 
     @Test
@@ -49,7 +49,8 @@ class TagInvalidationTest {
         h.get("/api/posts/a%3Ab"); // id "a:b": "post-a:b" would contain the reserved ':'
         h.background.drain();
         var entry = h.cacheHandler.get(h.key("/api/posts/a%3Ab")).entry();
-        assertEquals(List.of("posts", "path:/api/posts/a:b"), entry.tags(), "':' is written raw in a canonical path");
+        assertEquals(List.of("posts", "path:/api/posts/a:b", "layout:/", "layout:/api", "layout:/api/posts",
+                "layout:/api/posts/a:b"), entry.tags(), "':' is written raw in a canonical path");
     }
 
     @Test

@@ -74,11 +74,6 @@ public final class FaultyCacheHandler implements CacheHandler {
     }
 
     @Override
-    public Completion revalidateLayout(String path, boolean soft) {
-        return memory.revalidateLayout(path, soft);
-    }
-
-    @Override
     public CacheLookup.State tagState(List<String> tags, long lastModified) {
         return memory.tagState(tags, lastModified);
     }

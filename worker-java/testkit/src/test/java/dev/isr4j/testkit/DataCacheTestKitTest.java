@@ -134,7 +134,7 @@ class DataCacheTestKitTest {
         kit.drain();
         assertEquals("HIT", kit.get("/api/page").cacheState());
         var route = kit.kvStore("CACHE_KV").getWithMetadata("cache:app:/api/page:route");
-        assertTrue(route.metadata().contains("\"t\":[\"path:/api/page\",\"data\"]"), route.metadata());
+        assertTrue(route.metadata().contains("\"t\":[\"path:/api/page\",\"layout:/\",\"layout:/api\",\"layout:/api/page\",\"data\"]"), route.metadata());
 
         kit.clock().advanceSeconds(60);
         assertEquals("STALE", kit.get("/api/page").cacheState(), "stale after the data's 60 s, not 600 s");

@@ -54,7 +54,7 @@ class IsrTestKitTest {
         kit.get("/weather/rome");
         kit.drain();
         var stored = kit.kvStore("CACHE_KV").getWithMetadata("cache:app:/weather/rome:route");
-        assertTrue(stored.metadata().contains("\"t\":[\"weather\",\"path:/weather/rome\"]"), stored.metadata());
+        assertTrue(stored.metadata().contains("\"t\":[\"weather\",\"path:/weather/rome\",\"layout:/\",\"layout:/weather\",\"layout:/weather/rome\"]"), stored.metadata());
     }
 
     @Test

@@ -78,7 +78,7 @@ class PagesTestKitTest {
         var stored = kit.kvStore("CACHE_KV").getWithMetadata("cache:pages:/blog/hello-world");
         assertNotNull(stored);
         assertTrue(stored.metadata().contains("\"k\":\"page\""), stored.metadata());
-        assertTrue(stored.metadata().contains("\"t\":[\"blog\",\"path:/blog/hello-world\"]"), stored.metadata());
+        assertTrue(stored.metadata().contains("\"t\":[\"blog\",\"path:/blog/hello-world\",\"layout:/\",\"layout:/blog\",\"layout:/blog/hello-world\"]"), stored.metadata());
         assertEquals("HIT", kit.get("/blog/hello-world").cacheState());
     }
 
