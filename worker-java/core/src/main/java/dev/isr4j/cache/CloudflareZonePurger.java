@@ -9,6 +9,7 @@ import dev.isr4j.Request;
 import dev.isr4j.Response;
 import dev.isr4j.api.CachePurger;
 import dev.isr4j.api.Log;
+import dev.isr4j.internal.Text;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -164,8 +165,7 @@ public final class CloudflareZonePurger implements CachePurger {
 
     private static boolean isHex(String s) {
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            if (Text.hexValue(s.charAt(i)) < 0) {
                 return false;
             }
         }

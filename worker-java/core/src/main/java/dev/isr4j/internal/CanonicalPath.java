@@ -245,15 +245,6 @@ public final class CanonicalPath {
     private static final String HEX = "0123456789ABCDEF";
 
     private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
+        return Text.hexValue(c);
     }
 }

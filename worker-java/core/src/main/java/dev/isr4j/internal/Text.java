@@ -64,8 +64,8 @@ public final class Text {
         var bytes = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '%' && i + 2 < s.length() && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
-                bytes.write(hex(s.charAt(i + 1)) * 16 + hex(s.charAt(i + 2)));
+            if (c == '%' && i + 2 < s.length() && hexValue(s.charAt(i + 1)) >= 0 && hexValue(s.charAt(i + 2)) >= 0) {
+                bytes.write(hexValue(s.charAt(i + 1)) * 16 + hexValue(s.charAt(i + 2)));
                 i += 2;
             } else if (c == '+' && plusIsSpace) {
                 bytes.write(' ');
@@ -114,7 +114,8 @@ public final class Text {
         return "0".repeat(4 - h.length()) + h;
     }
 
-    private static int hex(char c) {
+    /** The value of a hex digit (either case), or -1. */
+    public static int hexValue(char c) {
         if (c >= '0' && c <= '9') {
             return c - '0';
         }
