@@ -36,7 +36,15 @@ export default {
     const response = await worker.fetch(new Request(new URL(path, "http://localhost"), { method, headers }), env, ctx);
     const body = new Uint8Array(await response.arrayBuffer());
     const settled = await settle(recorded);
+    const kvKeys = [];
+    for (let cursor; ; ) {
+      const page = await env.CACHE_KV.list(cursor ? { cursor } : {});
+      kvKeys.push(...page.keys.map((k) => k.name));
+      if (page.list_complete) break;
+      cursor = page.cursor;
+    }
     return Response.json({
+      kvKeys,
       status: response.status,
       headers: Object.fromEntries(response.headers),
       body: base64(body),
