@@ -8,4 +8,6 @@ import "./teardown.test.mjs";
 import "./conformance.test.mjs";
 import "./data-cache.test.mjs";
 import "./pages.test.mjs";
+import "./failures.test.mjs";
+import "./header-injection.test.mjs";
 import "./bench.test.mjs";
