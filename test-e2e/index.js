@@ -10,4 +10,5 @@ import "./data-cache.test.mjs";
 import "./pages.test.mjs";
 import "./failures.test.mjs";
 import "./header-injection.test.mjs";
+import "./deadlines.test.mjs";
 import "./bench.test.mjs";

@@ -10,6 +10,7 @@ import dev.isr4j.App;
 import dev.isr4j.Request;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.internal.AppRuntime;
+import dev.isr4j.internal.Deadlines;
 import dev.isr4j.internal.Prefetched;
 import dev.isr4j.wasm.js.JSKvNamespace;
 import dev.isr4j.wasm.js.JSRuntime;
@@ -33,6 +34,7 @@ public final class WorkerMain {
     private static String prerenderedBundle;
     private static JsKvStore kvStore;
     private static KvCacheHandler kvCache;
+    private static long backgroundMillis = Deadlines.DEFAULT_BACKGROUND_MILLIS;
 
     private WorkerMain() {
     }
@@ -139,6 +141,11 @@ public final class WorkerMain {
             return null;
         }
         String key = d.prefetchKey(request);
+        if (key != null && JsKvStore.timedOut(read)) {
+            // counted as a miss without a second read: the handler answers now
+            LOG.warn(kvStore.lateMessage(kvCache.entryKey(key)) + "; counted as a miss for " + request.path());
+            return new Prefetched(key, null);
+        }
         return key == null ? null : new Prefetched(key, JsKvStore.stored((JSKvNamespace.WithMetadata) read));
     }
 
@@ -153,7 +160,7 @@ public final class WorkerMain {
         }
         Request javaRequest = JsConversions.toJava(thread.request, env);
         thread.javaRequest = javaRequest;
-        var response = d.handle(javaRequest, new WaitUntilBackground(thread.ctx, LOG),
+        var response = d.handle(javaRequest, new WaitUntilBackground(thread.ctx, LOG, backgroundMillis),
                 prefetched(d, javaRequest, thread.read));
         JSResponse js;
         try {
@@ -177,7 +184,8 @@ public final class WorkerMain {
         if (dispatcher == null) {
             env = new JsEnv(jsEnv, LOG);
             var namespace = env.namespace(AppRuntime.KV_BINDING);
-            kvStore = namespace == null ? null : new JsKvStore(namespace);
+            kvStore = namespace == null ? null : new JsKvStore(namespace, Deadlines.kvReadMillis(env));
+            backgroundMillis = Deadlines.backgroundMillis(env);
             App app = AppProvider.load();
             dispatcher = AppRuntime.dispatcher(app, kvStore, Clock.SYSTEM, LOG, prerenderedBundle);
             kvCache = dispatcher.cacheHandler() instanceof KvCacheHandler kv ? kv : null;
