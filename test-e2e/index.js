@@ -11,4 +11,5 @@ import "./pages.test.mjs";
 import "./failures.test.mjs";
 import "./header-injection.test.mjs";
 import "./deadlines.test.mjs";
+import "./host.test.mjs";
 import "./bench.test.mjs";

@@ -2,12 +2,13 @@ package dev.isr4j.example;
 
 import dev.isr4j.App;
 import dev.isr4j.CachedFunction;
+import dev.isr4j.Json;
 import dev.isr4j.Kv;
 import dev.isr4j.Response;
 
 /**
  * Routes that fail on purpose, one per kind of failure a handler can hit, and routes that reflect request
- * input into a response header. The e2e tests use them to show that each failure is a short 500 in workerd
+ * input into a response header or body (the request's own URL). The e2e tests use them to show that each failure is a short 500 in workerd
  * as on the JVM, and that a reflected line break never becomes a header of its own.
  */
 final class FailureRoutes {
@@ -65,6 +66,9 @@ final class FailureRoutes {
         app.route("/api/go/{target}").revalidate(60).get(req ->
                 Response.status(302).withHeader("location", "/blog/" + req.param("target")));
         // The same from the query string (dynamic: reading the query is per request).
+        // A cached page that builds an absolute link from its own URL: the Host a client sends must not end up in it.
+        app.route("/api/self-link").revalidate(60).get(req ->
+                Response.json(Json.object().put("self", req.url())));
         app.route("/api/redirect-to").get(req ->
                 Response.status(302).withHeader("location", String.valueOf(req.queryParam("to"))));
     }
