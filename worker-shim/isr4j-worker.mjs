@@ -40,13 +40,22 @@ function instantiate(module) {
   // Java threads (one per request) start through the runtime's event queue, which uses setTimeout even
   // for work due now; a microtask starts them without a trip through the timer queue. Timed waits keep
   // setTimeout. Negative ids tell kill() which is which.
+  // A trap (e.g. a stack overflow) skips every Java catch and lands in whoever called into the module: here,
+  // for threads starting or waking from a timer. Java answers for the thread that was running.
   const { offer, kill } = imports.teavmAsync;
   const cancelled = new Set();
   let nextId = 0;
+  const guarded = (fn) => (instance) => {
+    try {
+      fn(instance);
+    } catch (error) {
+      exports.trapped(error);
+    }
+  };
   imports.teavmAsync.offer = (instance, fn, time) => {
-    if (time > Date.now()) return offer(instance, fn, time);
+    if (time > Date.now()) return offer(instance, guarded(fn), time);
     const id = --nextId;
-    queueMicrotask(() => cancelled.delete(id) || fn(instance));
+    queueMicrotask(() => cancelled.delete(id) || guarded(fn)(instance));
     return id;
   };
   imports.teavmAsync.kill = (id) => (id < 0 ? cancelled.add(id) : kill(id));
@@ -66,7 +75,7 @@ java.prerendered(prerendered); // pages rendered at build time (mvn package), se
 
 export default {
   fetch(request, env, ctx) {
-    const run = (read) => new Promise((resolve, reject) => java.fetch(request, env, ctx, resolve, reject, read));
+    const run = (read) => new Promise((resolve) => java.fetch(request, env, ctx, resolve, read));
     // Java starts the one KV read a cached answer needs (or returns null); Java gets its result up front,
     // so a HIT never suspends on a promise. A failed read is Java's to handle on the normal path.
     let pending = null;

@@ -61,20 +61,48 @@ public final class Request {
         return method;
     }
 
-    /** The full URL as received; when it has a query string, reading it marks the request dynamic. */
+    /**
+     * The full URL. Its origin is the variable {@value #ORIGIN_VAR} when set (the site's canonical origin, e.g.
+     * {@code https://www.example.com}); otherwise it is the one the client sent (its Host), and reading it marks
+     * the request dynamic, so a client-chosen host never reaches a cached answer. A query string marks it dynamic too.
+     */
     public String url() {
         if (!query.isEmpty()) {
             dynamic = true;
         }
-        return url;
+        return origin() + url.substring(pathStart());
     }
 
-    /** The URL without its query string (does not mark the request dynamic). */
+    /** The URL without its query string; its origin as for {@link #url()}. */
     public String urlWithoutQuery() {
         int q = url.indexOf('?');
         int hash = url.indexOf('#');
         int end = q >= 0 ? q : hash >= 0 ? hash : url.length();
-        return url.substring(0, end);
+        return origin() + url.substring(Math.min(pathStart(), end), end);
+    }
+
+    /** Variable holding the site's canonical origin, reported by {@link #url()} instead of the client's Host. */
+    public static final String ORIGIN_VAR = "ISR_ORIGIN";
+
+    private int pathStart() {
+        int scheme = url.indexOf("://");
+        int start = scheme < 0 ? url.indexOf('/') : url.indexOf('/', scheme + 3);
+        return start < 0 ? url.length() : start;
+    }
+
+    private String origin() {
+        String configured = env.var(ORIGIN_VAR);
+        if (configured == null || configured.isEmpty()) {
+            dynamic = true; // the client chose this host
+            return url.substring(0, pathStart());
+        }
+        int scheme = configured.indexOf("://");
+        if (!(configured.startsWith("https://") || configured.startsWith("http://"))
+                || configured.indexOf('/', scheme + 3) >= 0 || configured.length() == scheme + 3) {
+            throw new IllegalArgumentException(ORIGIN_VAR + " must be an origin such as https://www.example.com"
+                    + " (scheme and host, no path), got \"" + configured + "\"; fix the vars entry in wrangler.jsonc");
+        }
+        return configured;
     }
 
     /**

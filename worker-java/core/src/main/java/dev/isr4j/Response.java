@@ -26,28 +26,41 @@ public final class Response {
     }
 
     public static Response text(String text) {
+        present(text, "text");
         return of(200, Headers.of("content-type", "text/plain; charset=utf-8"), Body.of(text));
     }
 
     public static Response html(String html) {
+        present(html, "html");
         return of(200, Headers.of("content-type", "text/html; charset=utf-8"), Body.of(html));
     }
 
     /** A response with an already serialised JSON document. */
     public static Response json(String json) {
+        present(json, "json");
         return of(200, Headers.of("content-type", "application/json"), Body.of(json));
     }
 
     public static Response json(Json.Value value) {
+        present(value, "json");
         return json(value.toJson());
     }
 
     public static Response bytes(byte[] bytes, String contentType) {
+        present(bytes, "bytes");
         return of(200, Headers.of("content-type", contentType), Body.of(bytes));
     }
 
     public static Response status(int status) {
         return of(status, Headers.empty(), Body.EMPTY);
+    }
+
+    // A null body is a bug in the handler; say so here rather than fail later with a bare NullPointerException.
+    private static void present(Object body, String factory) {
+        if (body == null) {
+            throw new IllegalArgumentException("Response." + factory + "(null): the body is null; check what the"
+                    + " handler passed (a cached function or KV read can return null)");
+        }
     }
 
     public int status() {

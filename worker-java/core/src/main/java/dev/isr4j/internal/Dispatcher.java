@@ -223,15 +223,12 @@ public final class Dispatcher {
         Response response;
         try {
             boolean cacheable = !development && route.isIsr() && (effective.equals("GET"));
+            Handler checked = checked(handler); // before the cache, so an invalid answer is never stored
             response = cacheable
-                    ? cache.serve(route, handler, routed, match.params(), background, showFallback)
-                    : handler.handle(routed);
-            if (response == null) {
-                throw new IllegalStateException("the handler returned null instead of a Response");
-            }
+                    ? cache.serve(route, checked, routed, match.params(), background, showFallback)
+                    : checked.handle(routed);
         } catch (Throwable e) {
-            log.error("handler for " + method + " " + route.pattern() + " (" + request.path() + ") failed", e);
-            return plain(500, "Internal Server Error");
+            return handlerFailed(method, route.pattern(), request.path(), e);
         }
         if (route.dynamic() == Dynamic.FORCE_DYNAMIC && !response.headers().has("cache-control")) {
             response = response.withHeader("cache-control", NO_STORE);
@@ -247,6 +244,50 @@ public final class Dispatcher {
                     : response.withHeader("etag", etag);
         }
         return headFromGet || method.equals("HEAD") ? response.withBody(Body.EMPTY) : response;
+    }
+
+    /**
+     * The answer to a handler that failed, and its log line (route, method, what failed): one place, so a
+     * failure the Wasm runtime catches outside Java's own {@code catch} (a trap) reads the same.
+     */
+    public Response handlerFailed(Request request, Throwable error) {
+        var match = router.match(request.path());
+        return handlerFailed(request.method(), match == null ? "(no route)" : match.target().pattern(),
+                request.path(), error);
+    }
+
+    private Response handlerFailed(String method, String pattern, String path, Throwable error) {
+        log.error("handler for " + method + " " + pattern + " (" + path + ") failed", error);
+        return plain(500, "Internal Server Error");
+    }
+
+    /** The handler, refusing an answer that cannot be sent as is: null, or a header field HTTP cannot carry. */
+    private static Handler checked(Handler handler) {
+        return request -> {
+            Response response = handler.handle(request);
+            if (response == null) {
+                throw new IllegalStateException("the handler returned null instead of a Response");
+            }
+            for (var field : response.headers().entries()) {
+                if (!HeaderFields.isValidName(field.getKey())) {
+                    throw new InvalidHeaderException("the response header name \"" + field.getKey()
+                            + "\" is not an RFC 9110 token (letters, digits and !#$%&'*+-.^_`|~ only)");
+                }
+                if (!HeaderFields.isValidValue(field.getValue())) {
+                    throw new InvalidHeaderException("the value of the response header \"" + field.getKey()
+                            + "\" holds CR, LF, NUL, another control character or one above U+00FF; remove line"
+                            + " breaks from it (or percent-encode request input before putting it in a header)");
+                }
+            }
+            return response;
+        };
+    }
+
+    /** A handler answered with a header field that HTTP cannot carry. */
+    static final class InvalidHeaderException extends IllegalStateException {
+        InvalidHeaderException(String message) {
+            super(message);
+        }
     }
 
     /** A page response turned into its props JSON, keeping its status (404 for not-found) and cache headers. */

@@ -2,7 +2,7 @@ package dev.isr4j.internal;
 
 /**
  * What a header field may hold once it leaves isr4j (RFC 9110 section 5): a name is a token, a value holds
- * no CR, LF or NUL. One definition for what handlers return, what is stored, and what is read back.
+ * visible Latin-1 characters, spaces and tabs (no CR, LF, NUL or other control). One definition for what handlers return, what is stored, and what is read back.
  */
 public final class HeaderFields {
     private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
@@ -26,14 +26,18 @@ public final class HeaderFields {
         return true;
     }
 
-    /** True when {@code value} can be sent as one field value: no CR, LF or NUL. */
+    /**
+     * True when {@code value} can be sent as one field value (RFC 9110 section 5.5): visible characters, space,
+     * tab and obs-text (U+0080-U+00FF) only - so no CR, LF, NUL or other control, and nothing the Fetch API's
+     * {@code Headers} would refuse (it takes Latin-1 strings).
+     */
     public static boolean isValidValue(String value) {
         if (value == null) {
             return false;
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
+            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
                 return false;
             }
         }

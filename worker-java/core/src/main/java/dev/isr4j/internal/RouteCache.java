@@ -206,11 +206,15 @@ public final class RouteCache {
                 .withHeader(CACHE_STATUS, "isr4j; fwd=miss; detail=fallback");
     }
 
-    /** Same URL without query, no headers, no cookies, fresh per-request scope. */
+    /** Same path, no query, no headers, no cookies, no client Host, fresh per-request scope. */
     private static Request clean(Request original, Map<String, String> params) {
-        return Request.builder("GET", original.urlWithoutQuery()).env(original.env()).build()
+        // Not the client's Host either: url() reports ISR_ORIGIN when set, else this fixed origin, so nothing a
+        // client chose reaches an answer cached for everyone (FORCE_STATIC caches even what reads the URL).
+        return Request.builder("GET", CLEAN_ORIGIN + original.path()).env(original.env()).build()
                 .withScope(original.scope().fresh()).withRoute("GET", params);
     }
+
+    private static final String CLEAN_ORIGIN = "http://localhost";
 
     /** Removes an unreadable entry in the background (registered with waitUntil like every write). */
     private void deleteLater(String key, BackgroundWork background) {

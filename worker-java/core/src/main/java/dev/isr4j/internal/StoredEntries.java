@@ -35,7 +35,7 @@ public final class StoredEntries {
                 return "header name '" + printable(field.getKey()) + "' is not an RFC 9110 token";
             }
             if (!HeaderFields.isValidValue(field.getValue())) {
-                return "header " + field.getKey() + " has a value with CR, LF or NUL";
+                return "header " + field.getKey() + " has a value with a control character or one above U+00FF";
             }
         }
         return null;

@@ -211,6 +211,7 @@ public final class ExampleApp implements AppProvider {
                     : Response.json(Json.object().put("key", req.param("key")).put("value", value));
         }));
 
+        FailureRoutes.register(app);
         return app;
     }
 

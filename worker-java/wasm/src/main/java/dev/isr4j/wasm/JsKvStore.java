@@ -3,6 +3,7 @@ package dev.isr4j.wasm;
 import dev.isr4j.Body;
 import dev.isr4j.api.Completion;
 import dev.isr4j.api.KvStore;
+import dev.isr4j.internal.Deadlines;
 import dev.isr4j.internal.JsonReader;
 import dev.isr4j.wasm.js.JSKvNamespace;
 import dev.isr4j.wasm.js.JSRuntime;
@@ -17,6 +18,7 @@ import org.teavm.jso.core.JSString;
 /** {@link KvStore} over a KV binding. Values cross as one ArrayBuffer; a read body never enters Wasm. */
 final class JsKvStore implements KvStore {
     private JSKvNamespace kv;
+    private final int readTimeoutMillis;
 
     /** Uses another binding object for the same namespace (see JsEnv.rebind). */
     void rebind(JSKvNamespace other) {
@@ -25,19 +27,47 @@ final class JsKvStore implements KvStore {
         }
     }
 
-    JsKvStore(JSKvNamespace kv) {
+    /** @param readTimeoutMillis how long a read may take before it counts as failed (see Deadlines) */
+    JsKvStore(JSKvNamespace kv, long readTimeoutMillis) {
         this.kv = kv;
+        this.readTimeoutMillis = (int) readTimeoutMillis;
     }
 
     @Override
     public Stored getWithMetadata(String key) {
-        return stored(JsPromises.await(startRead(key)));
+        JSKvNamespace.WithMetadata result = JsPromises.await(startRead(key));
+        failIfLate(result, key);
+        return stored(result);
     }
 
-    /** Starts the read a lookup of {@code key} needs, without waiting for it. */
+    /**
+     * Starts the read a lookup of {@code key} needs, without waiting for it. Past the deadline the promise
+     * fulfils with a marker instead ({@link #timedOut}), so whoever waits on it is never held longer.
+     */
     JSPromise<JSKvNamespace.WithMetadata> startRead(String key) {
-        return kv.getWithMetadata(key, "arrayBuffer");
+        return withDeadline(kv.getWithMetadata(key, "arrayBuffer"), readTimeoutMillis);
     }
+
+    /** The message for a read of {@code key} that outlasted its deadline. */
+    String lateMessage(String key) {
+        return "KV read of \"" + key + "\" took longer than " + readTimeoutMillis + " ms (" + Deadlines.KV_READ_VAR + ")";
+    }
+
+    private void failIfLate(JSObject result, String key) {
+        if (timedOut(result)) {
+            throw new JsPromises.JsFailure(lateMessage(key));
+        }
+    }
+
+    /** True for the marker a read past its deadline fulfils with. */
+    @JSBody(params = "r", script = "return r !== null && typeof r === 'object' && r.isr4jTimedOut === true;")
+    static native boolean timedOut(JSObject r);
+
+    // The timer is cleared when the read wins, so a fast read leaves nothing pending.
+    @JSBody(params = {"p", "ms"}, script = "let timer;"
+            + "const late = new Promise((resolve) => { timer = setTimeout(() => resolve({ isr4jTimedOut: true }), ms); });"
+            + "return Promise.race([p, late]).finally(() => clearTimeout(timer));")
+    private static native <T extends JSObject> JSPromise<T> withDeadline(JSPromise<T> read, int ms);
 
     /** A {@code getWithMetadata(key, "arrayBuffer")} result as a stored value, or null when absent. */
     static Stored stored(JSKvNamespace.WithMetadata result) {
@@ -56,7 +86,8 @@ final class JsKvStore implements KvStore {
 
     @Override
     public String getText(String key) {
-        JSObject value = JsPromises.await(kv.get(key, "text"));
+        JSObject value = JsPromises.await(withDeadline(kv.get(key, "text"), readTimeoutMillis));
+        failIfLate(value, key);
         return JSRuntime.isNullish(value) ? null : JSRuntime.asString(value);
     }
 
@@ -78,7 +109,9 @@ final class JsKvStore implements KvStore {
 
     @Override
     public Page list(String prefix, String cursor) {
-        String json = describeList(JsPromises.await(kv.list(listOptions(prefix, cursor))));
+        JSObject listed = JsPromises.await(withDeadline(kv.list(listOptions(prefix, cursor)), readTimeoutMillis));
+        failIfLate(listed, "list " + prefix);
+        String json = describeList(listed);
         var page = (Map<?, ?>) JsonReader.parse(json);
         var keys = new ArrayList<Listed>();
         for (Object k : (List<?>) page.get("keys")) {

@@ -17,7 +17,7 @@ final class JsPromises {
     /** Awaits {@code promise}; throws {@link JsFailure} when it rejects. */
     @SuppressWarnings("unchecked")
     static <T extends JSObject> T await(JSPromise<?> promise) {
-        Outcome outcome = settle(promise).await();
+        Outcome outcome = settle(promise, Traps.REPORTER).await();
         if (!outcome.isOk()) {
             throw new JsFailure(outcome.getError());
         }
@@ -42,9 +42,12 @@ final class JsPromises {
         String getError();
     }
 
-    @JSBody(params = "p", script = "return Promise.resolve(p).then("
+    // The thenable's callbacks resume the awaiting green thread: a trap there surfaces here, and goes to Traps.
+    @JSBody(params = {"p", "trapped"}, script = "const settled = Promise.resolve(p).then("
             + "function (v) { return { ok: true, value: v, error: null }; },"
             + "function (e) { return { ok: false, value: null,"
-            + " error: e && e.message ? String(e.message) : String(e) }; });")
-    private static native JSPromise<Outcome> settle(JSPromise<?> p);
+            + " error: e && e.message ? String(e.message) : String(e) }; });"
+            + "const guard = (f) => (v) => { try { return f(v); } catch (e) { trapped(e); } };"
+            + "return { then: (ok, fail) => settled.then(guard(ok), guard(fail)) };")
+    private static native JSPromise<Outcome> settle(JSPromise<?> p, Traps.Reporter trapped);
 }

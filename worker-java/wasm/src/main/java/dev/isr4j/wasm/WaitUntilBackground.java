@@ -4,7 +4,10 @@ import dev.isr4j.api.BackgroundWork;
 import dev.isr4j.api.Completion;
 import dev.isr4j.api.Log;
 import dev.isr4j.wasm.js.JSExecutionContext;
+import org.teavm.jso.JSBody;
+import org.teavm.jso.JSObject;
 import org.teavm.jso.core.JSPromise;
+import org.teavm.jso.function.JSConsumer;
 
 /**
  * Background work for one request: each task runs as its own green thread whose promise is registered
@@ -13,27 +16,64 @@ import org.teavm.jso.core.JSPromise;
 final class WaitUntilBackground implements BackgroundWork {
     private final JSExecutionContext ctx;
     private final Log log;
+    private final int deadlineMillis;
 
-    WaitUntilBackground(JSExecutionContext ctx, Log log) {
+    /** @param deadlineMillis how long a task or write may keep the request's waitUntil open (see Deadlines) */
+    WaitUntilBackground(JSExecutionContext ctx, Log log, long deadlineMillis) {
         this.ctx = ctx;
         this.log = log;
+        this.deadlineMillis = (int) deadlineMillis;
     }
 
     @Override
     public void submit(Runnable task) {
-        ctx.waitUntil(JSPromise.runAsync(() -> {
+        ctx.waitUntil(withDeadline(new JSPromise<JSObject>((resolve, reject) -> new TaskThread(task, log, resolve).start()),
+                deadlineMillis, "a background task (regeneration or cache write)"));
+    }
+
+    /** One background task; its promise fulfils when the task ends, whether it succeeded, threw or trapped. */
+    private static final class TaskThread extends Traps.GuardedThread {
+        private final Runnable task;
+        private final Log log;
+        private final JSConsumer<JSObject> done;
+
+        TaskThread(Runnable task, Log log, JSConsumer<JSObject> done) {
+            this.task = task;
+            this.log = log;
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
             try {
                 task.run();
             } catch (Throwable e) {
                 log.error("background task failed", e);
             }
-        }));
+            done.accept(null);
+        }
+
+        @Override
+        void trapped(Throwable error) {
+            log.error("background task failed", error);
+            done.accept(null);
+        }
     }
 
     @Override
     public void keepAlive(Completion write) {
         if (write instanceof JsCompletion js) {
-            ctx.waitUntil(js.promise);
+            ctx.waitUntil(js.promise); // the write itself: waitUntil holds the invocation until it is durable
+            ctx.waitUntil(withDeadline(js.promise, deadlineMillis, "a cache write")); // and says so if it is late
         }
     }
+
+    // Past the deadline the promise waitUntil holds settles and says so; the work itself cannot be stopped,
+    // and workerd cancels what is left of it when the invocation ends.
+    @JSBody(params = {"work", "ms", "what"}, script = "let timer;"
+            + "const late = new Promise((resolve) => { timer = setTimeout(() => {"
+            + " console.error('[isr4j] ' + what + ' gave up after ' + ms + ' ms (ISR_BACKGROUND_TIMEOUT_MS),"
+            + " before waitUntil ends'); resolve(); }, ms); });"
+            + "return Promise.race([Promise.resolve(work).catch(() => {}), late]).finally(() => clearTimeout(timer));")
+    private static native JSPromise<JSObject> withDeadline(JSPromise<?> work, int ms, String what);
 }

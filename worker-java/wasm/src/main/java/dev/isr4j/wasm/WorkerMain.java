@@ -10,6 +10,7 @@ import dev.isr4j.App;
 import dev.isr4j.Request;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.internal.AppRuntime;
+import dev.isr4j.internal.Deadlines;
 import dev.isr4j.internal.Prefetched;
 import dev.isr4j.wasm.js.JSKvNamespace;
 import dev.isr4j.wasm.js.JSRuntime;
@@ -19,7 +20,6 @@ import dev.isr4j.wasm.js.JSExecutionContext;
 import dev.isr4j.wasm.js.JSRequest;
 import dev.isr4j.wasm.js.JSResponse;
 import org.teavm.jso.JSExport;
-import org.teavm.jso.JSExceptions;
 import org.teavm.jso.JSObject;
 import org.teavm.jso.function.JSConsumer;
 
@@ -34,29 +34,86 @@ public final class WorkerMain {
     private static String prerenderedBundle;
     private static JsKvStore kvStore;
     private static KvCacheHandler kvCache;
+    private static long backgroundMillis = Deadlines.DEFAULT_BACKGROUND_MILLIS;
 
     private WorkerMain() {
     }
 
     /**
      * Handles one request on its own green thread (it may suspend on KV or fetch) and settles the shim's
-     * promise through {@code resolve} / {@code reject}; the shim creates the promise, so no JS function is
-     * made from Java per request.
+     * promise through {@code resolve}, always with a Response (a 500 when anything failed); the shim creates
+     * the promise, so no JS function is made from Java per request.
      */
     @JSExport
     public static void fetch(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSConsumer<JSResponse> resolve,
-                             JSConsumer<JSObject> reject, JSObject prefetchedRead) {
-        new Thread(() -> {
+                             JSObject prefetchedRead) {
+        new RequestThread(request, jsEnv, ctx, resolve, prefetchedRead).start();
+    }
+
+    /**
+     * A trap (a JS error from inside the module, such as a stack overflow) ended a green thread outside Java's
+     * catch; the shim and {@link JsPromises} report it here, and the thread that was running answers for it.
+     */
+    @JSExport
+    public static void trapped(JSObject error) {
+        Traps.trapped(error);
+    }
+
+    /** One request's green thread; it knows its request, so a trap can still be answered as a handler failure. */
+    private static final class RequestThread extends Traps.GuardedThread {
+        private final JSRequest request;
+        private final JSEnv jsEnv;
+        private final JSExecutionContext ctx;
+        private final JSConsumer<JSResponse> resolve;
+        private final JSObject read;
+        private Request javaRequest;
+        private boolean answered;
+
+        RequestThread(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSConsumer<JSResponse> resolve,
+                      JSObject read) {
+            this.request = request;
+            this.jsEnv = jsEnv;
+            this.ctx = ctx;
+            this.resolve = resolve;
+            this.read = read;
+        }
+
+        @Override
+        public void run() {
             JSResponse response;
             try {
-                response = handle(request, jsEnv, ctx, prefetchedRead);
+                response = handle(this);
             } catch (Throwable e) {
                 LOG.error("isr4j failed to answer a request", e);
-                reject.accept(JSExceptions.getJSException(e));
+                response = JsConversions.toJs(internalError());
+            }
+            answer(response);
+        }
+
+        @Override
+        void trapped(Throwable error) {
+            if (answered) {
+                LOG.error("isr4j: a request's thread failed after its answer", error);
                 return;
             }
+            answer(JsConversions.toJs(dispatcher != null && javaRequest != null
+                    ? dispatcher.handlerFailed(javaRequest, error) : logged(error)));
+        }
+
+        private void answer(JSResponse response) {
+            answered = true;
             resolve.accept(response);
-        }).start();
+        }
+
+        private static Response logged(Throwable error) {
+            LOG.error("isr4j failed to answer a request", error);
+            return internalError();
+        }
+    }
+
+    private static Response internalError() {
+        return Response.of(500, Headers.of("content-type", "text/plain; charset=utf-8"),
+                Body.of("Internal Server Error"));
     }
 
     /**
@@ -84,23 +141,35 @@ public final class WorkerMain {
             return null;
         }
         String key = d.prefetchKey(request);
+        if (key != null && JsKvStore.timedOut(read)) {
+            // counted as a miss without a second read: the handler answers now
+            LOG.warn(kvStore.lateMessage(kvCache.entryKey(key)) + "; counted as a miss for " + request.path());
+            return new Prefetched(key, null);
+        }
         return key == null ? null : new Prefetched(key, JsKvStore.stored((JSKvNamespace.WithMetadata) read));
     }
 
-    private static JSResponse handle(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSObject read) {
+    private static JSResponse handle(RequestThread thread) {
         Dispatcher d;
         try {
-            d = dispatcher(jsEnv);
+            d = dispatcher(thread.jsEnv);
         } catch (RuntimeException e) {
             LOG.error("isr4j could not start the application", e);
             return JsConversions.toJs(Response.of(500, Headers.of("content-type", "text/plain; charset=utf-8"),
                     Body.of("isr4j configuration error: " + e.getMessage())));
         }
-        Request javaRequest = JsConversions.toJava(request, env);
-        var response = d.handle(javaRequest, new WaitUntilBackground(ctx, LOG), prefetched(d, javaRequest, read));
-        JSResponse js = JsConversions.toJs(response);
-        if (read != null) {
-            JsBody.release(read); // the Response owns the body now; see JsBody for why this matters
+        Request javaRequest = JsConversions.toJava(thread.request, env);
+        thread.javaRequest = javaRequest;
+        var response = d.handle(javaRequest, new WaitUntilBackground(thread.ctx, LOG, backgroundMillis),
+                prefetched(d, javaRequest, thread.read));
+        JSResponse js;
+        try {
+            js = JsConversions.toJs(response);
+        } catch (RuntimeException e) { // a header the Fetch API refuses: answered like a failed handler
+            js = JsConversions.toJs(d.handlerFailed(javaRequest, e));
+        }
+        if (thread.read != null) {
+            JsBody.release(thread.read); // the Response owns the body now; see JsBody for why this matters
         }
         return js;
     }
@@ -115,7 +184,8 @@ public final class WorkerMain {
         if (dispatcher == null) {
             env = new JsEnv(jsEnv, LOG);
             var namespace = env.namespace(AppRuntime.KV_BINDING);
-            kvStore = namespace == null ? null : new JsKvStore(namespace);
+            kvStore = namespace == null ? null : new JsKvStore(namespace, Deadlines.kvReadMillis(env));
+            backgroundMillis = Deadlines.backgroundMillis(env);
             App app = AppProvider.load();
             dispatcher = AppRuntime.dispatcher(app, kvStore, Clock.SYSTEM, LOG, prerenderedBundle);
             kvCache = dispatcher.cacheHandler() instanceof KvCacheHandler kv ? kv : null;

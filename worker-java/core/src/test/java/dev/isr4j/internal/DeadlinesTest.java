@@ -1,0 +1,49 @@
+package dev.isr4j.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.isr4j.Env;
+import dev.isr4j.Kv;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DeadlinesTest {
+    private static Env vars(Map<String, String> vars) {
+        return new Env() {
+            @Override
+            public String var(String name) {
+                return vars.get(name);
+            }
+
+            @Override
+            public Kv kv(String binding) {
+                return null;
+            }
+        };
+    }
+
+    @Test
+    void defaultsEndBeforeWaitUntilsThirtySeconds() {
+        assertEquals(1_500, Deadlines.kvReadMillis(Env.NONE));
+        assertEquals(25_000, Deadlines.backgroundMillis(Env.NONE));
+        assertTrue(Deadlines.backgroundMillis(Env.NONE) < Deadlines.WAIT_UNTIL_MILLIS);
+    }
+
+    @Test
+    void varsSetThem() {
+        var env = vars(Map.of(Deadlines.KV_READ_VAR, "200", Deadlines.BACKGROUND_VAR, " 300 "));
+        assertEquals(200, Deadlines.kvReadMillis(env));
+        assertEquals(300, Deadlines.backgroundMillis(env));
+    }
+
+    @Test
+    void aValueThatIsNoUsableDeadlineIsAConfigurationErrorNamingTheVariable() {
+        for (String bad : new String[] {"0", "-5", "soon", "30000", "1.5"}) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> Deadlines.backgroundMillis(vars(Map.of(Deadlines.BACKGROUND_VAR, bad))));
+            assertTrue(e.getMessage().startsWith("ISR_BACKGROUND_TIMEOUT_MS must be"), e.getMessage());
+        }
+    }
+}
