@@ -37,7 +37,7 @@ import org.apache.maven.project.MavenProject;
  * Needs no configuration: add the plugin with an execution of this goal, and {@code dev.isr4j:isr4j-core}
  * and {@code dev.isr4j:isr4j-wasm} as dependencies.
  */
-@Mojo(name = "build", defaultPhase = LifecyclePhase.PROCESS_CLASSES, threadSafe = true,
+@Mojo(name = "build", defaultPhase = LifecyclePhase.PROCESS_CLASSES,
         requiresDependencyResolution = ResolutionScope.COMPILE_PLUS_RUNTIME)
 public final class BuildWorkerMojo extends AbstractMojo {
     static final String SHIM_FILE = "isr4j-worker.mjs";
