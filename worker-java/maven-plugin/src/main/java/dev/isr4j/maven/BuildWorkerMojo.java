@@ -1,0 +1,183 @@
+package dev.isr4j.maven;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.maven.artifact.Artifact;
+import org.apache.maven.artifact.DependencyResolutionRequiredException;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * Builds the worker that wrangler deploys: prerenders the app's static paths on the JVM, compiles the app to
+ * WebAssembly GC with TeaVM, and writes next to the project's {@code wrangler.jsonc}:
+ *
+ * <pre>
+ * worker-shim/isr4j-worker.mjs          the JS module worker (wrangler.jsonc "main")
+ * worker-shim/build/isr4j.wasm          the app, with isr4j's runtime
+ * worker-shim/build/teavm-runtime.mjs   TeaVM's JS runtime for the module
+ * worker-shim/build/prerendered.mjs     the pages rendered at build time
+ * </pre>
+ *
+ * Needs no configuration: add the plugin with an execution of this goal, and {@code dev.isr4j:isr4j-core}
+ * and {@code dev.isr4j:isr4j-wasm} as dependencies.
+ */
+@Mojo(name = "build", defaultPhase = LifecyclePhase.PROCESS_CLASSES,
+        requiresDependencyResolution = ResolutionScope.COMPILE_PLUS_RUNTIME)
+public final class BuildWorkerMojo extends AbstractMojo {
+    static final String SHIM_FILE = "isr4j-worker.mjs";
+    static final String WASM_FILE = "isr4j.wasm";
+    static final String RUNTIME_FILE = "teavm-runtime.mjs";
+    static final String PRERENDERED_FILE = "prerendered.mjs";
+    /** The shim imports everything else from here. */
+    static final String BUILD_SUBDIRECTORY = "build";
+
+    /** What isr4j-core and isr4j-wasm tell the build about themselves (class names are theirs to change). */
+    private static final String CORE_DESCRIPTOR = "META-INF/isr4j/core.properties";
+    private static final String WASM_DESCRIPTOR = "META-INF/isr4j/wasm.properties";
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    private MavenProject project;
+
+    @Parameter(defaultValue = "${plugin.artifacts}", readonly = true, required = true)
+    private List<Artifact> pluginArtifacts;
+
+    /**
+     * Where the shim goes (the module, runtime and prerendered pages go into its {@code build/} folder). By
+     * default {@code worker-shim/} beside the nearest {@code wrangler.jsonc} (or {@code wrangler.json},
+     * {@code wrangler.toml}) at or above this module's folder.
+     */
+    @Parameter(property = "isr4j.outputDirectory")
+    private File outputDirectory;
+
+    /** Skips the worker build, e.g. for a quick {@code mvn test}. */
+    @Parameter(property = "isr4j.skip", defaultValue = "false")
+    private boolean skip;
+
+    @Parameter(defaultValue = "${project.build.directory}/teavm-cache", readonly = true)
+    private File teavmCacheDirectory;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("isr4j: skipped (isr4j.skip)");
+            return;
+        }
+        if ("pom".equals(project.getPackaging())) {
+            throw new MojoFailureException("isr4j: " + project.getArtifactId() + " is a pom (aggregator) module, "
+                    + "which has no classes to compile: move the isr4j-maven-plugin execution into the module "
+                    + "that holds your app (the one with META-INF/services/dev.isr4j.AppProvider)");
+        }
+        Path shimDirectory = WorkerLocation.shimDirectory(
+                project.getBasedir().toPath(), outputDirectory == null ? null : outputDirectory.toPath());
+        Path buildDirectory = shimDirectory.resolve(BUILD_SUBDIRECTORY);
+        try {
+            Files.createDirectories(buildDirectory);
+        } catch (IOException e) {
+            throw new MojoExecutionException("isr4j: cannot create " + buildDirectory + ": " + e.getMessage(), e);
+        }
+
+        try (URLClassLoader app = new URLClassLoader(urls(runtimeClasspath()), ClassLoader.getPlatformClassLoader())) {
+            Properties core = descriptor(app, CORE_DESCRIPTOR, "isr4j-core");
+            Properties wasm = descriptor(app, WASM_DESCRIPTOR, "isr4j-wasm");
+            new Prerender(getLog()).run(app, required(core, "prerenderer", CORE_DESCRIPTOR),
+                    buildDirectory.resolve(PRERENDERED_FILE));
+            copy(app, required(wasm, "shim", WASM_DESCRIPTOR), shimDirectory.resolve(SHIM_FILE));
+            copy(getClass().getClassLoader(), WasmCompiler.RUNTIME_RESOURCE, buildDirectory.resolve(RUNTIME_FILE));
+            new WasmCompiler(getLog()).compile(teavmClasspath(), required(wasm, "mainClass", WASM_DESCRIPTOR),
+                    buildDirectory, WASM_FILE, teavmCacheDirectory.toPath());
+        } catch (IOException e) {
+            throw new MojoExecutionException("isr4j: " + e.getMessage(), e);
+        }
+        getLog().info("isr4j: worker written to " + shimDirectory);
+    }
+
+    private List<String> runtimeClasspath() throws MojoExecutionException {
+        try {
+            return project.getRuntimeClasspathElements();
+        } catch (DependencyResolutionRequiredException e) {
+            throw new MojoExecutionException("isr4j: the runtime class path is not resolved: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What TeaVM reads classes from: the module's classes, its dependencies of every scope that ships, and the
+     * class library from this plugin (so a user's pom never names TeaVM).
+     */
+    private List<String> teavmClasspath() {
+        List<String> entries = new ArrayList<>();
+        for (Artifact artifact : project.getArtifacts()) {
+            if (!Artifact.SCOPE_TEST.equals(artifact.getScope()) && artifact.getFile() != null) {
+                entries.add(artifact.getFile().getAbsolutePath());
+            }
+        }
+        for (Artifact artifact : pluginArtifacts) {
+            // The class library and what it needs; the compiler's own tooling stays out of the program.
+            if (!"teavm-tooling".equals(artifact.getArtifactId()) && artifact.getFile() != null) {
+                entries.add(artifact.getFile().getAbsolutePath());
+            }
+        }
+        entries.add(project.getBuild().getOutputDirectory());
+        return entries;
+    }
+
+    private static URL[] urls(List<String> paths) throws MojoExecutionException {
+        URL[] urls = new URL[paths.size()];
+        for (int i = 0; i < urls.length; i++) {
+            try {
+                urls[i] = new File(paths.get(i)).toURI().toURL();
+            } catch (MalformedURLException e) {
+                throw new MojoExecutionException("isr4j: bad class path entry " + paths.get(i), e);
+            }
+        }
+        return urls;
+    }
+
+    private Properties descriptor(ClassLoader loader, String resource, String artifactId)
+            throws MojoFailureException, IOException {
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new MojoFailureException("isr4j: dev.isr4j:" + artifactId + " is not a dependency of "
+                        + project.getArtifactId() + ". Add <dependency><groupId>dev.isr4j</groupId><artifactId>"
+                        + artifactId + "</artifactId></dependency> (same version as the isr4j-maven-plugin) to "
+                        + project.getFile());
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties;
+        }
+    }
+
+    private static String required(Properties properties, String key, String resource) throws MojoFailureException {
+        String value = properties.getProperty(key);
+        if (value == null || value.isBlank()) {
+            throw new MojoFailureException("isr4j: " + resource + " has no '" + key + "'; the isr4j artifacts on "
+                    + "the class path do not match this plugin: use the same isr4j version for both");
+        }
+        return value.trim();
+    }
+
+    private static void copy(ClassLoader loader, String resource, Path target) throws IOException {
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException(resource + " is missing from the class path");
+            }
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.isr4j.maven;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.Log;
+import org.teavm.backend.wasm.WasmDebugInfoLocation;
+import org.teavm.backend.wasm.render.WasmBinaryVersion;
+import org.teavm.tooling.TeaVMProblemRenderer;
+import org.teavm.tooling.TeaVMSourceFilePolicy;
+import org.teavm.tooling.TeaVMTargetType;
+import org.teavm.tooling.TeaVMToolLog;
+import org.teavm.tooling.builder.BuildException;
+import org.teavm.tooling.builder.BuildResult;
+import org.teavm.tooling.builder.InProcessBuildStrategy;
+import org.teavm.vm.TeaVMOptimizationLevel;
+
+/** TeaVM, in this JVM, with the settings a worker needs: Wasm GC, full optimisation, minified, no debug info. */
+final class WasmCompiler {
+    /** TeaVM's JS runtime for a Wasm GC module, as an ES module, minified (in teavm-core). */
+    static final String RUNTIME_RESOURCE = "org/teavm/backend/wasm/wasm-gc-module-runtime.min.js";
+
+    private final Log log;
+
+    WasmCompiler(Log log) {
+        this.log = log;
+    }
+
+    void compile(List<String> classpath, String mainClass, Path targetDirectory, String fileName, Path cacheDirectory)
+            throws MojoFailureException, MojoExecutionException {
+        var toolLog = new MavenToolLog(log);
+        var build = new InProcessBuildStrategy();
+        build.init();
+        build.setLog(toolLog);
+        build.setClassPathEntries(classpath);
+        build.setTargetType(TeaVMTargetType.WEBASSEMBLY_GC);
+        build.setMainClass(mainClass);
+        build.setEntryPointName("main");
+        build.setTargetDirectory(targetDirectory.toString());
+        build.setTargetFileName(fileName);
+        build.setOptimizationLevel(TeaVMOptimizationLevel.FULL);
+        build.setObfuscated(true);
+        // Strict: null dereference, array bounds and bad casts become Java exceptions (a 500 from the
+        // handler's catch) instead of Wasm traps that skip every catch and hang the request.
+        build.setStrict(true);
+        build.setIncremental(false);
+        build.setDebugInformationGenerated(false);
+        build.setSourceMapsFileGenerated(false);
+        build.setSourceFilePolicy(TeaVMSourceFilePolicy.DO_NOTHING);
+        build.setWasmDebugInfoLocation(WasmDebugInfoLocation.EXTERNAL);
+        build.setWasmVersion(WasmBinaryVersion.V_0x1);
+        build.setMinHeapSize(4 << 20);
+        build.setMaxHeapSize(128 << 20);
+        build.setMinDirectBuffersSize(2 << 20);
+        build.setCacheDirectory(cacheDirectory.toString());
+        BuildResult result;
+        try {
+            result = build.build();
+        } catch (BuildException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new MojoExecutionException("isr4j: TeaVM failed: " + cause, cause);
+        }
+        TeaVMProblemRenderer.describeProblems(result.getCallGraph(), result.getProblems(), toolLog);
+        if (!result.getProblems().getSevereProblems().isEmpty()) {
+            throw new MojoFailureException("isr4j: TeaVM cannot compile the app to WebAssembly (the errors above "
+                    + "name each method and the call chain that reaches it); route handlers may use only the "
+                    + "Java library TeaVM supports and the isr4j API");
+        }
+    }
+
+    /** TeaVM's log, into Maven's. */
+    private record MavenToolLog(Log log) implements TeaVMToolLog {
+        @Override
+        public void info(String text) {
+            log.info(text);
+        }
+
+        @Override
+        public void debug(String text) {
+            log.debug(text);
+        }
+
+        @Override
+        public void warning(String text) {
+            log.warn(text);
+        }
+
+        @Override
+        public void error(String text) {
+            log.error(text);
+        }
+
+        @Override
+        public void info(String text, Throwable e) {
+            log.info(text, e);
+        }
+
+        @Override
+        public void debug(String text, Throwable e) {
+            log.debug(text, e);
+        }
+
+        @Override
+        public void warning(String text, Throwable e) {
+            log.warn(text, e);
+        }
+
+        @Override
+        public void error(String text, Throwable e) {
+            log.error(text, e);
+        }
+    }
+}
