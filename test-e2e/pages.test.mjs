@@ -26,9 +26,9 @@ function bundled(key) {
   return { key, metadata: JSON.parse(entry[1]), body: Buffer.from(entry[2], "base64").toString("utf8") };
 }
 
-/** The rendered-at timestamp of an example article page. */
+/** The rendered-at timestamp (epoch ms) of an example article page. */
 function renderedAt(r) {
-  const m = /<p class="rendered-at">(\d+)<\/p>/.exec(r.text);
+  const m = /<p class="rendered-at">Rendered <time datetime="[^"]+" data-ms="(\d+)">/.exec(r.text);
   assert.ok(m, `no rendered-at in ${r.summary()}`);
   return Number(m[1]);
 }
@@ -83,6 +83,7 @@ describe("the build's prerendered bundle", () => {
     assert.equal(typeof bundle.builtAt, "number");
     const keys = bundle.entries.map((e) => e[0]).sort();
     for (const key of [
+      "pages:/",
       "pages:/blog/hello-world",
       "pages:/blog/second-post",
       "pages:/docs/intro",
@@ -114,7 +115,7 @@ describe("prerendered pages are HITs from the first request", { timeout: 60_000 
     assertPage(first, { isr: "HIT", cc: cacheControl(60) }, "first GET /blog/hello-world");
     assert.match(first.headers.get("content-type") ?? "", HTML_TYPE);
     assert.equal(first.text, bundled("pages:/blog/hello-world").body, "served from the bundle, not rendered now");
-    assert.match(first.text, /<article data-slug="hello-world"><h1>Hello World<\/h1><p class="rendered-at">\d+<\/p>/);
+    assert.match(first.text, /<article data-slug="hello-world"><h1>Hello World<\/h1><p class="rendered-at">Rendered <time /);
     assert.ok(renderedAt(first) <= bundle.builtAt, `rendered at build time (${bundle.builtAt}): ${renderedAt(first)}`);
 
     const second = await worker.request("/blog/hello-world");
@@ -255,7 +256,7 @@ describe("fallback modes", { timeout: 60_000 }, () => {
 
     const real = await pollForHit(worker, "/products/42", "the real /products/42 after the background render");
     assertPage(real, { isr: "HIT", cc: cacheControl(60) }, "the real page");
-    assert.match(real.text, /<p class="product" data-id="42">\d+<\/p>/);
+    assert.match(real.text, /<article class="product" data-id="42"><h1>Espresso cup/);
     assert.doesNotMatch(real.text, /class="fallback"/);
     const entry = await readKv(worker.kv, "cache:pages:/products/42");
     assert.ok(entry && entry.metadata.k === "page", `the real page is stored: ${entry}`);

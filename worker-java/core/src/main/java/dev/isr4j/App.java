@@ -36,6 +36,12 @@ public final class App {
     private CacheHandler cacheHandler;
     private CachePurger cachePurger;
     private KvCacheHandler.Options kvOptions = KvCacheHandler.Options.defaults();
+    private String notFoundPage = DEFAULT_NOT_FOUND_PAGE;
+
+    /** The 404 page until {@link #notFoundPage(String)} replaces it. */
+    static final String DEFAULT_NOT_FOUND_PAGE = "<!doctype html><html><head><meta charset=\"utf-8\"><title>404: "
+            + "This page could not be found</title></head><body><h1>404 - This page could not be found.</h1></body>"
+            + "</html>";
 
     private App() {
     }
@@ -101,6 +107,27 @@ public final class App {
     /** The purger set with {@link #cachePurger}, or null for the environment's (or none). */
     public CachePurger cachePurger() {
         return cachePurger;
+    }
+
+    /**
+     * The HTML of every 404 page of the app, whatever produced it: a page's {@code Props.notFound()} (cached like
+     * the page), a path no route matches and an unlisted path of a {@code Fallback.NONE} page (never cached).
+     * Those last two get it when the client accepts {@code text/html} (a browser); other clients (an API
+     * caller's {@code fetch}, {@code curl}) and {@code /_isr/data/} get a short {@code text/plain} "Not Found".
+     * A 404 a handler returns itself is left as it is.
+     */
+    public App notFoundPage(String html) {
+        if (html == null || html.isEmpty()) {
+            throw new IllegalArgumentException("notFoundPage needs the HTML of the 404 page, got "
+                    + (html == null ? "null" : "an empty string"));
+        }
+        this.notFoundPage = html;
+        return this;
+    }
+
+    /** The 404 page's HTML (a plain default until {@link #notFoundPage(String)} sets one). */
+    public String notFoundPage() {
+        return notFoundPage;
     }
 
     /** Options of the Workers KV cache used when {@code CACHE_KV} is bound (key prefix, TTL, tag cache time). */

@@ -18,6 +18,7 @@ import dev.isr4j.cache.CloudflareZonePurger;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,6 +42,7 @@ public final class Dispatcher {
     private final CacheHandler cacheHandler;
     private final DataCache dataCache;
     private final Log log;
+    private final String notFoundPage;
 
     public Dispatcher(App app, CacheHandler cacheHandler, Log log) {
         this(app, cacheHandler, log, Map.of());
@@ -57,13 +59,14 @@ public final class Dispatcher {
     public Dispatcher(App app, CacheHandler cacheHandler, Log log, Map<String, CacheEntry> prerendered,
                       Clock clock) {
         this.log = log;
+        this.notFoundPage = app.notFoundPage();
         for (var definition : app.cachedFunctions()) {
             definition.check(app.cacheProfiles());
         }
         for (var route : app.routes()) {
             route.applyProfile(app.cacheProfiles());
             if (route.page() != null) {
-                route.page().check();
+                route.page().check(app.notFoundPage());
             }
             if (route.handlers().isEmpty()) {
                 throw new IllegalArgumentException("Route " + route.pattern()
@@ -192,7 +195,7 @@ public final class Dispatcher {
         }
         var match = router.match(request.path());
         if (match == null || (dataRoute && match.target().page() == null)) {
-            return plain(404, "Not Found");
+            return notFound(request, dataRoute);
         }
         var route = match.target();
         String method = request.method();
@@ -215,9 +218,12 @@ public final class Dispatcher {
         boolean showFallback = false;
         if (page != null && effective.equals("GET") && !page.isListed(request.path())) {
             if (page.fallback() == Fallback.NONE) {
-                return plain(404, "Not Found"); // only the listed paths exist
+                return notFound(request, dataRoute); // only the listed paths exist
             }
-            showFallback = page.fallback() == Fallback.SHOW_FALLBACK && !dataRoute && !development;
+            // A crawler gets the page rendered in the foreground: it would index the placeholder. The User-Agent
+            // is read from the request as received, not the routed one the handler sees: not data it used.
+            showFallback = page.fallback() == Fallback.SHOW_FALLBACK && !dataRoute && !development
+                    && !Crawlers.isCrawler(request.header("user-agent"));
         }
         Request routed = request.withRoute(effective, match.params());
         Response response;
@@ -335,6 +341,23 @@ public final class Dispatcher {
         }
         methods.add("OPTIONS");
         return String.join(", ", methods);
+    }
+
+    /**
+     * A 404 for a path the app does not serve: the app's 404 page for a client that accepts HTML, else a short
+     * text (an API client, or a page's data route, has no use for a page). Never cached: a new route may answer
+     * the path after the next deployment.
+     */
+    private Response notFound(Request request, boolean dataRoute) {
+        if (dataRoute) {
+            return plain(404, "Not Found");
+        }
+        // Read from the request as received: this answer is never cached, and no handler ran.
+        String accept = request.header("accept");
+        Response response = accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html")
+                ? Response.html(notFoundPage).withStatus(404)
+                : plain(404, "Not Found");
+        return response.withHeader("vary", "accept");
     }
 
     private static Response plain(int status, String text) {

@@ -31,6 +31,7 @@ public final class PageSpec {
     private Set<String> listed = Set.of();
     private Fallback fallback = Fallback.BLOCKING;
     private String fallbackHtml = DEFAULT_FALLBACK_HTML;
+    private String notFoundHtml = "";
 
     public PageSpec(RouteSpec route) {
         this.route = route;
@@ -87,8 +88,12 @@ public final class PageSpec {
         return listed.contains(CacheKeys.normalisePath(path));
     }
 
-    /** Start-up checks: props and renderer present, every static path matches the page's pattern. */
-    void check() {
+    /**
+     * Start-up checks: props and renderer present, every static path matches the page's pattern.
+     * @param notFoundHtml what a not-found result renders as: the app's 404 page
+     */
+    void check(String notFoundHtml) {
+        this.notFoundHtml = notFoundHtml;
         if (loader == null || renderer == null) {
             throw new IllegalArgumentException("Page " + route.pattern() + " needs both .props(...) and .render(...)");
         }
@@ -116,7 +121,7 @@ public final class PageSpec {
         if (props.isNotFound()) {
             return Response.of(404, Headers.of("content-type", "text/html; charset=utf-8",
                     PROPS_HEADER, "{\"notFound\":true}"),
-                    Body.of("<!doctype html><html><body><h1>404 - This page could not be found.</h1></body></html>"));
+                    Body.of(notFoundHtml));
         }
         if (props.isRedirect()) {
             String json = Json.object().put("redirect", Json.object().put("destination", props.destination())

@@ -24,6 +24,7 @@ public final class ExampleApp implements AppProvider {
     private final AtomicInteger slowRenders = new AtomicInteger();
     private final AtomicInteger dataComputations = new AtomicInteger();
     private final AtomicInteger briefComputations = new AtomicInteger();
+    private final AtomicInteger priceComputations = new AtomicInteger();
 
     /** Where the example's "database" lives: a plain KV key next to the cache. */
     static final String DATA_SOURCE_KEY = "example:cached-data-source";
@@ -31,6 +32,14 @@ public final class ExampleApp implements AppProvider {
     @Override
     public App create() {
         App app = App.create();
+        // One 404 page for a page's Props.notFound(), an unknown path and an unlisted Fallback.NONE path.
+        app.notFoundPage(ExampleHtml.NOT_FOUND);
+
+        // The index: what each route shows. The same for everyone (it reads nothing from the request), so
+        // FORCE_STATIC: prerendered by `mvn package` and kept.
+        app.page("/").dynamic(Dynamic.FORCE_STATIC)
+                .props(req -> Props.of(Json.object().put("renderedAt", req.env().clock().millis())))
+                .render(ExampleHtml::index);
 
         app.route("/api/hello").get(req -> Response.json(
                 Json.object().put("message", "Hello from Java").put("runtime", "teavm-wasm")));
@@ -133,6 +142,24 @@ public final class ExampleApp implements AppProvider {
                     return Response.json(Json.object().put("updated", req.text()).put("revalidated", "data"));
                 }));
 
+        // A route bounded by its data: the cached function revalidates after 60 s (profile minutes) and tags
+        // its entries, so the route's entry revalidates after min(600, 60) s and carries sku-<sku> and prices.
+        CachedFunction<String> price = app.cachedText("price", (scope, args) -> {
+            String sku = args.get(0);
+            scope.cacheTag("sku-" + sku);
+            long now = scope.env().clock().millis();
+            return Json.object()
+                    .put("sku", sku)
+                    .put("price", Json.object().put("amount", 900 + Math.floorMod(sku.hashCode(), 1000))
+                            .put("currency", "EUR"))
+                    .put("computedAt", now)
+                    .put("computedAtUtc", ReadableDates.utc(now))
+                    .put("computations", priceComputations.incrementAndGet())
+                    .toJson();
+        }).profile("minutes").tags("prices");
+        app.route("/api/price/{sku}").revalidate(600)
+                .get(req -> Response.json(price.get(req, req.param("sku"))));
+
         // A custom profile: stale after a second, so the e2e tests can watch one recomputation under load.
         app.cacheProfile("example-brief", 0, 1, 3600);
         CachedFunction<String> briefData = app.cachedText("brief-data", (scope, args) -> {
@@ -160,7 +187,7 @@ public final class ExampleApp implements AppProvider {
                     return Props.of(Json.object().put("slug", slug).put("title", title(slug))
                             .put("renderedAt", req.env().clock().millis()));
                 })
-                .render(ExampleApp::article);
+                .render(ExampleHtml::article);
 
         app.page("/docs/{slug}")
                 .staticPaths("/docs/intro")
@@ -168,32 +195,30 @@ public final class ExampleApp implements AppProvider {
                 .revalidate(300).tags("docs")
                 .props(req -> Props.of(Json.object().put("slug", req.param("slug")).put("title", title(req.param("slug")))
                         .put("renderedAt", req.env().clock().millis())))
-                .render(ExampleApp::article);
+                .render(ExampleHtml::article);
 
         app.page("/products/{id}")
                 .staticPaths("/products/1")
                 .fallback(Fallback.SHOW_FALLBACK)
-                .fallbackHtml("<!doctype html><html><body><p class=\"fallback\">Loading product...</p></body></html>")
+                .fallbackHtml(ExampleHtml.PRODUCT_FALLBACK) // replaces itself with the product once it is ready
                 .revalidate(60).tags("products")
                 .props(req -> {
                     Thread.sleep(100); // a slow upstream: why SHOW_FALLBACK exists
                     return Props.of(product(req.param("id"), req.env().clock().millis()));
                 })
-                .render(props -> "<!doctype html><html><body><h1>" + escape(String.valueOf(props.get("name")))
-                        + "</h1><p class=\"product\" data-id=\"" + escape(String.valueOf(props.get("id")))
-                        + "\">" + props.get("updatedAt") + "</p></body></html>");
+                .render(ExampleHtml::product);
 
         // Segment modes: rendered once and kept (FORCE_STATIC), or never cached (FORCE_DYNAMIC).
         app.page("/about").dynamic(Dynamic.FORCE_STATIC)
                 .props(req -> Props.of(Json.object().put("slug", "about").put("title", "About isr4j")
                         .put("renderedAt", req.env().clock().millis())))
-                .render(ExampleApp::article);
+                .render(ExampleHtml::article);
         app.route("/api/static-config").dynamic(Dynamic.FORCE_STATIC).get(req -> Response.json(Json.object()
                 .put("region", "edge").put("renderedAt", req.env().clock().millis())));
         app.page("/live/{slug}").dynamic(Dynamic.FORCE_DYNAMIC)
                 .props(req -> Props.of(Json.object().put("slug", req.param("slug")).put("title", "Live")
                         .put("renderedAt", req.env().clock().millis())))
-                .render(ExampleApp::article);
+                .render(ExampleHtml::article);
 
         app.route("/api/boom").get(req -> {
             throw new IllegalStateException("boom: this handler always fails");
@@ -239,17 +264,6 @@ public final class ExampleApp implements AppProvider {
             }
         }
         return sb.toString();
-    }
-
-    static String article(java.util.Map<String, Object> props) {
-        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + escape(String.valueOf(props.get("title")))
-                + "</title></head><body><article data-slug=\"" + escape(String.valueOf(props.get("slug"))) + "\">"
-                + "<h1>" + escape(String.valueOf(props.get("title"))) + "</h1>"
-                + "<p class=\"rendered-at\">" + props.get("renderedAt") + "</p></article></body></html>";
-    }
-
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     static byte[] binary() {

@@ -32,6 +32,7 @@ import org.apache.maven.project.MavenProject;
  * worker-shim/build/isr4j.wasm          the app, with isr4j's runtime
  * worker-shim/build/teavm-runtime.mjs   TeaVM's JS runtime for the module
  * worker-shim/build/prerendered.mjs     the pages rendered at build time
+ * worker-shim/build/no-node-fs.mjs      a stand-in for node:fs/promises (wrangler.jsonc "alias")
  * </pre>
  *
  * Needs no configuration: add the plugin with an execution of this goal, and {@code dev.isr4j:isr4j-core}
@@ -41,6 +42,8 @@ import org.apache.maven.project.MavenProject;
         requiresDependencyResolution = ResolutionScope.COMPILE_PLUS_RUNTIME)
 public final class BuildWorkerMojo extends AbstractMojo {
     static final String SHIM_FILE = "isr4j-worker.mjs";
+    /** Stands in for node:fs/promises, which TeaVM's runtime imports (wrangler.jsonc "alias" points here). */
+    static final String NODE_FS_STUB_FILE = "no-node-fs.mjs";
     static final String WASM_FILE = "isr4j.wasm";
     static final String RUNTIME_FILE = "teavm-runtime.mjs";
     static final String PRERENDERED_FILE = "prerendered.mjs";
@@ -98,6 +101,7 @@ public final class BuildWorkerMojo extends AbstractMojo {
             new Prerender(getLog()).run(app, required(core, "prerenderer", CORE_DESCRIPTOR),
                     buildDirectory.resolve(PRERENDERED_FILE));
             copy(app, required(wasm, "shim", WASM_DESCRIPTOR), shimDirectory.resolve(SHIM_FILE));
+            copy(app, required(wasm, "nodeFsStub", WASM_DESCRIPTOR), buildDirectory.resolve(NODE_FS_STUB_FILE));
             copy(getClass().getClassLoader(), WasmCompiler.RUNTIME_RESOURCE, buildDirectory.resolve(RUNTIME_FILE));
             new WasmCompiler(getLog()).compile(teavmClasspath(), required(wasm, "mainClass", WASM_DESCRIPTOR),
                     buildDirectory, WASM_FILE, teavmCacheDirectory.toPath());
