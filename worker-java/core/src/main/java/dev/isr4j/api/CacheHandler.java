@@ -36,6 +36,15 @@ public interface CacheHandler {
     Completion set(String key, CacheValue value, SetOptions options);
 
     /**
+     * As {@link #set(String, CacheValue, SetOptions)}, from a background task: a handler that writes several
+     * stores registers each storage promise with {@code background} ({@link BackgroundWork#keepAlive}) as it
+     * starts it, so every write is kept alive on its own.
+     */
+    default Completion set(String key, CacheValue value, SetOptions options, BackgroundWork background) {
+        return set(key, value, options);
+    }
+
+    /**
      * Invalidates every entry carrying one of these tags and last written at or before now: hard makes them
      * a MISS, soft makes them STALE (served once more while they regenerate). Besides user tags, isr4j passes
      * the implicit tags of paths ({@code path:<path>} for one path, {@code layout:<path>} for a path and

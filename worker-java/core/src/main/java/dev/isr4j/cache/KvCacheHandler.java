@@ -458,10 +458,20 @@ public final class KvCacheHandler implements CacheHandler {
 
     @Override
     public Completion set(String key, CacheValue value, SetOptions setOptions) {
+        return set(key, value, setOptions, NO_BACKGROUND);
+    }
+
+    private static final BackgroundWork NO_BACKGROUND = task -> {
+        throw new UnsupportedOperationException("no background work here");
+    };
+
+    /** Writes KV (and R2, and the regional copy); every storage promise is kept alive with {@code background}. */
+    @Override
+    public Completion set(String key, CacheValue value, SetOptions setOptions, BackgroundWork background) {
         long length = value.body().length();
         boolean objectKind = !KvEntryFormat.KIND_DATA.equals(KvEntryFormat.kindOf(key));
         if (objects != null && objectKind && length > options.objectThresholdBytes()) {
-            return setWithObject(key, value, setOptions);
+            return setWithObject(key, value, setOptions, background);
         }
         if (length > KvStore.MAX_VALUE_BYTES) {
             reportOversize(key, length);
@@ -473,7 +483,7 @@ public final class KvCacheHandler implements CacheHandler {
         var encoded = KvEntryFormat.encode(key, entry);
         if (encoded.value().length() > KvStore.MAX_VALUE_BYTES) {
             if (objects != null && objectKind) {
-                return setWithObject(key, value, setOptions);
+                return setWithObject(key, value, setOptions, background);
             }
             log.warn("entry for " + key + " with its header exceeds KV's value limit; not cached");
             return Completion.DONE;
@@ -482,9 +492,10 @@ public final class KvCacheHandler implements CacheHandler {
         if (regional == null) {
             return kv; // the runtime's own promise, which the ISR layer also registers with waitUntil
         }
+        background.keepAlive(kv);
         return () -> {
             kv.await();
-            refreshRegional(key, encoded, entry.revalidateAt(), now);
+            refreshRegional(key, encoded, entry.revalidateAt(), now, background);
         };
     }
 
@@ -506,17 +517,15 @@ public final class KvCacheHandler implements CacheHandler {
     }
 
     /** After a KV write: the location's copy becomes what KV now holds (a failure only costs the copy). */
-    private void refreshRegional(String key, KvEntryFormat.Encoded encoded, long revalidateAt, long now) {
+    private void refreshRegional(String key, KvEntryFormat.Encoded encoded, long revalidateAt, long now,
+                                 BackgroundWork background) {
         if (regional == null) {
             return;
         }
         long ttl = regionalTtl(revalidateAt, now);
         try {
-            if (ttl >= 1) {
-                regional.put(regionalKey(key), encoded.value(), encoded.metadata(), ttl).await();
-            } else {
-                regional.delete(regionalKey(key)).await();
-            }
+            awaitKeptAlive(ttl >= 1 ? regional.put(regionalKey(key), encoded.value(), encoded.metadata(), ttl)
+                    : regional.delete(regionalKey(key)), background);
         } catch (RuntimeException e) {
             log.warn("refreshing the regional copy of " + key + " failed (" + e.getMessage() + ")");
         }
@@ -528,7 +537,7 @@ public final class KvCacheHandler implements CacheHandler {
      * entry points at, and no entry points at a missing object. The entry also names the object it replaced,
      * which stays for readers whose KV view is one write behind; the one before that is deleted.
      */
-    private Completion setWithObject(String key, CacheValue value, SetOptions setOptions) {
+    private Completion setWithObject(String key, CacheValue value, SetOptions setOptions, BackgroundWork background) {
         long now = clock.millis();
         var entry = new CacheEntry(value, now, setOptions.revalidateAt(now), setOptions.expireAt(now),
                 setOptions.tags());
@@ -538,19 +547,20 @@ public final class KvCacheHandler implements CacheHandler {
             KvEntryFormat.ObjectRef replaced = currentObject(key);
             var ref = new KvEntryFormat.ObjectRef(objectKey, body.length(), replaced == null ? null : replaced.key());
             var encoded = KvEntryFormat.encode(key, entry, ref);
-            objects.put(objectKey, body, Map.of(OBJECT_KEY_FIELD, key, OBJECT_WRITTEN_FIELD, Long.toString(now)))
-                    .await();
+            awaitKeptAlive(objects.put(objectKey, body, Map.of(OBJECT_KEY_FIELD, key, OBJECT_WRITTEN_FIELD,
+                    Long.toString(now))), background);
             try {
-                store.put(entryKey(key), encoded.value(), encoded.metadata(), kvTtl(setOptions)).await();
+                awaitKeptAlive(store.put(entryKey(key), encoded.value(), encoded.metadata(), kvTtl(setOptions)),
+                        background);
             } catch (RuntimeException e) {
-                deleteObject(objectKey, "after the failed KV write of " + key);
+                deleteObject(objectKey, "after the failed KV write of " + key, background);
                 throw e;
             }
             if (replaced != null && replaced.previous() != null && !replaced.previous().equals(replaced.key())
                     && !replaced.previous().equals(objectKey)) {
-                deleteObject(replaced.previous(), "two writes old for " + key);
+                deleteObject(replaced.previous(), "two writes old for " + key, background);
             }
-            refreshRegional(key, encoded, entry.revalidateAt(), now);
+            refreshRegional(key, encoded, entry.revalidateAt(), now, background);
         };
     }
 
@@ -568,9 +578,15 @@ public final class KvCacheHandler implements CacheHandler {
         }
     }
 
-    private void deleteObject(String objectKey, String why) {
+    /** Registers a storage promise with the runtime on its own, then waits for it. */
+    private static void awaitKeptAlive(Completion write, BackgroundWork background) {
+        background.keepAlive(write);
+        write.await();
+    }
+
+    private void deleteObject(String objectKey, String why, BackgroundWork background) {
         try {
-            objects.delete(objectKey).await();
+            awaitKeptAlive(objects.delete(objectKey), background);
         } catch (RuntimeException e) {
             log.error("deleting R2 object " + objectKey + " (" + why + ") failed; it is left behind", e);
         }

@@ -251,7 +251,7 @@ public final class RouteCache {
 
     /** Awaits the write itself, so the background task (and its waitUntil) settles only once it is durable. */
     private void write(String key, CacheValue value, CacheHandler.SetOptions options, BackgroundWork background) {
-        BackgroundWrites.awaitDurably(() -> handler.set(key, value, options), background, log,
+        BackgroundWrites.awaitDurably(() -> handler.set(key, value, options, background), background, log,
                 "cache write failed for " + key + "; the response was served uncached");
     }
 

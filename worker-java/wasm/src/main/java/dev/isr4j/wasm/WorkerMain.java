@@ -73,7 +73,7 @@ public final class WorkerMain {
                 return null;
             }
             String key = d.prefetchKey(JsConversions.toJava(request, env));
-            return key == null ? null : kvStore.startRead(kvCache.entryKey(key));
+            return key == null ? null : JsTiers.startRead(kvStore, kvCache, key);
         } catch (RuntimeException e) {
             return null; // the normal path will report it
         }
@@ -84,7 +84,7 @@ public final class WorkerMain {
             return null;
         }
         String key = d.prefetchKey(request);
-        return key == null ? null : new Prefetched(key, JsKvStore.stored((JSKvNamespace.WithMetadata) read));
+        return key == null ? null : JsTiers.prefetched(key, read);
     }
 
     private static JSResponse handle(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSObject read) {
@@ -117,7 +117,7 @@ public final class WorkerMain {
             var namespace = env.namespace(AppRuntime.KV_BINDING);
             kvStore = namespace == null ? null : new JsKvStore(namespace);
             App app = AppProvider.load();
-            dispatcher = AppRuntime.dispatcher(app, kvStore, Clock.SYSTEM, LOG, prerenderedBundle);
+            dispatcher = AppRuntime.dispatcher(app, kvStore, JsTiers.of(env, LOG), Clock.SYSTEM, LOG, prerenderedBundle);
             kvCache = dispatcher.cacheHandler() instanceof KvCacheHandler kv ? kv : null;
             prerenderedBundle = null; // parsed; the text is no longer needed
         } else if (jsEnv != env.current()) {
