@@ -49,6 +49,7 @@ function summarise(samples, scenario, worker, variant) {
     ownCpuMsRange: [min(own), max(own)],
     requests: mine.reduce((a, s) => a + s.requests, 0),
     kvOpsPerRequest: kvOps(mine),
+    bodyBytesCopiedPerRequest: median(mine.map((s) => s.bodyBytesCopiedPerRequest ?? null).filter((x) => x !== null)),
     problems: [...new Set(mine.flatMap((s) => s.problems))],
   };
 }
@@ -128,13 +129,15 @@ export function toMarkdown(r) {
   out.push(`Load: wrk -t${r.settings.threads} -c${r.settings.connections}, ${r.settings.rounds} interleaved rounds of ${r.settings.seconds} s per worker and scenario (after a ${r.settings.warmupSeconds} s warm-up each); medians over the rounds.`);
   out.push("End to end = Miniflare's local KV (persisted in a temp dir). Own CPU = workerd CPU time per request (user + system, /proc) with an in-memory KV stand-in, less the null worker's in the same scenario and round.");
   out.push("");
-  out.push("| scenario | worker | e2e req/s | e2e p50 ms | e2e p99 ms | e2e workerd CPU/req us | in-memory req/s | own CPU/req us (min..max) | KV calls/req |");
-  out.push("|---|---|---:|---:|---:|---:|---:|---:|---|");
+  out.push("Body bytes copied/req: bytes isr4j copied between Java (Wasm) and JS per request (in-memory variant, JsBody's counter); 0 on a HIT means the stored body went to the Response without entering Java.");
+  out.push("");
+  out.push("| scenario | worker | e2e req/s | e2e p50 ms | e2e p99 ms | e2e workerd CPU/req us | in-memory req/s | own CPU/req us (min..max) | KV calls/req | body bytes copied/req |");
+  out.push("|---|---|---:|---:|---:|---:|---:|---:|---|---:|");
   for (const row of r.rows) {
     const e = row.e2e ?? {};
     const m = row.memory ?? {};
     const range = m.ownCpuMsRange ? `${fus(m.ownCpuMsRange[0])}..${fus(m.ownCpuMsRange[1])}` : "";
-    out.push(`| ${row.scenario} | ${row.worker} | ${f(e.rps)} | ${f(e.p50Ms, 2)} | ${f(e.p99Ms, 2)} | ${fus(e.cpuMsPerRequest)} | ${f(m.rps)} | ${row.worker === "null" ? `(baseline ${fus(m.cpuMsPerRequest)} total)` : `${fus(m.ownCpuMsPerRequest)} (${range})`} | ${showOps(m.kvOpsPerRequest)} |`);
+    out.push(`| ${row.scenario} | ${row.worker} | ${f(e.rps)} | ${f(e.p50Ms, 2)} | ${f(e.p99Ms, 2)} | ${fus(e.cpuMsPerRequest)} | ${f(m.rps)} | ${row.worker === "null" ? `(baseline ${fus(m.cpuMsPerRequest)} total)` : `${fus(m.ownCpuMsPerRequest)} (${range})`} | ${showOps(m.kvOpsPerRequest)} | ${m.bodyBytesCopiedPerRequest == null ? "-" : f(m.bodyBytesCopiedPerRequest)} |`);
   }
   out.push("");
   out.push("CPU split with the in-memory KV (workerd process totals, null worker not subtracted):", "");
