@@ -43,6 +43,10 @@ import java.util.Map;
  * may show a soft writer a record up to ~60 s old; a hard revalidation landing within that window elsewhere
  * can still be overwritten. Revalidate hard when that matters.)
  *
+ * <p>With {@link Tiers}, two more stores: a regional copy of each entry (the location's Cache API), read before
+ * KV and served only when fresh after the same tag check as a KV entry, refreshed by every write; and an object
+ * store (R2) for bodies past {@link Options#objectThresholdBytes()}, which KV then points at (format version 3).
+ *
  * <pre>{@code
  * new KvCacheHandler(store, Clock.SYSTEM, log, KvCacheHandler.Options.defaults().withAppPrefix("blog:"));
  * }</pre>
@@ -312,7 +316,9 @@ public final class KvCacheHandler implements CacheHandler {
         if (lookup.state() != CacheLookup.State.FRESH) {
             return null;
         }
-        return withBody(key, decoded, lookup);
+        CacheLookup served = withBody(key, decoded, lookup);
+        // A copy whose body object is gone (pruned after newer writes) is an outdated copy: KV decides.
+        return served.state() == CacheLookup.State.FRESH ? served : null;
     }
 
     private CacheLookup kvLookup(String key, KvStore.Stored stored, BackgroundWork background) {

@@ -392,6 +392,22 @@ class StorageTiersTest {
         }
 
         @Test
+        void aRegionalCopyWhoseObjectWasPrunedFallsThroughToKv() {
+            small.set(KEY, bytes(5000, 1), revalidate(600)).await();
+            var oldCopy = regional.match(small.regionalKey(KEY));
+            for (int i = 2; i <= 3; i++) {
+                clock.advanceSeconds(1);
+                small.set(KEY, bytes(5000, i), revalidate(600)).await();
+            }
+            regional.putRaw(small.regionalKey(KEY), new byte[0], oldCopy.metadata()); // a copy two writes behind
+            counted.entryReads = 0;
+            var lookup = small.get(KEY, background);
+            assertEquals(State.FRESH, lookup.state());
+            assertArrayEquals(bytes(5000, 3).body().bytes(), lookup.entry().value().body().bytes());
+            assertEquals(1, counted.entryReads, "KV answered");
+        }
+
+        @Test
         void theRegionalCopyOfALargeEntryIsItsPointer() {
             small.set(KEY, bytes(5000, 1), revalidate(60)).await();
             var copy = regional.match(small.regionalKey(KEY));
