@@ -39,6 +39,7 @@ export async function startWorker({ vars = {}, miniflare = {} } = {}) {
     compatibilityDate: "2025-06-01",
     cf: false, // no network: never let miniflare download the cf placeholder
     kvNamespaces: ["CACHE_KV"],
+    r2Buckets: ["CACHE_R2"],
     bindings: { ISR_MODE: "production", ...vars },
     ...miniflare,
   });
@@ -157,6 +158,13 @@ export function fnv1a64Hex(text) {
 export function expectedBinary() {
   const b = Buffer.alloc(4096);
   for (let i = 0; i < b.length; i++) b[i] = i & 0xff;
+  return b;
+}
+
+/** /api/huge's body: 30 MiB, byte i = ((i >>> 10) * 131 + i * 7 + 3) & 0xff. */
+export function expectedHuge() {
+  const b = Buffer.alloc(30 << 20);
+  for (let i = 0; i < b.length; i++) b[i] = ((i >>> 10) * 131 + i * 7 + 3) & 0xff;
   return b;
 }
 

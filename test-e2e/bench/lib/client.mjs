@@ -95,3 +95,14 @@ export async function kvCounts(worker) {
   if (res.status !== 200) throw new Error(`${worker.name}/${worker.variant}: bench control POST answered ${res.status}`);
   return res.json();
 }
+
+/**
+ * Memory variant, isr4j only: body bytes copied between Java and JS so far in the isolate (JsBody's counter,
+ * globalThis.isr4jBodyBytesCopied); null for other workers and variants.
+ */
+export async function bodyBytesCopied(worker) {
+  if (worker.variant !== "memory" || !worker.name.startsWith("isr4j")) return null;
+  const res = await worker.fetch("/__bench/kv?copied", { method: "POST" });
+  if (res.status !== 200) throw new Error(`${worker.name}/${worker.variant}: bench control POST ?copied answered ${res.status}`);
+  return (await res.json()).copied;
+}

@@ -49,6 +49,7 @@ function summarise(samples, scenario, worker, variant) {
     ownCpuMsRange: [min(own), max(own)],
     requests: mine.reduce((a, s) => a + s.requests, 0),
     kvOpsPerRequest: kvOps(mine),
+    bodyBytesCopiedPerRequest: median(mine.map((s) => s.bodyBytesCopiedPerRequest ?? null).filter((x) => x !== null)),
     problems: [...new Set(mine.flatMap((s) => s.problems))],
   };
 }
@@ -72,16 +73,20 @@ export function buildResults({ load, coldStart, instantiation, bundle, settings,
 
   const ratios = [];
   for (const s of SCENARIOS) {
-    for (const other of ["floor", "peer"]) {
-      if (!s.workers.includes(other)) continue;
-      ratios.push({
-        scenario: s.id,
-        versus: other,
-        ownCpu: ratio(get(s.id, "isr4j", "memory", "ownCpuMsPerRequest"), get(s.id, other, "memory", "ownCpuMsPerRequest")),
-        e2eRps: ratio(get(s.id, "isr4j", "e2e", "rps"), get(s.id, other, "e2e", "rps")),
-        e2eP50: ratio(get(s.id, "isr4j", "e2e", "p50Ms"), get(s.id, other, "e2e", "p50Ms")),
-        memoryRps: ratio(get(s.id, "isr4j", "memory", "rps"), get(s.id, other, "memory", "rps")),
-      });
+    for (const mine of ["isr4j", "isr4j-kv"]) {
+      if (!s.workers.includes(mine)) continue;
+      for (const other of ["floor", "peer"]) {
+        if (!s.workers.includes(other)) continue;
+        ratios.push({
+          scenario: s.id,
+          worker: mine,
+          versus: other,
+          ownCpu: ratio(get(s.id, mine, "memory", "ownCpuMsPerRequest"), get(s.id, other, "memory", "ownCpuMsPerRequest")),
+          e2eRps: ratio(get(s.id, mine, "e2e", "rps"), get(s.id, other, "e2e", "rps")),
+          e2eP50: ratio(get(s.id, mine, "e2e", "p50Ms"), get(s.id, other, "e2e", "p50Ms")),
+          memoryRps: ratio(get(s.id, mine, "memory", "rps"), get(s.id, other, "memory", "rps")),
+        });
+      }
     }
   }
 
@@ -96,10 +101,13 @@ export function buildResults({ load, coldStart, instantiation, bundle, settings,
     pass: value === null || limit === null ? null : value <= limit,
   });
   const targets = [
-    target("hit-small-floor", "HIT small, own CPU: isr4j <= floor + 50 us", own("hit-small", "isr4j"),
+    // HIT targets on isr4j-kv: the same KV read as the floor and the peer (the regional tier's CPU in Miniflare
+    // includes its Cache API simulator, which production does not bill to the worker)
+    target("hit-small-floor", "HIT small, own CPU: isr4j (regional tier off) <= floor + 50 us", own("hit-small", "isr4j-kv"),
       own("hit-small", "floor") === null ? null : own("hit-small", "floor") + 0.05, us),
-    target("hit-small-peer", "HIT small, own CPU: isr4j <= peer", own("hit-small", "isr4j"), own("hit-small", "peer"), us),
-    target("hit-large-floor", "HIT 1 MiB, own CPU: isr4j <= 1.2 x floor", own("hit-large", "isr4j"),
+    target("hit-small-peer", "HIT small, own CPU: isr4j (regional tier off) <= peer", own("hit-small", "isr4j-kv"),
+      own("hit-small", "peer"), us),
+    target("hit-large-floor", "HIT 1 MiB, own CPU: isr4j (regional tier off) <= 1.2 x floor", own("hit-large", "isr4j-kv"),
       own("hit-large", "floor") === null ? null : 1.2 * own("hit-large", "floor"), us),
     target("miss-peer", "MISS, own CPU: isr4j <= 1.2 x peer", own("miss", "isr4j"),
       own("miss", "peer") === null ? null : 1.2 * own("miss", "peer"), us),
@@ -128,13 +136,15 @@ export function toMarkdown(r) {
   out.push(`Load: wrk -t${r.settings.threads} -c${r.settings.connections}, ${r.settings.rounds} interleaved rounds of ${r.settings.seconds} s per worker and scenario (after a ${r.settings.warmupSeconds} s warm-up each); medians over the rounds.`);
   out.push("End to end = Miniflare's local KV (persisted in a temp dir). Own CPU = workerd CPU time per request (user + system, /proc) with an in-memory KV stand-in, less the null worker's in the same scenario and round.");
   out.push("");
-  out.push("| scenario | worker | e2e req/s | e2e p50 ms | e2e p99 ms | e2e workerd CPU/req us | in-memory req/s | own CPU/req us (min..max) | KV calls/req |");
-  out.push("|---|---|---:|---:|---:|---:|---:|---:|---|");
+  out.push("Body bytes copied/req: bytes isr4j copied between Java (Wasm) and JS per request (in-memory variant, JsBody's counter); 0 on a HIT means the stored body went to the Response without entering Java.");
+  out.push("");
+  out.push("| scenario | worker | e2e req/s | e2e p50 ms | e2e p99 ms | e2e workerd CPU/req us | in-memory req/s | own CPU/req us (min..max) | KV calls/req | body bytes copied/req |");
+  out.push("|---|---|---:|---:|---:|---:|---:|---:|---|---:|");
   for (const row of r.rows) {
     const e = row.e2e ?? {};
     const m = row.memory ?? {};
     const range = m.ownCpuMsRange ? `${fus(m.ownCpuMsRange[0])}..${fus(m.ownCpuMsRange[1])}` : "";
-    out.push(`| ${row.scenario} | ${row.worker} | ${f(e.rps)} | ${f(e.p50Ms, 2)} | ${f(e.p99Ms, 2)} | ${fus(e.cpuMsPerRequest)} | ${f(m.rps)} | ${row.worker === "null" ? `(baseline ${fus(m.cpuMsPerRequest)} total)` : `${fus(m.ownCpuMsPerRequest)} (${range})`} | ${showOps(m.kvOpsPerRequest)} |`);
+    out.push(`| ${row.scenario} | ${row.worker} | ${f(e.rps)} | ${f(e.p50Ms, 2)} | ${f(e.p99Ms, 2)} | ${fus(e.cpuMsPerRequest)} | ${f(m.rps)} | ${row.worker === "null" ? `(baseline ${fus(m.cpuMsPerRequest)} total)` : `${fus(m.ownCpuMsPerRequest)} (${range})`} | ${showOps(m.kvOpsPerRequest)} | ${m.bodyBytesCopiedPerRequest == null ? "-" : f(m.bodyBytesCopiedPerRequest)} |`);
   }
   out.push("");
   out.push("CPU split with the in-memory KV (workerd process totals, null worker not subtracted):", "");
@@ -146,9 +156,9 @@ export function toMarkdown(r) {
   }
   out.push("");
   out.push("## Ratios (isr4j / other)", "");
-  out.push("| scenario | vs | own CPU | e2e req/s | e2e p50 | in-memory req/s |");
-  out.push("|---|---|---:|---:|---:|---:|");
-  for (const x of r.ratios) out.push(`| ${x.scenario} | ${x.versus} | ${fx(x.ownCpu)} | ${fx(x.e2eRps)} | ${fx(x.e2eP50)} | ${fx(x.memoryRps)} |`);
+  out.push("| scenario | isr4j worker | vs | own CPU | e2e req/s | e2e p50 | in-memory req/s |");
+  out.push("|---|---|---|---:|---:|---:|---:|");
+  for (const x of r.ratios) out.push(`| ${x.scenario} | ${x.worker ?? "isr4j"} | ${x.versus} | ${fx(x.ownCpu)} | ${fx(x.e2eRps)} | ${fx(x.e2eP50)} | ${fx(x.memoryRps)} |`);
   out.push("");
   out.push("## Targets", "");
   out.push("| target | measured | result |");

@@ -9,14 +9,23 @@ export const SCENARIOS = [
     title: "HIT ~200-byte JSON",
     kind: "hit",
     path: "/api/products/1",
-    workers: ["isr4j", "floor", "peer", "null"], // null: the baseline, measured with the same load in every scenario
+    // null: the baseline, measured with the same load in every scenario; isr4j answers from the regional copy
+    // (the Cache API), isr4j-kv with the regional tier off, from KV as the floor does
+    workers: ["isr4j", "isr4j-kv", "floor", "peer", "null"],
   },
   {
     id: "hit-large",
     title: "HIT 1 MiB binary",
     kind: "hit",
     path: "/api/large",
-    workers: ["isr4j", "floor", "peer", "null"],
+    workers: ["isr4j", "isr4j-kv", "floor", "peer", "null"],
+  },
+  {
+    id: "hit-huge",
+    title: "HIT 30 MiB binary, body from R2 (pointer entry in the regional copy / KV)",
+    kind: "hit",
+    path: "/api/huge",
+    workers: ["isr4j", "null"],
   },
   {
     id: "miss",

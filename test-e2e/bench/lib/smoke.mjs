@@ -3,7 +3,7 @@
 // MISS -> HIT and STALE -> (regenerated) HIT paths that answer 200.
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { cacheState, copyIsr4jEntry, pollUntil, request, warmUntilHit } from "./client.mjs";
+import { bodyBytesCopied, cacheState, copyIsr4jEntry, pollUntil, request, warmUntilHit } from "./client.mjs";
 import { prepare } from "./setup.mjs";
 import { VARIANTS, startWorker } from "./workers.mjs";
 
@@ -79,6 +79,32 @@ async function checkCachingWorker(w, run) {
   return { checks, smallHit: hit };
 }
 
+/** /api/huge's body: 30 MiB, byte i = ((i >>> 10) * 131 + i * 7 + 3) & 0xff. */
+function expectedHuge() {
+  const b = Buffer.alloc(30 << 20);
+  for (let i = 0; i < b.length; i++) b[i] = ((i >>> 10) * 131 + i * 7 + 3) & 0xff;
+  return b;
+}
+
+/** isr4j's storage tiers: a 30 MiB body from R2, and HIT bodies that never enter Java (memory variant counts). */
+async function checkTiers(w) {
+  const label = `${w.name}/${w.variant}`;
+  const huge = expectedHuge();
+  const miss = await request(w, "/api/huge");
+  assertState(w, miss, "MISS", `${label} huge MISS`);
+  assert.ok(miss.bytes.equals(huge), `${label}: huge MISS body`);
+  const hit = await warmUntilHit(w, "/api/huge", { timeoutMs: 30_000 });
+  assert.ok(hit.bytes.equals(huge), `${label}: huge HIT body`);
+  const checks = [`${label}: 30 MiB body MISS then HIT from R2, byte-identical`];
+  const before = await bodyBytesCopied(w);
+  if (before !== null) {
+    for (const path of ["/api/large", "/api/huge"]) assertState(w, await request(w, path), "HIT", `${label} ${path}`);
+    assert.equal(await bodyBytesCopied(w), before, `${label}: a HIT copied body bytes between Java and JS`);
+    checks.push(`${label}: 1 MiB and 30 MiB HITs copy no body bytes into Java`);
+  }
+  return checks;
+}
+
 /** The floor serves isr4j's entries byte for byte. */
 async function checkFloor(floor, isr4j, smallPath) {
   const label = `floor/${floor.variant}`;
@@ -105,7 +131,7 @@ export async function smoke({ log = () => {}, buildIsr4j = "missing" } = {}) {
   const run = Date.now().toString(36);
   const started = [];
   try {
-    const specs = VARIANTS.flatMap((variant) => ["isr4j", "peer", "floor", "null"].map((name) => ({ name, variant })));
+    const specs = VARIANTS.flatMap((variant) => ["isr4j", "isr4j-kv", "peer", "floor", "null"].map((name) => ({ name, variant })));
     // allSettled: when one fails to start, the others are still known and disposed in finally.
     const outcomes = await Promise.allSettled(
       specs.map(async ({ name, variant }) => {
@@ -120,11 +146,13 @@ export async function smoke({ log = () => {}, buildIsr4j = "missing" } = {}) {
     const get = (name, variant) => workers.find((w) => w.name === name && w.variant === variant);
     const perVariant = await Promise.all(
       VARIANTS.map(async (variant) => {
-        const [isr4j, peer] = await Promise.all([checkCachingWorker(get("isr4j", variant), run), checkCachingWorker(get("peer", variant), run)]);
+        const [isr4j, isr4jKv, peer] = await Promise.all([checkCachingWorker(get("isr4j", variant), run),
+          checkCachingWorker(get("isr4j-kv", variant), run), checkCachingWorker(get("peer", variant), run)]);
         const floor = await checkFloor(get("floor", variant), get("isr4j", variant), `/api/products/smoke-${run}`);
+        const tiers = await checkTiers(get("isr4j", variant));
         const nul = await request(get("null", variant), "/api/products/1");
         assert.equal(nul.status, 200, `null/${variant}: status`);
-        return [...isr4j.checks, ...peer.checks, ...floor, `null/${variant}: answers 200`];
+        return [...isr4j.checks, ...isr4jKv.checks, ...peer.checks, ...floor, ...tiers, `null/${variant}: answers 200`];
       }),
     );
     const checks = perVariant.flat();

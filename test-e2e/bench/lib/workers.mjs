@@ -23,9 +23,17 @@ const MEMORY_MODULES = [esm(`${BENCH}/workers/with-memory-kv.mjs`), esm(`${BENCH
 
 export const WORKERS = {
   isr4j: {
-    description: "isr4j example app, as deployed (worker-shim/isr4j-worker.mjs + TeaVM Wasm)",
+    description: "isr4j example app, as deployed (worker-shim/isr4j-worker.mjs + TeaVM Wasm), regional tier on",
     modules: workerModules(), // the shim first, then the Java module and its companions
     bindings: { ISR_MODE: "production" },
+    r2Buckets: ["CACHE_R2"],
+    cacheHeader: "x-isr-cache",
+  },
+  "isr4j-kv": {
+    description: "the same, regional tier off (ISR_REGIONAL_CACHE=off): every HIT reads KV",
+    modules: workerModules(),
+    bindings: { ISR_MODE: "production", ISR_REGIONAL_CACHE: "off" },
+    r2Buckets: ["CACHE_R2"],
     cacheHeader: "x-isr-cache",
   },
   floor: {
@@ -78,6 +86,7 @@ export async function startWorker(name, variant, { trackPid = true, persist = tr
     host: "127.0.0.1",
     port: 0,
     bindings: worker.bindings ?? {},
+    ...(worker.r2Buckets ? { r2Buckets: worker.r2Buckets } : {}),
     ...(variant === "kv" ? { kvNamespaces: ["CACHE_KV"], kvPersist: stateDir ?? false } : {}),
     ...miniflare,
   });

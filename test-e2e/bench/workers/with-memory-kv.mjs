@@ -7,6 +7,7 @@
 //   PUT    /__bench/kv?key=K            -> stores the request body, metadata from x-kv-metadata
 //   DELETE /__bench/kv?contains=S       -> deletes every key containing S, answers {"deleted": n, "size": m}
 //   POST   /__bench/kv?stats            -> the calls per KV method so far, {"get": n, ...} (not counting these routes)
+//   POST   /__bench/kv?copied           -> {"copied": n}: body bytes isr4j copied between Java and JS in this isolate
 import { MemoryKv } from "./memory-kv.mjs";
 
 const CONTROL = "/__bench/kv";
@@ -43,6 +44,7 @@ async function control(kv, request) {
       return new Response(null, { status: 204 });
     }
     case "POST":
+      if (url.searchParams.has("copied")) return Response.json({ copied: globalThis.isr4jBodyBytesCopied ?? 0 });
       return Response.json(kv.counts);
     case "DELETE": {
       const deleted = kv.deleteContaining(url.searchParams.get("contains") ?? "\u0000never");

@@ -13,10 +13,36 @@ public interface CacheHandler {
     CacheLookup get(String key);
 
     /**
+     * As {@link #get(String)}, for a lookup made while answering a request: a handler with several tiers may
+     * use {@code background} to copy what it found into a faster tier after the response.
+     */
+    default CacheLookup get(String key, BackgroundWork background) {
+        return get(key);
+    }
+
+    /**
+     * The body as the runtime holds it. A body rendered in Java is both answered and stored (KV, R2, the Cache
+     * API); a handler whose runtime keeps bodies outside Java hands it over once here, and both uses share the
+     * copy. The default keeps the body as it is.
+     */
+    default dev.isr4j.Body hostBody(dev.isr4j.Body body) {
+        return body;
+    }
+
+    /**
      * Stores a value. The returned completion must finish only when the write is durable: the ISR layer
      * awaits it inside a background task registered with {@code ctx.waitUntil}.
      */
     Completion set(String key, CacheValue value, SetOptions options);
+
+    /**
+     * As {@link #set(String, CacheValue, SetOptions)}, from a background task: a handler that writes several
+     * stores registers each storage promise with {@code background} ({@link BackgroundWork#keepAlive}) as it
+     * starts it, so every write is kept alive on its own.
+     */
+    default Completion set(String key, CacheValue value, SetOptions options, BackgroundWork background) {
+        return set(key, value, options);
+    }
 
     /**
      * Invalidates every entry carrying one of these tags and last written at or before now: hard makes them

@@ -1,6 +1,13 @@
 package dev.isr4j.cache;
 
+import dev.isr4j.Body;
+import dev.isr4j.api.BackgroundWork;
 import dev.isr4j.api.CacheEntry;
+import dev.isr4j.api.ObjectStore;
+import dev.isr4j.api.RegionalCache;
+import dev.isr4j.internal.Prefetched;
+import java.util.Random;
+import java.util.function.UnaryOperator;
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.CacheValue;
@@ -36,6 +43,10 @@ import java.util.Map;
  * may show a soft writer a record up to ~60 s old; a hard revalidation landing within that window elsewhere
  * can still be overwritten. Revalidate hard when that matters.)
  *
+ * <p>With {@link Tiers}, two more stores: a regional copy of each entry (the location's Cache API), read before
+ * KV and served only when fresh after the same tag check as a KV entry, refreshed by every write; and an object
+ * store (R2) for bodies past {@link Options#objectThresholdBytes()}, which KV then points at (format version 3).
+ *
  * <pre>{@code
  * new KvCacheHandler(store, Clock.SYSTEM, log, KvCacheHandler.Options.defaults().withAppPrefix("blog:"));
  * }</pre>
@@ -60,11 +71,20 @@ public final class KvCacheHandler implements CacheHandler {
      * @param tagCacheMillis how long an isolate trusts a tag state it read from KV
      * @param maxCachedTags how many tag states an isolate keeps (least recently used go first; a forgotten
      *                      one is read from KV again): bounds the memory requests for distinct paths can take
+     * @param regionalCache keep copies of entries in the location's cache (when the runtime has one) and read
+     *                      them before KV
+     * @param regionalMaxSeconds the longest a regional copy is kept; never longer than the entry stays fresh
+     * @param objectThresholdBytes bodies longer than this go to the object store (R2) when there is one
      */
-    public record Options(String appPrefix, long expirationTtlSeconds, long tagCacheMillis, int maxCachedTags) {
+    public record Options(String appPrefix, long expirationTtlSeconds, long tagCacheMillis, int maxCachedTags,
+                          boolean regionalCache, long regionalMaxSeconds, long objectThresholdBytes) {
         public static final long DEFAULT_TTL_SECONDS = 30L * 24 * 3600;
         public static final long DEFAULT_TAG_CACHE_MILLIS = 5000;
         public static final int DEFAULT_MAX_CACHED_TAGS = 10_000;
+        /** The longest a regional copy lives by default: one hour (and never past the entry's freshness). */
+        public static final long DEFAULT_REGIONAL_MAX_SECONDS = 3600;
+        /** By default only bodies KV cannot hold go to R2. */
+        public static final long DEFAULT_OBJECT_THRESHOLD_BYTES = KvStore.MAX_VALUE_BYTES;
 
         public Options {
             if (!Text.isWord(appPrefix, "._:-", 0, 64)) {
@@ -81,6 +101,19 @@ public final class KvCacheHandler implements CacheHandler {
             if (maxCachedTags < 1) {
                 throw new IllegalArgumentException("maxCachedTags must be at least 1, got " + maxCachedTags);
             }
+            if (regionalMaxSeconds < 1) {
+                throw new IllegalArgumentException("regionalMaxSeconds must be at least 1, got " + regionalMaxSeconds
+                        + "; turn the regional cache off with withRegionalCache(false) instead");
+            }
+            if (objectThresholdBytes < 0 || objectThresholdBytes > KvStore.MAX_VALUE_BYTES) {
+                throw new IllegalArgumentException("objectThresholdBytes must be between 0 and KV's value limit ("
+                        + KvStore.MAX_VALUE_BYTES + "), got " + objectThresholdBytes);
+            }
+        }
+
+        public Options(String appPrefix, long expirationTtlSeconds, long tagCacheMillis, int maxCachedTags) {
+            this(appPrefix, expirationTtlSeconds, tagCacheMillis, maxCachedTags, true, DEFAULT_REGIONAL_MAX_SECONDS,
+                    DEFAULT_OBJECT_THRESHOLD_BYTES);
         }
 
         public static Options defaults() {
@@ -88,21 +121,54 @@ public final class KvCacheHandler implements CacheHandler {
         }
 
         public Options withAppPrefix(String prefix) {
-            return new Options(prefix, expirationTtlSeconds, tagCacheMillis, maxCachedTags);
+            return new Options(prefix, expirationTtlSeconds, tagCacheMillis, maxCachedTags, regionalCache,
+                    regionalMaxSeconds, objectThresholdBytes);
         }
 
         public Options withExpirationTtl(long seconds) {
-            return new Options(appPrefix, seconds, tagCacheMillis, maxCachedTags);
+            return new Options(appPrefix, seconds, tagCacheMillis, maxCachedTags, regionalCache, regionalMaxSeconds,
+                    objectThresholdBytes);
         }
 
         public Options withTagCacheMillis(long millis) {
-            return new Options(appPrefix, expirationTtlSeconds, millis, maxCachedTags);
+            return new Options(appPrefix, expirationTtlSeconds, millis, maxCachedTags, regionalCache,
+                    regionalMaxSeconds, objectThresholdBytes);
         }
 
         /** How many tag states one isolate keeps in memory (default {@value #DEFAULT_MAX_CACHED_TAGS}). */
         public Options withMaxCachedTags(int max) {
-            return new Options(appPrefix, expirationTtlSeconds, tagCacheMillis, max);
+            return new Options(appPrefix, expirationTtlSeconds, tagCacheMillis, max, regionalCache,
+                    regionalMaxSeconds, objectThresholdBytes);
         }
+
+        /** Whether to keep regional copies where the runtime has a location cache (default on). */
+        public Options withRegionalCache(boolean on) {
+            return new Options(appPrefix, expirationTtlSeconds, tagCacheMillis, maxCachedTags, on,
+                    regionalMaxSeconds, objectThresholdBytes);
+        }
+
+        /** The longest a regional copy is kept (default {@value #DEFAULT_REGIONAL_MAX_SECONDS} s). */
+        public Options withRegionalMaxSeconds(long seconds) {
+            return new Options(appPrefix, expirationTtlSeconds, tagCacheMillis, maxCachedTags, regionalCache,
+                    seconds, objectThresholdBytes);
+        }
+
+        /** Bodies longer than this many bytes go to the object store, when there is one (default: KV's limit). */
+        public Options withObjectThreshold(long bytes) {
+            return new Options(appPrefix, expirationTtlSeconds, tagCacheMillis, maxCachedTags, regionalCache,
+                    regionalMaxSeconds, bytes);
+        }
+    }
+
+    /**
+     * The stores besides KV a handler may use, each null when absent.
+     *
+     * @param regional the location's cache (the Workers Cache API)
+     * @param objects where bodies too large for KV go (R2)
+     * @param hostBody how the runtime takes over a body rendered in Java once ({@link CacheHandler#hostBody})
+     */
+    public record Tiers(RegionalCache regional, ObjectStore objects, UnaryOperator<Body> hostBody) {
+        public static final Tiers NONE = new Tiers(null, null, null);
     }
 
     /** A tag's invalidations as last read; {@code unknown}: the record could not be read (fail closed). */
@@ -116,11 +182,54 @@ public final class KvCacheHandler implements CacheHandler {
     public static final long FAILED_TAG_READ_RETRY_MILLIS = 1000;
 
     public KvCacheHandler(KvStore store, Clock clock, Log log, Options options) {
+        this(store, clock, log, options, Tiers.NONE);
+    }
+
+    /** A handler that also uses the regional cache (unless the options turn it off) and the object store. */
+    public KvCacheHandler(KvStore store, Clock clock, Log log, Options options, Tiers tiers) {
         this.store = store;
         this.clock = clock;
         this.log = log;
         this.options = options;
         this.tagCache = lru(options.maxCachedTags());
+        this.regional = options.regionalCache() ? tiers.regional() : null;
+        this.objects = tiers.objects();
+        this.hostBody = tiers.hostBody();
+    }
+
+    private final RegionalCache regional;
+    private final ObjectStore objects;
+    private final UnaryOperator<Body> hostBody;
+    private static final Random NONCES = new Random();
+
+    /** True when entries are copied to, and read first from, the location's cache. */
+    public boolean hasRegionalCache() {
+        return regional != null;
+    }
+
+    /**
+     * The regional cache key of a cache key: a URL (the Cache API keys by URL) in a host no request can reach,
+     * {@code https://isr4j.internal/<appPrefix>cache/<storage key, URL-encoded>}.
+     */
+    public String regionalKey(String key) {
+        return REGIONAL_ORIGIN + urlEncode(options.appPrefix() + "cache/" + CacheKeys.storageKey(key));
+    }
+
+    public static final String REGIONAL_ORIGIN = "https://isr4j.internal/";
+
+    /** The object key of one write of a large body: unique per write, under the entry's storage key. */
+    String objectKey(String key, long now) {
+        long nonce;
+        synchronized (NONCES) {
+            nonce = NONCES.nextLong();
+        }
+        return options.appPrefix() + "cache-body/" + CacheKeys.storageKey(key) + "/" + Long.toString(now, 36) + "-"
+                + Long.toHexString(nonce);
+    }
+
+    @Override
+    public Body hostBody(Body body) {
+        return hostBody == null ? body : hostBody.apply(body);
     }
 
     /** The KV key of a cache key: its storage key (hashed when long), prefixed. */
@@ -140,11 +249,79 @@ public final class KvCacheHandler implements CacheHandler {
 
     @Override
     public CacheLookup get(String key) {
-        return lookup(key, store.getWithMetadata(entryKey(key)));
+        return get(key, null);
+    }
+
+    /**
+     * The regional copy when it is fresh (tags checked as for KV), else KV; a fresh KV entry is then copied to
+     * the location's cache after the response (through {@code background}; without it, no copy is made).
+     */
+    @Override
+    public CacheLookup get(String key, BackgroundWork background) {
+        if (regional != null) {
+            CacheLookup copy = regionalLookup(key, readRegional(key));
+            if (copy != null) {
+                return copy;
+            }
+        }
+        return kvLookup(key, store.getWithMetadata(entryKey(key)), background);
+    }
+
+    /**
+     * Classifies a read the runtime started early ({@link Prefetched}): a regional copy that is not fresh falls
+     * through to KV as in {@link #get(String, BackgroundWork)}.
+     */
+    public CacheLookup lookup(String key, Prefetched early, BackgroundWork background) {
+        if (early.regional()) {
+            CacheLookup copy = regionalLookup(key, early.stored());
+            return copy != null ? copy : kvLookup(key, store.getWithMetadata(entryKey(key)), background);
+        }
+        return kvLookup(key, early.stored(), background);
     }
 
     /** Classifies a value already read from KV for {@code key} (null: absent), as {@link #get} does. */
     public CacheLookup lookup(String key, KvStore.Stored stored) {
+        return kvLookup(key, stored, null);
+    }
+
+    private KvStore.Stored readRegional(String key) {
+        try {
+            return regional.match(regionalKey(key));
+        } catch (RuntimeException e) {
+            log.warn("regional cache read of " + key + " failed (" + e.getMessage() + "); reading KV");
+            return null;
+        }
+    }
+
+    /**
+     * A regional copy, served only when it is a fresh, verified entry of this key whose tags allow it; anything
+     * else (absent, unreadable, another key's, stale, invalidated) is null: KV decides.
+     */
+    private CacheLookup regionalLookup(String key, KvStore.Stored stored) {
+        if (stored == null) {
+            return null;
+        }
+        KvEntryFormat.Decoded decoded;
+        try {
+            decoded = KvEntryFormat.decode(stored);
+        } catch (RuntimeException e) {
+            log.warn("regional copy of " + key + " is unreadable (" + e.getMessage() + "); reading KV");
+            return null;
+        }
+        long now = clock.millis();
+        if (!decoded.key().equals(key) || StoredEntries.writtenInTheFuture(decoded.entry().lastModified(), now)) {
+            return null;
+        }
+        CacheLookup lookup = CacheLookup.classify(decoded.entry(), now, this);
+        if (lookup.state() != CacheLookup.State.FRESH) {
+            return null;
+        }
+        CacheLookup served = withBody(key, decoded, lookup);
+        // A copy whose body object is gone (pruned after newer writes) is an outdated copy: KV decides.
+        return served.state() == CacheLookup.State.FRESH ? served : null;
+    }
+
+    private CacheLookup kvLookup(String key, KvStore.Stored stored, BackgroundWork background) {
         if (stored == null) {
             return CacheLookup.MISS;
         }
@@ -166,7 +343,109 @@ public final class KvCacheHandler implements CacheHandler {
                     + ", in the future; treated as unreadable");
             return CacheLookup.CORRUPT;
         }
-        return CacheLookup.classify(entry, now, this);
+        CacheLookup lookup = CacheLookup.classify(entry, now, this);
+        if (lookup.state() == CacheLookup.State.FRESH && regional != null && background != null) {
+            copyToRegional(key, stored, entry, now, background);
+        }
+        return withBody(key, decoded, lookup);
+    }
+
+    /** A servable lookup of an entry whose body is an object, with the object's body; unservable stays as is. */
+    private CacheLookup withBody(String key, KvEntryFormat.Decoded decoded, CacheLookup lookup) {
+        var ref = decoded.object();
+        if (ref == null || lookup.entry() == null) {
+            return lookup;
+        }
+        CacheEntry entry = lookup.entry();
+        Body body = objectBody(key, entry, ref);
+        if (body == null) {
+            return CacheLookup.CORRUPT;
+        }
+        var value = new CacheValue(entry.value().status(), entry.value().headers(), body);
+        var withBody = new CacheEntry(value, entry.lastModified(), entry.revalidateAt(), entry.expireAt(), entry.tags());
+        return new CacheLookup(lookup.state(), withBody);
+    }
+
+    /** The body of an entry kept in an object, when the object is there and is this very entry's; else null. */
+    private Body objectBody(String key, CacheEntry entry, KvEntryFormat.ObjectRef ref) {
+        if (objects == null) {
+            log.warn("cache entry " + entryKey(key) + " keeps its body in R2 object " + ref.key() + ", but there is no "
+                    + "object store binding; treated as unreadable");
+            return null;
+        }
+        ObjectStore.Found found = objects.get(ref.key());
+        if (found == null) {
+            log.warn("cache entry " + entryKey(key) + ": its body object " + ref.key() + " is gone; treated as "
+                    + "unreadable");
+            return null;
+        }
+        if (!key.equals(found.metadata().get(OBJECT_KEY_FIELD))
+                || !Long.toString(entry.lastModified()).equals(found.metadata().get(OBJECT_WRITTEN_FIELD))
+                || found.body().length() != ref.length()) {
+            log.warn("cache entry " + entryKey(key) + ": object " + ref.key() + " is not its body (another key, "
+                    + "write or length); treated as unreadable");
+            return null;
+        }
+        return found.body();
+    }
+
+    /** Object metadata: the cache key and the write (last-modified) an object belongs to. */
+    static final String OBJECT_KEY_FIELD = "id";
+    static final String OBJECT_WRITTEN_FIELD = "lm";
+
+    /**
+     * Copies a fresh KV entry (value and metadata as read) to the location's cache, for no longer than it stays
+     * fresh. The copy is started now, while the read's buffer is certainly this request's, and awaited after
+     * the response.
+     */
+    private void copyToRegional(String key, KvStore.Stored stored, CacheEntry entry, long now,
+                                BackgroundWork background) {
+        long ttl = regionalTtl(entry.revalidateAt(), now);
+        if (ttl < 1) {
+            return;
+        }
+        Completion copy;
+        try {
+            copy = regional.put(regionalKey(key), stored.value(), stored.metadata(), ttl);
+        } catch (RuntimeException e) {
+            log.warn("copying " + key + " to the regional cache failed (" + e.getMessage() + ")");
+            return;
+        }
+        try {
+            background.keepAlive(copy);
+            background.submit(() -> awaitRegional(copy, key));
+        } catch (RuntimeException e) {
+            log.warn("could not schedule the regional copy of " + key + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private void awaitRegional(Completion copy, String key) {
+        try {
+            copy.await();
+        } catch (RuntimeException e) {
+            log.warn("regional copy of " + key + " failed (" + e.getMessage() + "); KV still holds the entry");
+        }
+    }
+
+    /** Whole seconds a regional copy may live: until the entry turns stale, at most the configured cap. */
+    private long regionalTtl(long revalidateAt, long now) {
+        long fresh = revalidateAt == Long.MAX_VALUE ? Long.MAX_VALUE : (revalidateAt - now) / 1000;
+        return Math.min(fresh, options.regionalMaxSeconds());
+    }
+
+    static String urlEncode(String s) {
+        var out = new StringBuilder(s.length() + 16);
+        for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+                    || c == '_' || c == '~') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
     }
 
     @Override
@@ -185,15 +464,23 @@ public final class KvCacheHandler implements CacheHandler {
 
     @Override
     public Completion set(String key, CacheValue value, SetOptions setOptions) {
-        if (value.body().length() > KvStore.MAX_VALUE_BYTES) {
-            boolean first;
-            synchronized (reportedOversize) {
-                first = reportedOversize.put(key, Boolean.TRUE) == null;
-            }
-            if (first) {
-                log.warn("response for " + key + " has " + value.body().length() + " bytes, over KV's "
-                        + KvStore.MAX_VALUE_BYTES + "-byte limit; it is served but not cached");
-            }
+        return set(key, value, setOptions, NO_BACKGROUND);
+    }
+
+    private static final BackgroundWork NO_BACKGROUND = task -> {
+        throw new UnsupportedOperationException("no background work here");
+    };
+
+    /** Writes KV (and R2, and the regional copy); every storage promise is kept alive with {@code background}. */
+    @Override
+    public Completion set(String key, CacheValue value, SetOptions setOptions, BackgroundWork background) {
+        long length = value.body().length();
+        boolean objectKind = !KvEntryFormat.KIND_DATA.equals(KvEntryFormat.kindOf(key));
+        if (objects != null && objectKind && length > options.objectThresholdBytes()) {
+            return setWithObject(key, value, setOptions, background);
+        }
+        if (length > KvStore.MAX_VALUE_BYTES) {
+            reportOversize(key, length);
             return Completion.DONE;
         }
         long now = clock.millis();
@@ -201,13 +488,114 @@ public final class KvCacheHandler implements CacheHandler {
                 setOptions.tags());
         var encoded = KvEntryFormat.encode(key, entry);
         if (encoded.value().length() > KvStore.MAX_VALUE_BYTES) {
+            if (objects != null && objectKind) {
+                return setWithObject(key, value, setOptions, background);
+            }
             log.warn("entry for " + key + " with its header exceeds KV's value limit; not cached");
             return Completion.DONE;
         }
-        // Entries meant to outlive any TTL (FORCE_STATIC, "no practical expiry") get none; others the configured one.
-        long ttl = setOptions.expireSeconds() >= NO_TTL_BEYOND_SECONDS ? 0
+        Completion kv = store.put(entryKey(key), encoded.value(), encoded.metadata(), kvTtl(setOptions));
+        if (regional == null) {
+            return kv; // the runtime's own promise, which the ISR layer also registers with waitUntil
+        }
+        background.keepAlive(kv);
+        return () -> {
+            kv.await();
+            refreshRegional(key, encoded, entry.revalidateAt(), now, background);
+        };
+    }
+
+    private void reportOversize(String key, long length) {
+        boolean first;
+        synchronized (reportedOversize) {
+            first = reportedOversize.put(key, Boolean.TRUE) == null;
+        }
+        if (first) {
+            log.warn("response for " + key + " has " + length + " bytes, over KV's " + KvStore.MAX_VALUE_BYTES
+                    + "-byte limit; it is served but not cached (bind an R2 bucket as CACHE_R2 to cache it)");
+        }
+    }
+
+    /** Entries meant to outlive any TTL (FORCE_STATIC, "no practical expiry") get none; others the configured one. */
+    private long kvTtl(SetOptions setOptions) {
+        return setOptions.expireSeconds() >= NO_TTL_BEYOND_SECONDS ? 0
                 : Math.max(options.expirationTtlSeconds(), KvStore.MIN_EXPIRATION_TTL_SECONDS);
-        return store.put(entryKey(key), encoded.value(), encoded.metadata(), ttl);
+    }
+
+    /** After a KV write: the location's copy becomes what KV now holds (a failure only costs the copy). */
+    private void refreshRegional(String key, KvEntryFormat.Encoded encoded, long revalidateAt, long now,
+                                 BackgroundWork background) {
+        if (regional == null) {
+            return;
+        }
+        long ttl = regionalTtl(revalidateAt, now);
+        try {
+            awaitKeptAlive(ttl >= 1 ? regional.put(regionalKey(key), encoded.value(), encoded.metadata(), ttl)
+                    : regional.delete(regionalKey(key)), background);
+        } catch (RuntimeException e) {
+            log.warn("refreshing the regional copy of " + key + " failed (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * A body past the threshold: written to a new object first (its metadata names this key and write), then
+     * the KV entry pointing at it. If the KV write fails the new object is deleted, so no object is left that no
+     * entry points at, and no entry points at a missing object. The entry also names the object it replaced,
+     * which stays for readers whose KV view is one write behind; the one before that is deleted.
+     */
+    private Completion setWithObject(String key, CacheValue value, SetOptions setOptions, BackgroundWork background) {
+        long now = clock.millis();
+        var entry = new CacheEntry(value, now, setOptions.revalidateAt(now), setOptions.expireAt(now),
+                setOptions.tags());
+        String objectKey = objectKey(key, now);
+        Body body = value.body();
+        return () -> {
+            KvEntryFormat.ObjectRef replaced = currentObject(key);
+            var ref = new KvEntryFormat.ObjectRef(objectKey, body.length(), replaced == null ? null : replaced.key());
+            var encoded = KvEntryFormat.encode(key, entry, ref);
+            awaitKeptAlive(objects.put(objectKey, body, Map.of(OBJECT_KEY_FIELD, key, OBJECT_WRITTEN_FIELD,
+                    Long.toString(now))), background);
+            try {
+                awaitKeptAlive(store.put(entryKey(key), encoded.value(), encoded.metadata(), kvTtl(setOptions)),
+                        background);
+            } catch (RuntimeException e) {
+                deleteObject(objectKey, "after the failed KV write of " + key, background);
+                throw e;
+            }
+            if (replaced != null && replaced.previous() != null && !replaced.previous().equals(replaced.key())
+                    && !replaced.previous().equals(objectKey)) {
+                deleteObject(replaced.previous(), "two writes old for " + key, background);
+            }
+            refreshRegional(key, encoded, entry.revalidateAt(), now, background);
+        };
+    }
+
+    /** The object the KV entry of {@code key} points at now, or null (none, unreadable, another key's). */
+    private KvEntryFormat.ObjectRef currentObject(String key) {
+        try {
+            KvStore.Stored stored = store.getWithMetadata(entryKey(key));
+            if (stored == null) {
+                return null;
+            }
+            var decoded = KvEntryFormat.decode(stored);
+            return decoded.key().equals(key) ? decoded.object() : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Registers a storage promise with the runtime on its own, then waits for it. */
+    private static void awaitKeptAlive(Completion write, BackgroundWork background) {
+        background.keepAlive(write);
+        write.await();
+    }
+
+    private void deleteObject(String objectKey, String why, BackgroundWork background) {
+        try {
+            awaitKeptAlive(objects.delete(objectKey), background);
+        } catch (RuntimeException e) {
+            log.error("deleting R2 object " + objectKey + " (" + why + ") failed; it is left behind", e);
+        }
     }
 
     @Override
@@ -252,7 +640,15 @@ public final class KvCacheHandler implements CacheHandler {
 
     @Override
     public Completion delete(String key) {
-        return store.delete(entryKey(key));
+        Completion kv = store.delete(entryKey(key));
+        if (regional == null) {
+            return kv;
+        }
+        Completion copy = regional.delete(regionalKey(key));
+        return () -> {
+            kv.await();
+            copy.await();
+        };
     }
 
     private TagState tagState(String tag, long now) {

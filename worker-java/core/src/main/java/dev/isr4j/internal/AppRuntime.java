@@ -25,11 +25,21 @@ public final class AppRuntime {
 
     /** @param prerenderedBundle the build's prerendered pages ({@link Prerendered}), or null */
     public static Dispatcher dispatcher(App app, KvStore cacheKv, Clock clock, Log log, String prerenderedBundle) {
-        return new Dispatcher(app, cacheHandler(app, cacheKv, clock, log), log,
+        return dispatcher(app, cacheKv, KvCacheHandler.Tiers.NONE, clock, log, prerenderedBundle);
+    }
+
+    /** @param tiers the stores besides KV the runtime has (the location's cache, R2), used with KV only */
+    public static Dispatcher dispatcher(App app, KvStore cacheKv, KvCacheHandler.Tiers tiers, Clock clock, Log log,
+                                        String prerenderedBundle) {
+        return new Dispatcher(app, cacheHandler(app, cacheKv, tiers, clock, log), log,
                 Prerendered.parse(prerenderedBundle, log), clock);
     }
 
     static CacheHandler cacheHandler(App app, KvStore cacheKv, Clock clock, Log log) {
+        return cacheHandler(app, cacheKv, KvCacheHandler.Tiers.NONE, clock, log);
+    }
+
+    static CacheHandler cacheHandler(App app, KvStore cacheKv, KvCacheHandler.Tiers tiers, Clock clock, Log log) {
         if (app.cacheHandler() != null) {
             return app.cacheHandler();
         }
@@ -37,6 +47,6 @@ public final class AppRuntime {
             log.warn("no " + KV_BINDING + " KV binding: caching in this isolate's memory only");
             return new InMemoryCacheHandler(clock);
         }
-        return new KvCacheHandler(cacheKv, clock, log, app.kvOptions());
+        return new KvCacheHandler(cacheKv, clock, log, app.kvOptions(), tiers);
     }
 }

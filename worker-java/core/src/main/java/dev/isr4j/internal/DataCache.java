@@ -185,7 +185,7 @@ public final class DataCache {
         var stored = encode(value);
         String where = CacheKeys.storageKey(key);
         BackgroundWork background = requestScope.background();
-        Runnable write = () -> BackgroundWrites.awaitDurably(() -> handler.set(key, stored, options), background, log,
+        Runnable write = () -> BackgroundWrites.awaitDurably(() -> handler.set(key, stored, options, background), background, log,
                 "cache write failed for " + where);
         if (inForeground) {
             BackgroundWrites.submit(background, write, log, "data cache write for " + where);

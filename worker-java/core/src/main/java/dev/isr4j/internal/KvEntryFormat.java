@@ -31,6 +31,8 @@ import java.util.Map;
  */
 public final class KvEntryFormat {
     public static final int VERSION = 2;
+    /** Entries whose body lives in an object store. */
+    public static final int VERSION_OBJECT_BODY = 3;
     public static final String KIND_ROUTE = "route";
     public static final String KIND_PAGE = "page";
     public static final String KIND_DATA = "data";
@@ -50,19 +52,44 @@ public final class KvEntryFormat {
     public record Encoded(Body value, String metadata) {
     }
 
-    /** A decoded entry and the cache key it was written for. */
-    public record Decoded(String key, CacheEntry entry) {
+    /**
+     * Where an entry's body lives when it is not in the KV value.
+     *
+     * @param key the object's key
+     * @param length the body's length in bytes
+     * @param previous the object of the entry this one replaced, or null
+     */
+    public record ObjectRef(String key, long length, String previous) {
+    }
+
+    /**
+     * A decoded entry and the cache key it was written for; {@code object} is where its body lives, or null when
+     * the body is the KV value (the entry's body is then empty until read from the object).
+     */
+    public record Decoded(String key, CacheEntry entry, ObjectRef object) {
+        public Decoded(String key, CacheEntry entry) {
+            this(key, entry, null);
+        }
     }
 
     /** Encodes the entry of cache key {@code key} (its kind follows from the key). */
     public static Encoded encode(String key, CacheEntry entry) {
+        return encode(key, entry, null);
+    }
+
+    /**
+     * Encodes an entry whose body lives in an object ({@code object}, or null for the body in the value): the
+     * entry's own body is not written.
+     */
+    public static Encoded encode(String key, CacheEntry entry, ObjectRef object) {
         String kind = kindOf(key);
-        String header = header(key, entry, kind);
+        String header = header(key, entry, kind, object);
+        Body stored = object == null ? entry.value().body() : Body.EMPTY;
         if (serialisedLength(header) <= KvStore.MAX_METADATA_BYTES) {
-            return new Encoded(entry.value().body(), header);
+            return new Encoded(stored, header);
         }
         byte[] head = header.getBytes(StandardCharsets.UTF_8);
-        byte[] body = entry.value().body().bytes();
+        byte[] body = stored.bytes();
         byte[] value = new byte[4 + head.length + body.length];
         value[0] = (byte) (head.length >>> 24);
         value[1] = (byte) (head.length >>> 16);
@@ -70,7 +97,7 @@ public final class KvEntryFormat {
         value[3] = (byte) head.length;
         System.arraycopy(head, 0, value, 4, head.length);
         System.arraycopy(body, 0, value, 4 + head.length, body.length);
-        var meta = Json.object().put("v", VERSION).put("k", kind).put("x", 1);
+        var meta = Json.object().put("v", object == null ? VERSION : VERSION_OBJECT_BODY).put("k", kind).put("x", 1);
         return new Encoded(Body.of(value), meta.toJson());
     }
 
@@ -85,6 +112,7 @@ public final class KvEntryFormat {
         }
         Map<String, Object> meta = asObject(JsonReader.parse(stored.metadata()), "metadata");
         String kind = checkVersion(meta);
+        long version = (Long) meta.get("v");
         Body body = stored.value();
         Map<String, Object> header = meta;
         if (meta.containsKey("x")) {
@@ -102,6 +130,9 @@ public final class KvEntryFormat {
             if (!kind.equals(checkVersion(header))) {
                 throw new IllegalArgumentException("header kind " + header.get("k") + " differs from metadata kind "
                         + kind);
+            }
+            if (!Long.valueOf(version).equals(header.get("v"))) {
+                throw new IllegalArgumentException("header version differs from metadata version");
             }
             body = body.slice(4 + (int) n, body.length());
         }
@@ -139,11 +170,31 @@ public final class KvEntryFormat {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
+        ObjectRef object = null;
+        if (version == VERSION_OBJECT_BODY) {
+            if (!(header.get("bo") instanceof String objectKey) || objectKey.isEmpty()) {
+                throw new IllegalArgumentException("field bo missing or not a string");
+            }
+            long length = number(header, "bn");
+            if (length < 0) {
+                throw new IllegalArgumentException("negative body length");
+            }
+            Object previous = header.get("bp");
+            if (previous != null && !(previous instanceof String)) {
+                throw new IllegalArgumentException("field bp is not a string");
+            }
+            if (body.length() != 0) {
+                throw new IllegalArgumentException("an entry with its body in an object holds bytes in KV too");
+            }
+            object = new ObjectRef(objectKey, length, (String) previous);
+        } else if (header.containsKey("bo")) {
+            throw new IllegalArgumentException("version " + version + " entries have no body object");
+        }
         var value = new CacheValue((int) status, StoredEntries.servable(headers), body);
-        return new Decoded(key, new CacheEntry(value, lm, ra, ea, List.copyOf(tags)));
+        return new Decoded(key, new CacheEntry(value, lm, ra, ea, List.copyOf(tags)), object);
     }
 
-    private static String header(String key, CacheEntry entry, String kind) {
+    private static String header(String key, CacheEntry entry, String kind, ObjectRef object) {
         var h = Json.array();
         for (var f : entry.value().headers().entries()) {
             h.add(Json.array().add(f.getKey()).add(f.getValue()));
@@ -152,9 +203,16 @@ public final class KvEntryFormat {
         for (String tag : entry.tags()) {
             t.add(tag);
         }
-        return escapeLoneSurrogates(Json.object().put("v", VERSION).put("k", kind).put("id", key)
+        var json = Json.object().put("v", object == null ? VERSION : VERSION_OBJECT_BODY).put("k", kind).put("id", key)
                 .put("s", entry.value().status()).put("h", h).put("lm", entry.lastModified())
-                .put("ra", entry.revalidateAt()).put("ea", entry.expireAt()).put("t", t).toJson());
+                .put("ra", entry.revalidateAt()).put("ea", entry.expireAt()).put("t", t);
+        if (object != null) {
+            json.put("bo", object.key()).put("bn", object.length());
+            if (object.previous() != null) {
+                json.put("bp", object.previous());
+            }
+        }
+        return escapeLoneSurrogates(json.toJson());
     }
 
     /** JSON text with lone surrogates (only possible inside strings) as escapes, which UTF-8 keeps intact. */
@@ -187,7 +245,7 @@ public final class KvEntryFormat {
     /** Checks the version; returns the kind. */
     private static String checkVersion(Map<String, Object> m) {
         Object v = m.get("v");
-        if (!(v instanceof Long version) || version != VERSION) {
+        if (!(v instanceof Long version) || (version != VERSION && version != VERSION_OBJECT_BODY)) {
             throw new IllegalArgumentException("unknown format version " + (v instanceof Long ? v : "(not a number)"));
         }
         Object k = m.get("k");

@@ -85,7 +85,7 @@ public final class RouteCache {
         CacheLookup lookup;
         try {
             lookup = early != null && early.key().equals(key) && handler instanceof KvCacheHandler kv
-                    ? kv.lookup(key, early.stored()) : handler.get(key);
+                    ? kv.lookup(key, early, background) : handler.get(key, background);
             if (lookup == null) {
                 lookup = CacheLookup.MISS;
             }
@@ -148,7 +148,8 @@ public final class RouteCache {
                     n, isStatic ? 0 : Math.max(0, expire - n), "isr4j; fwd=miss", options.tags());
         }
         // From here the MISS write replaces an unreadable entry; deleting it as well could race the write.
-        CacheValue value = toValue(response, clock.millis());
+        CacheValue value = hosted(toValue(response, clock.millis()));
+        response = response.withBody(value.body()); // answered and stored from the same copy
         var options = options(route, request, params);
         BackgroundWrites.submit(background, () -> write(key, value, options, background), log, "write of " + key);
         long n = isStatic ? STATIC_SECONDS : options.revalidateSeconds();
@@ -254,8 +255,18 @@ public final class RouteCache {
 
     /** Awaits the write itself, so the background task (and its waitUntil) settles only once it is durable. */
     private void write(String key, CacheValue value, CacheHandler.SetOptions options, BackgroundWork background) {
-        BackgroundWrites.awaitDurably(() -> handler.set(key, value, options), background, log,
+        BackgroundWrites.awaitDurably(() -> handler.set(key, value, options, background), background, log,
                 "cache write failed for " + key + "; the response was served uncached");
+    }
+
+    /** The value with its body handed to the runtime once (see {@link CacheHandler#hostBody}). */
+    private CacheValue hosted(CacheValue value) {
+        try {
+            return new CacheValue(value.status(), value.headers(), handler.hostBody(value.body()));
+        } catch (RuntimeException e) {
+            log.warn("could not hand the body to the runtime (" + e.getMessage() + "); copying it for each use");
+            return value;
+        }
     }
 
     private static boolean cacheable(RouteSpec route, Request request, Response response) {

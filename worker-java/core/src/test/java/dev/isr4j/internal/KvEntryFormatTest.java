@@ -69,7 +69,7 @@ class KvEntryFormatTest {
 
     static Stream<Arguments> corrupt() {
         return Stream.of(
-                Arguments.of("unknown version", BODY, header("\"v\":2", "\"v\":3"), "version"),
+                Arguments.of("unknown version", BODY, header("\"v\":2", "\"v\":4"), "version"),
                 Arguments.of("version 1 (no identity)", BODY, header("\"v\":2", "\"v\":1"), "version"),
                 Arguments.of("version as a string", BODY, header("\"v\":2", "\"v\":\"2\""), "version"),
                 Arguments.of("version missing", BODY, header("\"v\":2,", ""), "version"),
@@ -143,14 +143,14 @@ class KvEntryFormatTest {
                         OVERFLOW_META, "offset"),
                 Arguments.of("overflow header a JSON array", overflowValue("[]", BODY), OVERFLOW_META,
                         "header is not a JSON object"),
-                Arguments.of("overflow header of an unknown version", overflowValue(header("\"v\":2", "\"v\":3"),
+                Arguments.of("overflow header of an unknown version", overflowValue(header("\"v\":2", "\"v\":4"),
                         BODY), OVERFLOW_META, "version"),
                 Arguments.of("overflow header of another kind", overflowValue(header("\"k\":\"route\"",
                         "\"k\":\"page\""), BODY), OVERFLOW_META, "kind"),
                 Arguments.of("overflow header without status", overflowValue(header("\"s\":200,", ""), BODY),
                         OVERFLOW_META, "field s"),
                 Arguments.of("overflow metadata of an unknown version", overflowValue(HEADER, BODY),
-                        OVERFLOW_META.replace("\"v\":2", "\"v\":3"), "version"),
+                        OVERFLOW_META.replace("\"v\":2", "\"v\":4"), "version"),
                 Arguments.of("overflow metadata of another kind", overflowValue(HEADER, BODY),
                         OVERFLOW_META.replace("\"route\"", "\"page\""), "kind"));
     }

@@ -96,6 +96,15 @@ public final class ExampleApp implements AppProvider {
 
         app.route("/api/large").revalidate(60).get(req -> Response.bytes(large(), "application/octet-stream"));
 
+        // Storage tiers (issue 15): 30 MiB, past KV's value limit, so it is cached in R2 when CACHE_R2 is bound.
+        app.route("/api/huge").revalidate(60).get(req -> {
+            byte[] b = new byte[HUGE_SIZE];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) ((i >>> 10) * 131 + i * 7 + 3);
+            }
+            return Response.bytes(b, "application/octet-stream");
+        });
+
         app.route("/api/with-cookie").revalidate(60).get(req -> Response.json(Json.object()
                 .put("timestamp", req.env().clock().millis()))
                 .plusHeader("Set-Cookie", "session=" + Long.toHexString(Double.doubleToLongBits(Math.random()))
@@ -273,6 +282,9 @@ public final class ExampleApp implements AppProvider {
         }
         return b;
     }
+
+    /** /api/huge's size: 30 MiB; byte i is ((i >>> 10) * 131 + i * 7 + 3) mod 256. */
+    static final int HUGE_SIZE = 30 << 20;
 
     static byte[] large() {
         byte[] b = new byte[LARGE_SIZE];

@@ -149,6 +149,8 @@ final class ExampleHtml {
                 + link("/api/prices/1", "the same, revalidate(1) (benchmark STALE).")
                 + link("/api/binary", "4 KiB of bytes through the cache, unchanged.")
                 + link("/api/large", "1 MiB through the cache.")
+                + "<li><code>GET /api/huge</code>: 30 MiB, past what KV holds: the body lives in R2 "
+                + "(<code>CACHE_R2</code>), KV keeps the entry pointing at it.</li>"
                 + link("/api/boom", "a handler that throws: a 500 with a short body; the isolate keeps serving.")
                 + "<li><code>POST /api/echo</code>: answers the body it was sent; never cached.</li>"
                 + "<li><code>GET /api/kv/{key}</code> (secret): any KV key, cache entries included.</li>"

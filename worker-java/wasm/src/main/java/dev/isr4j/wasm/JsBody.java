@@ -14,6 +14,11 @@ import org.teavm.jso.typedarrays.Int8Array;
  * result, or {@code {value}}). TeaVM's runtime caches every JS object that enters Java behind a WeakRef, which
  * only a major GC clears; holding a 1 MiB buffer that way kept every response body alive far past its
  * request. The holder can be emptied ({@link #release}) once the Response owns the buffer.
+ *
+ * <p>A holder may also carry a stream with its {@code size} (an R2 object's body): it goes to the Response as
+ * it is, and Java cannot read it. Every copy between Java and JS is counted in
+ * {@code globalThis.isr4jBodyBytesCopied} (bytes, both directions), so tests and the benchmark can check that a
+ * HIT copies nothing and a MISS copies its body once.
  */
 final class JsBody implements Body {
     private final JSObject holder;
@@ -21,6 +26,25 @@ final class JsBody implements Body {
 
     JsBody(JSObject holder) {
         this.holder = holder;
+    }
+
+    private JsBody(JSObject holder, byte[] bytes) {
+        this.holder = holder;
+        this.bytes = bytes;
+    }
+
+    /** A body rendered in Java, copied to JS once; both the Response and every store use that copy. */
+    static Body shared(Body body) {
+        if (body instanceof JsBody || body.length() == 0) {
+            return body;
+        }
+        byte[] b = body.bytes();
+        return new JsBody(copyOut(b), b);
+    }
+
+    private static JSObject copyOut(byte[] bytes) {
+        countCopied(bytes.length);
+        return holdBytes(Int8Array.copyFromJavaArray(bytes));
     }
 
     /** The body of a pending {@code arrayBuffer()} promise (request or fetch response). */
@@ -36,13 +60,20 @@ final class JsBody implements Body {
     @Override
     public byte[] bytes() {
         if (bytes == null) {
+            if (isStream(holder)) {
+                throw new IllegalStateException("a body streamed from storage goes to the Response; Java cannot read it");
+            }
             bytes = view(holder).copyToJavaArray();
+            countCopied(bytes.length);
         }
         return bytes;
     }
 
     @Override
     public Body slice(int from, int to) {
+        if (isStream(holder)) {
+            throw new IllegalStateException("a body streamed from storage cannot be sliced");
+        }
         return new JsBody(sliceOf(holder, from, to));
     }
 
@@ -51,7 +82,7 @@ final class JsBody implements Body {
         if (body instanceof JsBody js) {
             return js.holder;
         }
-        return body.length() == 0 ? null : holdBytes(Int8Array.copyFromJavaArray(body.bytes()));
+        return body.length() == 0 ? null : copyOut(body.bytes());
     }
 
     /** Drops the holder's reference to its buffer once nothing in Java needs the bytes any more. */
@@ -65,8 +96,14 @@ final class JsBody implements Body {
     @JSBody(params = "bytes", script = "return { value: bytes };")
     private static native JSObject holdBytes(Int8Array bytes);
 
-    @JSBody(params = "h", script = "return h.value.byteLength;")
+    @JSBody(params = "h", script = "return typeof h.size === 'number' ? h.size : h.value.byteLength;")
     private static native int byteLength(JSObject h);
+
+    @JSBody(params = "h", script = "return typeof ReadableStream === 'function' && h.value instanceof ReadableStream;")
+    private static native boolean isStream(JSObject h);
+
+    @JSBody(params = "n", script = "globalThis.isr4jBodyBytesCopied = (globalThis.isr4jBodyBytesCopied || 0) + n;")
+    private static native void countCopied(int n);
 
     @JSBody(params = "h", script = "const v = h.value;"
             + "return ArrayBuffer.isView(v) ? new Int8Array(v.buffer, v.byteOffset, v.byteLength) : new Int8Array(v);")

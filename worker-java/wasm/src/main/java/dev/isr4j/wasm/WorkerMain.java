@@ -130,7 +130,7 @@ public final class WorkerMain {
                 return null;
             }
             String key = d.prefetchKey(JsConversions.toJava(request, env));
-            return key == null ? null : kvStore.startRead(kvCache.entryKey(key));
+            return key == null ? null : JsTiers.startRead(kvStore, kvCache, key);
         } catch (RuntimeException e) {
             return null; // the normal path will report it
         }
@@ -146,7 +146,7 @@ public final class WorkerMain {
             LOG.warn(kvStore.lateMessage(kvCache.entryKey(key)) + "; counted as a miss for " + request.path());
             return new Prefetched(key, null);
         }
-        return key == null ? null : new Prefetched(key, JsKvStore.stored((JSKvNamespace.WithMetadata) read));
+        return key == null ? null : JsTiers.prefetched(key, read);
     }
 
     private static JSResponse handle(RequestThread thread) {
@@ -187,7 +187,7 @@ public final class WorkerMain {
             kvStore = namespace == null ? null : new JsKvStore(namespace, Deadlines.kvReadMillis(env));
             backgroundMillis = Deadlines.backgroundMillis(env);
             App app = AppProvider.load();
-            dispatcher = AppRuntime.dispatcher(app, kvStore, Clock.SYSTEM, LOG, prerenderedBundle);
+            dispatcher = AppRuntime.dispatcher(app, kvStore, JsTiers.of(env, LOG), Clock.SYSTEM, LOG, prerenderedBundle);
             kvCache = dispatcher.cacheHandler() instanceof KvCacheHandler kv ? kv : null;
             prerenderedBundle = null; // parsed; the text is no longer needed
         } else if (jsEnv != env.current()) {
