@@ -66,6 +66,19 @@ public interface CacheHandler {
         return revalidateTag(tags, false);
     }
 
+    /**
+     * The read a host may start for {@code key} before it hands Java the request, or null when this handler
+     * has none (then every read happens in {@link #get(String, BackgroundWork)}).
+     */
+    default EarlyRead earlyRead(String key) {
+        return null;
+    }
+
+    /** Classifies what an early read of {@link #earlyRead} found, as {@link #get(String, BackgroundWork)} would. */
+    default CacheLookup lookup(EarlyRead.Found found, BackgroundWork background) {
+        return get(found.read().cacheKey(), background);
+    }
+
     /** Removes an entry (used for corrupted entries). */
     default Completion delete(String key) {
         return Completion.DONE;

@@ -5,12 +5,12 @@ import dev.isr4j.api.BackgroundWork;
 import dev.isr4j.api.CacheEntry;
 import dev.isr4j.api.ObjectStore;
 import dev.isr4j.api.RegionalCache;
-import dev.isr4j.internal.Prefetched;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.CacheValue;
+import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Completion;
 import dev.isr4j.api.KvStore;
@@ -267,16 +267,24 @@ public final class KvCacheHandler implements CacheHandler {
         return kvLookup(key, store.getWithMetadata(entryKey(key)), background);
     }
 
+    /** The KV entry, after the location's copy when there is a regional tier. */
+    @Override
+    public EarlyRead earlyRead(String key) {
+        return new EarlyRead(key, entryKey(key), hasRegionalCache() ? regionalKey(key) : null);
+    }
+
     /**
-     * Classifies a read the runtime started early ({@link Prefetched}): a regional copy that is not fresh falls
-     * through to KV as in {@link #get(String, BackgroundWork)}.
+     * Classifies what an early read found: a regional copy that is not fresh falls through to KV as in
+     * {@link #get(String, BackgroundWork)}.
      */
-    public CacheLookup lookup(String key, Prefetched early, BackgroundWork background) {
-        if (early.regional()) {
-            CacheLookup copy = regionalLookup(key, early.stored());
+    @Override
+    public CacheLookup lookup(EarlyRead.Found found, BackgroundWork background) {
+        String key = found.read().cacheKey();
+        if (found.regional()) {
+            CacheLookup copy = regionalLookup(key, found.stored());
             return copy != null ? copy : kvLookup(key, store.getWithMetadata(entryKey(key)), background);
         }
-        return kvLookup(key, early.stored(), background);
+        return kvLookup(key, found.stored(), background);
     }
 
     /** Classifies a value already read from KV for {@code key} (null: absent), as {@link #get} does. */

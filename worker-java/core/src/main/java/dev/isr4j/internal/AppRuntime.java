@@ -8,7 +8,7 @@ import dev.isr4j.api.Log;
 import dev.isr4j.cache.InMemoryCacheHandler;
 import dev.isr4j.cache.KvCacheHandler;
 
-/** Builds an isolate's dispatcher the same way in workerd and in the JVM test kit. */
+/** Assembles an isolate's dispatcher and cache for {@link dev.isr4j.runtime.IsrRuntime}, the hosts' one door. */
 public final class AppRuntime {
     public static final String KV_BINDING = "CACHE_KV";
 

@@ -16,6 +16,7 @@ import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CachePurger;
 import dev.isr4j.cache.CloudflareZonePurger;
 import dev.isr4j.api.Clock;
+import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.Log;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -104,8 +105,18 @@ public final class Dispatcher {
         return handle(request, background, null);
     }
 
+    /**
+     * The read to start before handling {@code request} (the one read a cached answer needs), or null when
+     * its answer does not come from the cache or the cache handler has no early read. Decided by the same
+     * rules as {@link #handle}: same route, same key.
+     */
+    public EarlyRead earlyRead(Request request) {
+        String key = cacheKeyOf(request);
+        return key == null ? null : cacheHandler.earlyRead(key);
+    }
+
     /** The cache key a request's answer would be read from, or null when it is not answered from the cache. */
-    public String prefetchKey(Request request) {
+    private String cacheKeyOf(Request request) {
         try {
             if (developmentMode(request) || !(request.method().equals("GET") || request.method().equals("HEAD"))) {
                 return null;
@@ -129,11 +140,11 @@ public final class Dispatcher {
     }
 
     /**
-     * Handles a request whose cache read the runtime already started ({@code prefetched}, may be null): its
-     * result stands in for the first cache lookup, so a HIT does not wait on the cache again.
+     * Handles a request whose cache read the host already made ({@code early}, may be null): what it found
+     * stands in for the first cache lookup, so a HIT does not wait on the cache again.
      */
-    public Response handle(Request request, BackgroundWork background, Prefetched prefetched) {
-        Response response = dispatch(request, background, prefetched);
+    public Response handle(Request request, BackgroundWork background, EarlyRead.Found early) {
+        Response response = dispatch(request, background, early);
         return forDownstream(request, response);
     }
 
@@ -161,7 +172,7 @@ public final class Dispatcher {
         return response;
     }
 
-    private Response dispatch(Request request, BackgroundWork background, Prefetched prefetched) {
+    private Response dispatch(Request request, BackgroundWork background, EarlyRead.Found early) {
         boolean development;
         CachePurger purger;
         try {
@@ -177,7 +188,7 @@ public final class Dispatcher {
         }
         Revalidator requestRevalidator = revalidator.forRequest(purger, background, log);
         request = request.withScope(new RequestScope(background, requestRevalidator, dataCache)
-                .prefetched(prefetched));
+                .earlyRead(early));
         if (request.path().equals(RevalidateEndpoint.PATH)) {
             try {
                 return RevalidateEndpoint.handle(request, requestRevalidator, log);

@@ -2,6 +2,7 @@ package dev.isr4j.internal;
 
 import dev.isr4j.Revalidator;
 import dev.isr4j.api.BackgroundWork;
+import dev.isr4j.api.EarlyRead;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -18,7 +19,7 @@ public final class RequestScope {
     private long dataRevalidateBound = Long.MAX_VALUE;
     private final Set<String> dataTags = new LinkedHashSet<>();
     private long resultRevalidate;
-    private Prefetched prefetched;
+    private EarlyRead.Found earlyRead;
 
     public RequestScope(BackgroundWork background, Revalidator revalidator, DataCache dataCache) {
         this.background = background;
@@ -50,13 +51,13 @@ public final class RequestScope {
     }
 
     /** The runtime's early cache read for this request (used for its first lookup of that key). */
-    public RequestScope prefetched(Prefetched prefetched) {
-        this.prefetched = prefetched;
+    public RequestScope earlyRead(EarlyRead.Found found) {
+        this.earlyRead = found;
         return this;
     }
 
-    public Prefetched prefetched() {
-        return prefetched;
+    public EarlyRead.Found earlyRead() {
+        return earlyRead;
     }
 
     /** A page's props result: its own revalidate (0 = the page's) and extra tags. */

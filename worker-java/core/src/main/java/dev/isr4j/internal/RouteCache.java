@@ -10,6 +10,7 @@ import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.Clock;
+import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.Log;
 import dev.isr4j.cache.KvCacheHandler;
 import java.util.ArrayList;
@@ -81,11 +82,11 @@ public final class RouteCache {
             request = clean(request, params); // FORCE_STATIC: the same output for everyone
         }
         String key = keyFor(route, request.path());
-        Prefetched early = request.scope().prefetched();
+        EarlyRead.Found early = request.scope().earlyRead();
         CacheLookup lookup;
         try {
-            lookup = early != null && early.key().equals(key) && handler instanceof KvCacheHandler kv
-                    ? kv.lookup(key, early, background) : handler.get(key, background);
+            lookup = early != null && early.read().cacheKey().equals(key)
+                    ? handler.lookup(early, background) : handler.get(key, background);
             if (lookup == null) {
                 lookup = CacheLookup.MISS;
             }

@@ -21,7 +21,7 @@ import dev.isr4j.api.KvStore;
 import dev.isr4j.internal.CacheKeys;
 import dev.isr4j.internal.JsonReader;
 import dev.isr4j.internal.KvEntryFormat;
-import dev.isr4j.internal.Prefetched;
+import dev.isr4j.api.EarlyRead;
 import dev.isr4j.testing.InMemoryObjectStore;
 import dev.isr4j.testing.InMemoryRegionalCache;
 import dev.isr4j.testing.ManualClock;
@@ -244,7 +244,7 @@ class StorageTiersTest {
             clock.advanceMillis(10);
             kv.revalidateTag(List.of("posts"), true).await();
             counted.entryReads = 0;
-            assertEquals(State.STALE, kv.lookup(KEY, new Prefetched(KEY, copy, true), background).state());
+            assertEquals(State.STALE, kv.lookup(new EarlyRead.Found(kv.earlyRead(KEY), copy, true), background).state());
             assertEquals(1, counted.entryReads);
         }
 

@@ -13,8 +13,9 @@ import dev.isr4j.api.BackgroundWork;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
 import dev.isr4j.cache.InMemoryKvStore;
-import dev.isr4j.internal.AppRuntime;
-import dev.isr4j.internal.Dispatcher;
+import dev.isr4j.api.EarlyRead;
+import dev.isr4j.cache.KvCacheHandler;
+import dev.isr4j.runtime.IsrRuntime;
 import dev.isr4j.internal.KvOverStore;
 import dev.isr4j.internal.Prerenderer;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ public final class IsrTestKit {
     private final StubFetcher fetcher = new StubFetcher();
     private final RecordingLog log = new RecordingLog();
     private final ArrayDeque<Runnable> background = new ArrayDeque<>();
-    private final Dispatcher dispatcher;
+    private final IsrRuntime runtime;
     private final Env env;
 
     private IsrTestKit(Builder b) {
@@ -59,7 +60,8 @@ public final class IsrTestKit {
         this.env = new KitEnv();
         // As `mvn package` does for the Wasm build: static paths are prerendered before the first request.
         String prerendered = Prerenderer.render(b.app, clock, log);
-        this.dispatcher = AppRuntime.dispatcher(b.app, namespaces.get(AppRuntime.KV_BINDING), clock, log, prerendered);
+        this.runtime = IsrRuntime.start(b.app, namespaces.get(IsrRuntime.KV_BINDING), KvCacheHandler.Tiers.NONE, clock,
+                log, prerendered);
     }
 
     /** Starts the app with a KV-backed cache (as deployed with {@code CACHE_KV}) and a fresh clock. */
@@ -196,7 +198,13 @@ public final class IsrTestKit {
                     background.add(task);
                 }
             };
-            return new TestResponse(dispatcher.handle(request, queue));
+            // The path workerd takes: the runtime names the one read a cached answer needs, the host makes it
+            // before handing over the request, and what it found stands in for the first cache lookup.
+            EarlyRead early = runtime.earlyRead(request);
+            InMemoryKvStore store = namespaces.get(IsrRuntime.KV_BINDING);
+            EarlyRead.Found found = early == null || store == null ? null
+                    : new EarlyRead.Found(early, store.getWithMetadata(early.storeKey()), false);
+            return new TestResponse(runtime.handle(request, queue, found));
         }
     }
 
@@ -204,7 +212,7 @@ public final class IsrTestKit {
         private final App app;
         private TestClock clock = new TestClock();
         private final Map<String, String> vars = new HashMap<>();
-        private final List<String> kvBindings = new ArrayList<>(List.of(AppRuntime.KV_BINDING));
+        private final List<String> kvBindings = new ArrayList<>(List.of(IsrRuntime.KV_BINDING));
 
         private Builder(App app) {
             if (app == null) {
@@ -227,7 +235,7 @@ public final class IsrTestKit {
 
         /** No CACHE_KV binding: the cache is in memory, as with `wrangler dev` without KV. */
         public Builder withoutCacheKv() {
-            kvBindings.remove(AppRuntime.KV_BINDING);
+            kvBindings.remove(IsrRuntime.KV_BINDING);
             return this;
         }
 

@@ -1,8 +1,8 @@
 package dev.isr4j.wasm;
 
 import dev.isr4j.api.Log;
+import dev.isr4j.api.EarlyRead;
 import dev.isr4j.cache.KvCacheHandler;
-import dev.isr4j.internal.Prefetched;
 import dev.isr4j.wasm.js.JSCache;
 import dev.isr4j.wasm.js.JSR2Bucket;
 import org.teavm.jso.JSBody;
@@ -49,17 +49,16 @@ final class JsTiers {
      * none, the KV entry (so a warm location reads nothing from KV). The shim awaits the one promise; whether
      * the copy is servable (fresh, tags) is decided in Java, which reads KV itself when it is not.
      */
-    static JSObject startRead(JsKvStore kv, KvCacheHandler cache, String key) {
-        String kvKey = cache.entryKey(key);
-        if (regional == null || !cache.hasRegionalCache()) {
-            return kv.startRead(kvKey);
+    static JSObject startRead(JsKvStore kv, EarlyRead early) {
+        if (regional == null || early.regionalKey() == null) {
+            return kv.startRead(early.storeKey());
         }
-        return orElse(regional.start(cache.regionalKey(key)), () -> kv.startRead(kvKey));
+        return orElse(regional.start(early.regionalKey()), () -> kv.startRead(early.storeKey()));
     }
 
     /** What the early read found, for {@code key}. */
-    static Prefetched prefetched(String key, JSObject read) {
-        return new Prefetched(key, JsKvStore.stored((dev.isr4j.wasm.js.JSKvNamespace.WithMetadata) read),
+    static EarlyRead.Found found(EarlyRead early, JSObject read) {
+        return new EarlyRead.Found(early, JsKvStore.stored((dev.isr4j.wasm.js.JSKvNamespace.WithMetadata) read),
                 fromRegion(read));
     }
 

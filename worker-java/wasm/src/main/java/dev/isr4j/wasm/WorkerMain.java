@@ -8,13 +8,10 @@ import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
 import dev.isr4j.App;
 import dev.isr4j.Request;
-import dev.isr4j.cache.KvCacheHandler;
-import dev.isr4j.internal.AppRuntime;
+import dev.isr4j.api.EarlyRead;
 import dev.isr4j.internal.Deadlines;
-import dev.isr4j.internal.Prefetched;
-import dev.isr4j.wasm.js.JSKvNamespace;
+import dev.isr4j.runtime.IsrRuntime;
 import dev.isr4j.wasm.js.JSRuntime;
-import dev.isr4j.internal.Dispatcher;
 import dev.isr4j.wasm.js.JSEnv;
 import dev.isr4j.wasm.js.JSExecutionContext;
 import dev.isr4j.wasm.js.JSRequest;
@@ -29,11 +26,10 @@ import org.teavm.jso.function.JSConsumer;
  */
 public final class WorkerMain {
     private static final Log LOG = new ConsoleLog();
-    private static Dispatcher dispatcher;
+    private static IsrRuntime runtime;
     private static JsEnv env;
     private static String prerenderedBundle;
     private static JsKvStore kvStore;
-    private static KvCacheHandler kvCache;
     private static long backgroundMillis = Deadlines.DEFAULT_BACKGROUND_MILLIS;
 
     private WorkerMain() {
@@ -96,8 +92,8 @@ public final class WorkerMain {
                 LOG.error("isr4j: a request's thread failed after its answer", error);
                 return;
             }
-            answer(JsConversions.toJs(dispatcher != null && javaRequest != null
-                    ? dispatcher.handlerFailed(javaRequest, error) : logged(error)));
+            answer(JsConversions.toJs(runtime != null && javaRequest != null
+                    ? runtime.handlerFailed(javaRequest, error) : logged(error)));
         }
 
         private void answer(JSResponse response) {
@@ -125,34 +121,35 @@ public final class WorkerMain {
     @JSExport
     public static JSObject prefetch(JSRequest request, JSEnv jsEnv) {
         try {
-            Dispatcher d = dispatcher(jsEnv);
-            if (kvCache == null) {
+            IsrRuntime r = runtime(jsEnv);
+            if (kvStore == null) {
                 return null;
             }
-            String key = d.prefetchKey(JsConversions.toJava(request, env));
-            return key == null ? null : JsTiers.startRead(kvStore, kvCache, key);
+            EarlyRead early = r.earlyRead(JsConversions.toJava(request, env));
+            return early == null ? null : JsTiers.startRead(kvStore, early);
         } catch (RuntimeException e) {
             return null; // the normal path will report it
         }
     }
 
-    private static Prefetched prefetched(Dispatcher d, Request request, JSObject read) {
-        if (read == null || JSRuntime.isNullish(read) || kvCache == null) {
+    /** What the shim's early read found, for the read the runtime asks for (decided again: the same rules). */
+    private static EarlyRead.Found found(IsrRuntime r, Request request, JSObject read) {
+        if (read == null || JSRuntime.isNullish(read) || kvStore == null) {
             return null;
         }
-        String key = d.prefetchKey(request);
-        if (key != null && JsKvStore.timedOut(read)) {
+        EarlyRead early = r.earlyRead(request);
+        if (early != null && JsKvStore.timedOut(read)) {
             // counted as a miss without a second read: the handler answers now
-            LOG.warn(kvStore.lateMessage(kvCache.entryKey(key)) + "; counted as a miss for " + request.path());
-            return new Prefetched(key, null);
+            LOG.warn(kvStore.lateMessage(early.storeKey()) + "; counted as a miss for " + request.path());
+            return new EarlyRead.Found(early, null, false);
         }
-        return key == null ? null : JsTiers.prefetched(key, read);
+        return early == null ? null : JsTiers.found(early, read);
     }
 
     private static JSResponse handle(RequestThread thread) {
-        Dispatcher d;
+        IsrRuntime d;
         try {
-            d = dispatcher(thread.jsEnv);
+            d = runtime(thread.jsEnv);
         } catch (RuntimeException e) {
             LOG.error("isr4j could not start the application", e);
             return JsConversions.toJs(Response.of(500, Headers.of("content-type", "text/plain; charset=utf-8"),
@@ -161,7 +158,7 @@ public final class WorkerMain {
         Request javaRequest = JsConversions.toJava(thread.request, env);
         thread.javaRequest = javaRequest;
         var response = d.handle(javaRequest, new WaitUntilBackground(thread.ctx, LOG, backgroundMillis),
-                prefetched(d, javaRequest, thread.read));
+                found(d, javaRequest, thread.read));
         JSResponse js;
         try {
             js = JsConversions.toJs(response);
@@ -180,24 +177,23 @@ public final class WorkerMain {
         prerenderedBundle = bundle;
     }
 
-    private static Dispatcher dispatcher(JSEnv jsEnv) {
-        if (dispatcher == null) {
+    private static IsrRuntime runtime(JSEnv jsEnv) {
+        if (runtime == null) {
             env = new JsEnv(jsEnv, LOG);
-            var namespace = env.namespace(AppRuntime.KV_BINDING);
+            var namespace = env.namespace(IsrRuntime.KV_BINDING);
             kvStore = namespace == null ? null : new JsKvStore(namespace, Deadlines.kvReadMillis(env));
             backgroundMillis = Deadlines.backgroundMillis(env);
             App app = AppProvider.load();
-            dispatcher = AppRuntime.dispatcher(app, kvStore, JsTiers.of(env, LOG), Clock.SYSTEM, LOG, prerenderedBundle);
-            kvCache = dispatcher.cacheHandler() instanceof KvCacheHandler kv ? kv : null;
+            runtime = IsrRuntime.start(app, kvStore, JsTiers.of(env, LOG), Clock.SYSTEM, LOG, prerenderedBundle);
             prerenderedBundle = null; // parsed; the text is no longer needed
         } else if (jsEnv != env.current()) {
             // workerd hands every request the same env; a test harness may build one per call
             env.rebind(jsEnv);
             if (kvStore != null) {
-                kvStore.rebind(env.namespace(AppRuntime.KV_BINDING));
+                kvStore.rebind(env.namespace(IsrRuntime.KV_BINDING));
             }
         }
-        return dispatcher;
+        return runtime;
     }
 
     public static void main(String[] args) {

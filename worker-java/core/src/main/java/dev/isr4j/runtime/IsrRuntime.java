@@ -1,0 +1,69 @@
+package dev.isr4j.runtime;
+
+import dev.isr4j.App;
+import dev.isr4j.Request;
+import dev.isr4j.Response;
+import dev.isr4j.api.BackgroundWork;
+import dev.isr4j.api.Clock;
+import dev.isr4j.api.EarlyRead;
+import dev.isr4j.api.KvStore;
+import dev.isr4j.api.Log;
+import dev.isr4j.cache.KvCacheHandler;
+import dev.isr4j.internal.AppRuntime;
+import dev.isr4j.internal.Dispatcher;
+
+/**
+ * The one door into isr4j's runtime for a host: the Wasm entry point in workerd and the JVM test kit both
+ * start it and talk to it the same way, so the test kit runs the path workerd takes, early read included.
+ *
+ * <pre>{@code
+ * IsrRuntime runtime = IsrRuntime.start(app, cacheKv, KvCacheHandler.Tiers.NONE, clock, log, prerendered);
+ * EarlyRead early = runtime.earlyRead(request);            // what to read before handling, or null
+ * EarlyRead.Found found = early == null ? null : new EarlyRead.Found(early, store.getWithMetadata(early.storeKey()), false);
+ * Response response = runtime.handle(request, background, found);
+ * }</pre>
+ */
+public final class IsrRuntime {
+    /** The binding that holds the cache. */
+    public static final String KV_BINDING = AppRuntime.KV_BINDING;
+
+    private final Dispatcher dispatcher;
+
+    private IsrRuntime(Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    /**
+     * @param cacheKv the {@code CACHE_KV} namespace, or null (then the cache is this isolate's memory, said once
+     *                in the log)
+     * @param tiers the stores besides KV the host has (the location's cache, R2); used with KV only
+     * @param prerenderedBundle the build's prerendered pages, or null
+     * @throws IllegalArgumentException when the app is misconfigured, saying what to change
+     */
+    public static IsrRuntime start(App app, KvStore cacheKv, KvCacheHandler.Tiers tiers, Clock clock, Log log,
+                                   String prerenderedBundle) {
+        return new IsrRuntime(AppRuntime.dispatcher(app, cacheKv, tiers, clock, log, prerenderedBundle));
+    }
+
+    /**
+     * The read to start before handling {@code request}: the one a cached answer needs (decided by the same
+     * rules as {@link #handle}), or null when its answer does not come from a store a host can read.
+     */
+    public EarlyRead earlyRead(Request request) {
+        return dispatcher.earlyRead(request);
+    }
+
+    /**
+     * Answers {@code request}; its background work (cache writes, regenerations) goes to {@code background}.
+     *
+     * @param early what the host's early read of {@link #earlyRead} found, or null when it made none
+     */
+    public Response handle(Request request, BackgroundWork background, EarlyRead.Found early) {
+        return dispatcher.handle(request, background, early);
+    }
+
+    /** The answer (a logged 500) for a request whose handling failed outside Java's reach (a Wasm trap). */
+    public Response handlerFailed(Request request, Throwable error) {
+        return dispatcher.handlerFailed(request, error);
+    }
+}
