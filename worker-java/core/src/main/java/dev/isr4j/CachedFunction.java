@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <pre>{@code
  * CachedFunction<String> price = app.cachedText("price", (scope, args) -> loadPrice(scope.env(), args.get(0)))
- *         .profile("minutes").tags("prices");
+ *         .cacheLife("minutes").tags("prices");
  * app.route("/api/price/{id}").revalidate(600).get(req -> Response.json(price.get(req, req.param("id"))));
  * }</pre>
  *
@@ -37,8 +37,11 @@ public final class CachedFunction<T> {
         return this;
     }
 
-    /** Revalidate and expire from a named profile (checked when the app starts). */
-    public CachedFunction<T> profile(String profile) {
+    /**
+     * Revalidate and expire from a named cache-life profile (checked when the app starts): the same name and
+     * profiles as {@code RouteBuilder.cacheLife} and, inside a computation, {@code scope.cacheLife}.
+     */
+    public CachedFunction<T> cacheLife(String profile) {
         definition.profile(profile);
         return this;
     }

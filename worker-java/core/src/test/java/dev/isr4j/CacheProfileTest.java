@@ -111,7 +111,7 @@ class CacheProfileTest {
     @Test
     void unknownProfileOnACachedFunctionFailsWhenTheDispatcherIsBuiltListingKnownProfiles() {
         App app = App.create().cacheProfile("brief", 0, 1, 10);
-        app.cachedText("prices", (scope, args) -> "x").profile("minuts"); // accepted at declaration
+        app.cachedText("prices", (scope, args) -> "x").cacheLife("minuts"); // accepted at declaration
         var e = assertThrows(IllegalArgumentException.class, () -> new IsrHarness(app));
         assertTrue(e.getMessage().contains("unknown cache profile 'minuts'"), e.getMessage());
         assertTrue(e.getMessage().contains("default, seconds, minutes, hours, days, weeks, max, brief"),
@@ -141,7 +141,7 @@ class CacheProfileTest {
     @Test
     void customProfileDeclaredAfterItsUseIsFoundAtStartUp() {
         App app = App.create();
-        app.cachedText("late", (scope, args) -> "x").profile("later");
+        app.cachedText("late", (scope, args) -> "x").cacheLife("later");
         app.route("/late").cacheLife("later").get(req -> Response.text("late"));
         app.cacheProfile("later", 0, 5, 50);
         new IsrHarness(app); // no exception

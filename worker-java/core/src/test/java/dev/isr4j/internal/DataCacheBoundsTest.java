@@ -128,7 +128,7 @@ class DataCacheBoundsTest {
     @Test
     void dataThatRevalidatesLaterThanTheRouteDoesNotExtendIt() {
         App app = App.create();
-        CachedFunction<String> slow = app.cachedText("slow", (s, a) -> "v").profile("hours").tags("slow");
+        CachedFunction<String> slow = app.cachedText("slow", (s, a) -> "v").cacheLife("hours").tags("slow");
         app.route("/r").revalidate(30).get(req -> Response.text(slow.get(req)));
         var h = new IsrHarness(app);
         Response miss = h.get("/r");
@@ -171,7 +171,7 @@ class DataCacheBoundsTest {
     @Test
     void routeCacheLifeAndDataBoundTogether() {
         App app = App.create();
-        CachedFunction<String> data = app.cachedText("data", (s, a) -> "v").profile("minutes").tags("d");
+        CachedFunction<String> data = app.cachedText("data", (s, a) -> "v").cacheLife("minutes").tags("d");
         app.route("/r").cacheLife("hours").get(req -> Response.text(data.get(req)));
         var h = new IsrHarness(app);
         Response miss = h.get("/r");

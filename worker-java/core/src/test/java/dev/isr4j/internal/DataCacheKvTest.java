@@ -35,7 +35,7 @@ class DataCacheKvTest {
         App app = App.create();
         CachedFunction<String> price = app.cachedText("price",
                 (scope, args) -> "price-" + args.get(0) + "#" + computations.incrementAndGet())
-                .profile("minutes").tags("prices", "price-{0}");
+                .cacheLife("minutes").tags("prices", "price-{0}");
         CachedFunction<byte[]> blob = app.cachedBytes("blob", (scope, args) -> {
             computations.incrementAndGet();
             return everyByte();

@@ -55,7 +55,7 @@ class DataCacheTest {
         App app = App.create();
         CachedFunction<String> price = app.cachedText("price",
                 (scope, args) -> "price-" + args.get(0) + "#" + computations.incrementAndGet())
-                .profile("minutes").tags("prices", "price-{0}");
+                .cacheLife("minutes").tags("prices", "price-{0}");
         app.route("/price/{id}").get(req -> Response.text(price.get(req, req.param("id"))));
         app.route("/revalidate/{tag}").post(req -> {
             req.revalidator().tag(req.param("tag"), req.header("x-profile"));
@@ -366,7 +366,7 @@ class DataCacheTest {
     void expiredValueIsRecomputedInTheForeground() {
         App app = App.create().cacheProfile("short", 0, 1, 5);
         CachedFunction<String> f = app.cachedText("f", (s, a) -> "v" + computations.incrementAndGet())
-                .profile("short");
+                .cacheLife("short");
         var h = single(app, f);
         assertEquals("v1", text(h, "/f"));
         h.background.drain();
@@ -603,7 +603,7 @@ class DataCacheTest {
     @Test
     void customProfileOnACachedFunction() {
         App app = App.create().cacheProfile("brief", 0, 2, 30);
-        CachedFunction<String> f = app.cachedText("f", (s, a) -> "v").profile("brief");
+        CachedFunction<String> f = app.cachedText("f", (s, a) -> "v").cacheLife("brief");
         var h = single(app, f);
         text(h, "/f");
         h.background.drain();
@@ -618,7 +618,7 @@ class DataCacheTest {
         CachedFunction<String> f = app.cachedText("f", (scope, args) -> {
             scope.cacheLife(args.get(0));
             return "v";
-        }).profile("minutes");
+        }).cacheLife("minutes");
         app.route("/f/{profile}").get(req -> Response.text(f.get(req, req.param("profile"))));
         var h = new IsrHarness(app);
         text(h, "/f/hours");
@@ -657,7 +657,7 @@ class DataCacheTest {
         CachedFunction<String> f = app.cachedText("f", (scope, args) -> {
             scope.revalidate(30);
             return "v";
-        }).profile("minutes");
+        }).cacheLife("minutes");
         var h = single(app, f);
         text(h, "/f");
         h.background.drain();

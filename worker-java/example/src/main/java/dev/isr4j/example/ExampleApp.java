@@ -141,7 +141,7 @@ public final class ExampleApp implements AppProvider {
                     .put("computedAt", scope.env().clock().millis())
                     .put("computations", dataComputations.incrementAndGet())
                     .toJson();
-        }).profile("minutes").tags("data");
+        }).cacheLife("minutes").tags("data");
         app.route("/api/cached-data")
                 .get(req -> Response.json(sourceData.get(req)))
                 .post(Handler.withRevalidationSecret(req -> {
@@ -165,7 +165,7 @@ public final class ExampleApp implements AppProvider {
                     .put("computedAtUtc", ReadableDates.utc(now))
                     .put("computations", priceComputations.incrementAndGet())
                     .toJson();
-        }).profile("minutes").tags("prices");
+        }).cacheLife("minutes").tags("prices");
         app.route("/api/price/{sku}").revalidate(600)
                 .get(req -> Response.json(price.get(req, req.param("sku"))));
 
@@ -177,7 +177,7 @@ public final class ExampleApp implements AppProvider {
                     .put("computedAt", scope.env().clock().millis())
                     .put("computations", briefComputations.incrementAndGet())
                     .toJson();
-        }).profile("example-brief").tags("brief");
+        }).cacheLife("example-brief").tags("brief");
         app.route("/api/cached-brief").get(req -> Response.json(briefData.get(req)));
 
         // Pages: static props -> HTML, listed paths prerendered at build time (mvn package).

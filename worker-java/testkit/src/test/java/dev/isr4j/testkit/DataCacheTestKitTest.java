@@ -37,7 +37,7 @@ class DataCacheTestKitTest {
                     .put("computedAt", scope.env().clock().millis())
                     .put("computations", computations.incrementAndGet())
                     .toJson();
-        }).profile("minutes").tags("data");
+        }).cacheLife("minutes").tags("data");
         app.route("/api/data")
                 .get(req -> Response.json(source.get(req)))
                 .post(req -> {
@@ -50,7 +50,7 @@ class DataCacheTestKitTest {
 
         app.cacheProfile("brief", 0, 1, 3600);
         CachedFunction<String> brief = app.cachedText("brief", (scope, args) -> Json.object()
-                .put("computations", briefComputations.incrementAndGet()).toJson()).profile("brief");
+                .put("computations", briefComputations.incrementAndGet()).toJson()).cacheLife("brief");
         app.route("/api/brief").get(req -> Response.json(brief.get(req)));
         return app;
     }
