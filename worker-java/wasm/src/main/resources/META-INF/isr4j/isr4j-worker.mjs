@@ -75,15 +75,18 @@ java.prerendered(prerendered); // pages rendered at build time (mvn package), se
 
 export default {
   fetch(request, env, ctx) {
-    const run = (read) => new Promise((resolve) => java.fetch(request, env, ctx, resolve, read));
-    // Java starts the one KV read a cached answer needs (or returns null); Java gets its result up front,
-    // so a HIT never suspends on a promise. A failed read is Java's to handle on the normal path.
+    const run = (read, slot) => new Promise((resolve) => java.fetch(request, env, ctx, resolve, read, slot));
+    // Java starts the one cache read a cached answer needs (or returns null); Java gets its result up front,
+    // so a HIT never suspends on a promise. A failed read is Java's to handle on the normal path. The promise
+    // carries a slot number under which Java keeps what it worked out about the request meanwhile.
     let pending = null;
     try {
       pending = java.prefetch(request, env);
     } catch {
       // an early read is an optimisation only: the normal path reads (and reports) for itself
     }
-    return pending === null ? run(null) : pending.then(run, () => run(null));
+    if (pending === null) return run(null, -1);
+    const slot = pending.isr4jSlot;
+    return pending.then((read) => run(read, slot), () => run(null, slot));
   },
 };

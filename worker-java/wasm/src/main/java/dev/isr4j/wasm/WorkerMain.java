@@ -42,8 +42,8 @@ public final class WorkerMain {
      */
     @JSExport
     public static void fetch(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSConsumer<JSResponse> resolve,
-                             JSObject prefetchedRead) {
-        new RequestThread(request, jsEnv, ctx, resolve, prefetchedRead).start();
+                             JSObject prefetchedRead, int slot) {
+        new RequestThread(request, jsEnv, ctx, resolve, prefetchedRead, EarlyReads.take(slot, request)).start();
     }
 
     /**
@@ -62,16 +62,18 @@ public final class WorkerMain {
         private final JSExecutionContext ctx;
         private final JSConsumer<JSResponse> resolve;
         private final JSObject read;
+        private final EarlyReads.Started started;
         private Request javaRequest;
         private boolean answered;
 
         RequestThread(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSConsumer<JSResponse> resolve,
-                      JSObject read) {
+                      JSObject read, EarlyReads.Started started) {
             this.request = request;
             this.jsEnv = jsEnv;
             this.ctx = ctx;
             this.resolve = resolve;
             this.read = read;
+            this.started = started;
         }
 
         @Override
@@ -125,19 +127,21 @@ public final class WorkerMain {
             if (kvStore == null) {
                 return null;
             }
-            EarlyRead early = r.earlyRead(JsConversions.toJava(request, env));
-            return early == null ? null : JsTiers.startRead(kvStore, early);
+            Request javaRequest = JsConversions.toJava(request, env);
+            EarlyRead early = r.earlyRead(javaRequest);
+            return early == null ? null
+                    : EarlyReads.remember(JsTiers.startRead(kvStore, early), request, javaRequest, early);
         } catch (RuntimeException e) {
             return null; // the normal path will report it
         }
     }
 
-    /** What the shim's early read found, for the read the runtime asks for (decided again: the same rules). */
-    private static EarlyRead.Found found(IsrRuntime r, Request request, JSObject read) {
+    /** What the shim's early read found, for the read the runtime asked for when it started it. */
+    private static EarlyRead.Found found(IsrRuntime r, Request request, JSObject read, EarlyReads.Started started) {
         if (read == null || JSRuntime.isNullish(read) || kvStore == null) {
             return null;
         }
-        EarlyRead early = r.earlyRead(request);
+        EarlyRead early = started != null ? started.early() : r.earlyRead(request);
         if (early != null && JsKvStore.timedOut(read)) {
             // counted as a miss without a second read: the handler answers now
             LOG.warn(kvStore.lateMessage(early.storeKey()) + "; counted as a miss for " + request.path());
@@ -155,10 +159,11 @@ public final class WorkerMain {
             return JsConversions.toJs(Response.of(500, Headers.of("content-type", "text/plain; charset=utf-8"),
                     Body.of("isr4j configuration error: " + e.getMessage())));
         }
-        Request javaRequest = JsConversions.toJava(thread.request, env);
+        // The request as converted for the early read, when there was one: converted and routed once.
+        Request javaRequest = thread.started != null ? thread.started.request() : JsConversions.toJava(thread.request, env);
         thread.javaRequest = javaRequest;
         var response = d.handle(javaRequest, new WaitUntilBackground(thread.ctx, LOG, backgroundMillis),
-                found(d, javaRequest, thread.read));
+                found(d, javaRequest, thread.read, thread.started));
         JSResponse js;
         try {
             js = JsConversions.toJs(response);

@@ -1,0 +1,52 @@
+package dev.isr4j.wasm;
+
+import dev.isr4j.Request;
+import dev.isr4j.api.EarlyRead;
+import dev.isr4j.wasm.js.JSRequest;
+import org.teavm.jso.JSBody;
+import org.teavm.jso.JSObject;
+
+/**
+ * Carries what {@code prefetch} worked out for a request (its Java form and the read it started) to that
+ * request's {@code fetch}, so a request is converted and routed once. The shim hands back the slot number
+ * the read's promise carries; a slot that was reused in between (more requests in flight than slots) or that
+ * belongs to another request is ignored, and {@code fetch} works it out again.
+ */
+final class EarlyReads {
+    record Started(JSRequest jsRequest, Request request, EarlyRead early) {
+    }
+
+    private static final int SLOTS = 256;
+    private static final Started[] STARTED = new Started[SLOTS];
+    private static int next;
+
+    private EarlyReads() {
+    }
+
+    /** Remembers a started read and returns its promise, which now carries the slot for the shim. */
+    static JSObject remember(JSObject read, JSRequest jsRequest, Request request, EarlyRead early) {
+        int slot = next;
+        next = (next + 1) % SLOTS;
+        STARTED[slot] = new Started(jsRequest, request, early);
+        return withSlot(read, slot);
+    }
+
+    /** What prefetch remembered for this request, or null; the slot is freed either way. */
+    static Started take(int slot, JSRequest jsRequest) {
+        if (slot < 0 || slot >= SLOTS) {
+            return null;
+        }
+        Started started = STARTED[slot];
+        if (started == null || !same(started.jsRequest(), jsRequest)) {
+            return null;
+        }
+        STARTED[slot] = null;
+        return started;
+    }
+
+    @JSBody(params = {"read", "slot"}, script = "read.isr4jSlot = slot; return read;")
+    private static native JSObject withSlot(JSObject read, int slot);
+
+    @JSBody(params = {"a", "b"}, script = "return a === b;")
+    private static native boolean same(JSObject a, JSObject b);
+}
