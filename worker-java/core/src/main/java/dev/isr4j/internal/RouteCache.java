@@ -14,11 +14,10 @@ import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.Log;
 import dev.isr4j.cache.KvCacheHandler;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * ISR for one route's GET: HIT (stored response, handler not run), STALE (stored response at once, one
@@ -43,7 +42,12 @@ public final class RouteCache {
 
     private final SingleFlight regenerations;
     /** Prerendered keys this isolate has handed to the cache; the bundle is not used for them again. */
-    private final Set<String> installed = new HashSet<>();
+    /**
+     * Prerendered keys this isolate has started handing to the cache: false while the install write is in
+     * flight (the bundled copy is still what this isolate serves, so no request renders it meanwhile), true once
+     * the cache has it (the bundle is not used for it again).
+     */
+    private final Map<String, Boolean> installed = new HashMap<>();
     private final Map<String, CacheEntry> prerendered;
 
     public RouteCache(CacheHandler handler, Log log, Clock clock, long expireSeconds, String buildId,
@@ -95,7 +99,7 @@ public final class RouteCache {
             lookup = CacheLookup.MISS;
         }
         long expire = expireOf(route);
-        if (lookup.absent() && prerendered.containsKey(key) && !installed.contains(key)) {
+        if (lookup.absent() && prerendered.containsKey(key) && !isInstalled(key)) {
             Response bundled = servePrerendered(key, prerendered.get(key), route, routeHandler, request, params,
                     background, isStatic, expire);
             if (bundled != null) {
@@ -182,10 +186,15 @@ public final class RouteCache {
             log.error("reading tag state for prerendered " + key + " failed; rendering instead", e);
             return null;
         }
+        boolean firstInstall;
         synchronized (installed) {
-            installed.add(key); // from now on this isolate serves the key from the cache (or renders it)
+            firstInstall = !installed.containsKey(key);
+            if (firstInstall) {
+                installed.put(key, false);
+            }
         }
         if (byTags == CacheLookup.State.MISS) {
+            markInstalled(key); // invalidated since the build: from now on the cache (or a render) answers
             return null;
         }
         if (byTags == CacheLookup.State.STALE && !isStatic) {
@@ -193,9 +202,18 @@ public final class RouteCache {
             return served(entry, "STALE", route, 0);
         }
         long n = isStatic ? STATIC_STORE_SECONDS : revalidateOf(entry, route);
-        var options = new CacheHandler.SetOptions(n, isStatic ? STATIC_STORE_SECONDS + 1 : expire, entry.tags());
-        BackgroundWrites.submit(background, () -> write(key, entry.value(), options, background), log,
-                "install of " + key);
+        if (firstInstall) {
+            var options = new CacheHandler.SetOptions(n, isStatic ? STATIC_STORE_SECONDS + 1 : expire, entry.tags());
+            BackgroundWrites.submit(background, () -> {
+                if (write(key, entry.value(), options, background)) {
+                    markInstalled(key);
+                } else {
+                    synchronized (installed) {
+                        installed.remove(key); // the next request installs it again
+                    }
+                }
+            }, log, "install of " + key);
+        }
         // The deployment is this entry's last write: it is as old as the install, not as the build.
         return served(entry, isStatic ? "STATIC" : "HIT", route, 0);
     }
@@ -255,8 +273,20 @@ public final class RouteCache {
     }
 
     /** Awaits the write itself, so the background task (and its waitUntil) settles only once it is durable. */
-    private void write(String key, CacheValue value, CacheHandler.SetOptions options, BackgroundWork background) {
-        BackgroundWrites.awaitDurably(() -> handler.set(key, value, options, background), background, log,
+    private boolean isInstalled(String key) {
+        synchronized (installed) {
+            return Boolean.TRUE.equals(installed.get(key));
+        }
+    }
+
+    private void markInstalled(String key) {
+        synchronized (installed) {
+            installed.put(key, true);
+        }
+    }
+
+    private boolean write(String key, CacheValue value, CacheHandler.SetOptions options, BackgroundWork background) {
+        return BackgroundWrites.awaitDurably(() -> handler.set(key, value, options, background), background, log,
                 "cache write failed for " + key + "; the response was served uncached");
     }
 

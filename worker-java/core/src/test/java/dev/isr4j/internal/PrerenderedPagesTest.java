@@ -282,6 +282,23 @@ class PrerenderedPagesTest {
     }
 
     @Test
+    void requestsArrivingWhileTheInstallWriteIsInFlightAreServedFromTheBundleNotRendered() {
+        App app = app();
+        String bundle = build(app);
+        var d = new Deployed(app, bundle, true);
+        int before = aboutProps.get();
+        for (int i = 0; i < 3; i++) {
+            var about = d.get("/about"); // the install write of the first is still queued
+            assertEquals("STATIC", about.header("x-isr-cache"));
+            assertEquals("<h1>About</h1><p>n=1</p>", about.text());
+        }
+        assertEquals(1, d.background.pending(), "one install write, not one per request");
+        d.background.drain();
+        assertEquals("STATIC", d.get("/about").header("x-isr-cache"));
+        assertEquals(before, aboutProps.get(), "never rendered at run time");
+    }
+
+    @Test
     void prerenderedForceStaticPageAndRouteAreStaticOnTheFirstRequest() {
         App app = app();
         String bundle = build(app);
