@@ -23,14 +23,19 @@ final class BackgroundWrites {
         }
     }
 
-    /** Starts a storage operation, keeps its completion alive with the runtime, awaits it; failures are logged. */
-    static void awaitDurably(Supplier<Completion> operation, BackgroundWork background, Log log, String failure) {
+    /**
+     * Starts a storage operation, keeps its completion alive with the runtime, awaits it; failures are logged.
+     * True when it succeeded.
+     */
+    static boolean awaitDurably(Supplier<Completion> operation, BackgroundWork background, Log log, String failure) {
         try {
             Completion completion = operation.get();
             background.keepAlive(completion);
             completion.await();
+            return true;
         } catch (RuntimeException e) {
             log.error(failure, e);
+            return false;
         }
     }
 }
