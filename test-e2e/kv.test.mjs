@@ -610,7 +610,8 @@ describe("entries written by another isolate or release (seeded in KV)", { timeo
 describe("tag invalidation from Java (POST /api/posts/{id})", { timeout: 60_000 }, () => {
   let worker;
   before(async () => {
-    worker = await startWorker({ vars: WITH_SECRET });
+    // The KV tag store (its records are what these tests read); the coordinator's is test-e2e/coordinator.test.mjs.
+    worker = await startWorker({ vars: { ...WITH_SECRET, ISR_TAG_STORE: "kv" } });
   });
   after(async () => {
     await worker?.dispose();
@@ -705,7 +706,7 @@ describe("POST /__isr/revalidate (on-demand endpoint)", { timeout: 60_000 }, () 
   let worker;
   let noSecret;
   before(async () => {
-    worker = await startWorker({ vars: { ISR_REVALIDATE_SECRET: SECRET } });
+    worker = await startWorker({ vars: { ISR_REVALIDATE_SECRET: SECRET, ISR_TAG_STORE: "kv" } }); // reads KV's records
     noSecret = await startWorker();
   });
   after(async () => {

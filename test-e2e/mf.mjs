@@ -19,6 +19,9 @@ export const REVALIDATE_SECRET = "e2e-revalidate-secret";
 export const WITH_SECRET = { ISR_REVALIDATE_SECRET: REVALIDATE_SECRET };
 export const AUTH = { authorization: `Bearer ${REVALIDATE_SECRET}` };
 
+/** The ISR_COORDINATOR binding; a worker whose main module is a harness must re-export IsrCoordinator. */
+export const COORDINATOR = { ISR_COORDINATOR: { className: "IsrCoordinator", useSQLite: true } };
+
 /** Cache-Control "expire" default: one year, in seconds. */
 export const EXPIRE_SECONDS = 31536000;
 
@@ -40,6 +43,8 @@ export async function startWorker({ vars = {}, miniflare = {} } = {}) {
     cf: false, // no network: never let miniflare download the cf placeholder
     kvNamespaces: ["CACHE_KV"],
     r2Buckets: ["CACHE_R2"],
+    // As the example's wrangler.jsonc: the coordinator Durable Object the shim exports (its own SQLite storage).
+    durableObjects: COORDINATOR,
     bindings: { ISR_MODE: "production", ...vars },
     ...miniflare,
   });

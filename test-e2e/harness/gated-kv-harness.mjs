@@ -3,6 +3,7 @@
 // S and every put of a key holding T; GET /__gate with neither lets everything through again. A held call
 // never settles, so only isr4j's own deadline can answer for it: no test waits on the wall clock for a read.
 import worker from "../../worker-shim/isr4j-worker.mjs";
+export { IsrCoordinator } from "../../worker-shim/isr4j-worker.mjs"; // the ISR_COORDINATOR object
 
 const held = { reads: null, writes: null };
 

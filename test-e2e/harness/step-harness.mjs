@@ -4,6 +4,7 @@
 // before the next step, exactly as the JVM test kit drains its queue. One step is one harness request, so no
 // promise crosses from one request context to another.
 import worker from "../../worker-shim/isr4j-worker.mjs";
+export { IsrCoordinator } from "../../worker-shim/isr4j-worker.mjs"; // the ISR_COORDINATOR object
 
 /** Bound on how long a step may wait for its background work. */
 const SETTLE_DEADLINE_MS = 10_000;

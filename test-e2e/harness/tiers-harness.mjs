@@ -7,6 +7,7 @@
 // Every other request goes to the worker. The Java runtime keeps the env object it first sees, so the wrapped
 // env is built once and reused.
 import worker from "../../worker-shim/isr4j-worker.mjs";
+export { IsrCoordinator } from "../../worker-shim/isr4j-worker.mjs"; // the ISR_COORDINATOR object
 
 let ops = [];
 let failPuts = false;

@@ -90,3 +90,18 @@ export default {
     return pending.then((read) => run(read, slot), () => run(null, slot));
   },
 };
+
+// The coordinator Durable Object (binding ISR_COORDINATOR, SQLite storage): regeneration leases and tag
+// records. Its rules are Java's; this hands each call and the object's storage over, as fetch does above.
+export class IsrCoordinator {
+  constructor(ctx) {
+    this.sql = ctx.storage.sql;
+    java.coordinatorOpen(this.sql);
+  }
+
+  async fetch(request) {
+    const body = await request.text();
+    const answer = await new Promise((resolve) => java.coordinate(this.sql, body, resolve));
+    return new Response(answer, { headers: { "content-type": "application/json" } });
+  }
+}

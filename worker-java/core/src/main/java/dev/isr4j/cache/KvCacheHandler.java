@@ -456,12 +456,28 @@ public final class KvCacheHandler implements CacheHandler {
         return out.toString();
     }
 
+    /**
+     * Keeps tag records in {@code tags} instead of KV (the coordinator), trusting what it read for
+     * {@code cacheMillis}. Set once, before the first request.
+     */
+    public void useTagStore(TagStore tags, long cacheMillis) {
+        this.tagStore = tags;
+        this.tagStoreCacheMillis = cacheMillis;
+    }
+
+    private volatile TagStore tagStore;
+    private volatile long tagStoreCacheMillis;
+
     @Override
     public CacheLookup.State tagState(List<String> tags, long lastModified) {
         long now = clock.millis();
+        Map<String, TagState> fromStore = null;
+        if (tagStore != null && (fromStore = readFromTagStore(tags, now)) == null) {
+            return CacheLookup.State.MISS; // fail closed: the entry counts as revalidated now
+        }
         boolean stale = false;
         for (String tag : tags) {
-            TagState state = tagState(tag, now);
+            TagState state = fromStore != null ? fromStore.get(tag) : tagState(tag, now);
             if (state.unknown() || state.expiredAt() >= lastModified) {
                 return CacheLookup.State.MISS;
             }
@@ -614,6 +630,9 @@ public final class KvCacheHandler implements CacheHandler {
             }
         }
         long now = clock.millis();
+        if (tagStore != null) {
+            return revalidateInTagStore(List.copyOf(new LinkedHashSet<>(tags)), soft, now);
+        }
         var writes = new ArrayList<Completion>();
         for (String tag : new LinkedHashSet<>(tags)) {
             // Read KV itself, not the tag cache: another isolate may have revalidated since.
@@ -646,6 +665,29 @@ public final class KvCacheHandler implements CacheHandler {
         };
     }
 
+    /**
+     * The tag store merges hard and soft itself (it is the only writer). This isolate sees its own revalidation
+     * at once, even when the store could not take it (then the caller learns of the failure from the completion).
+     */
+    private Completion revalidateInTagStore(List<String> tags, boolean soft, long now) {
+        try {
+            for (var e : tagStore.revalidate(tags, soft, now).entrySet()) {
+                remember(e.getKey(), new TagState(e.getValue().expiredAt(), e.getValue().staleAt(), now, false));
+            }
+            return Completion.DONE;
+        } catch (RuntimeException e) {
+            for (String tag : tags) {
+                TagState old = trusted(tag, now);
+                long expired = old == null || old.unknown() ? -1 : old.expiredAt();
+                long stale = old == null || old.unknown() ? -1 : old.staleAt();
+                remember(tag, soft ? new TagState(expired, Math.max(stale, now), now, false)
+                        : new TagState(Math.max(expired, now), stale, now, false));
+            }
+            return Completion.failed(new IllegalStateException("revalidating " + tags + " in the coordinator failed ("
+                    + e.getMessage() + "); only this isolate knows of it"));
+        }
+    }
+
     @Override
     public Completion delete(String key) {
         Completion kv = store.delete(entryKey(key));
@@ -659,14 +701,66 @@ public final class KvCacheHandler implements CacheHandler {
         };
     }
 
-    private TagState tagState(String tag, long now) {
+    /** The tag state this isolate may still trust, or null. */
+    private TagState trusted(String tag, long now) {
+        long window = tagStore != null ? tagStoreCacheMillis : options.tagCacheMillis();
         synchronized (tagCache) {
             TagState cached = tagCache.get(tag);
             long trustFor = cached == null ? 0 : cached.unknown()
-                    ? Math.min(options.tagCacheMillis(), FAILED_TAG_READ_RETRY_MILLIS) : options.tagCacheMillis();
-            if (cached != null && now - cached.readAt() < trustFor) {
-                return cached;
+                    ? Math.min(window, FAILED_TAG_READ_RETRY_MILLIS) : window;
+            return cached != null && now - cached.readAt() < trustFor ? cached : null;
+        }
+    }
+
+    /**
+     * The states of {@code tags}: those this isolate still trusts, the rest in one read of the tag store. Null when
+     * the store could not answer: those tags are remembered as unreadable (asked again after
+     * {@link #FAILED_TAG_READ_RETRY_MILLIS}).
+     */
+    private Map<String, TagState> readFromTagStore(List<String> tags, long now) {
+        var states = new java.util.HashMap<String, TagState>();
+        var missing = new ArrayList<String>();
+        for (String tag : new LinkedHashSet<>(tags)) {
+            TagState cached = trusted(tag, now);
+            if (cached == null) {
+                missing.add(tag);
+            } else if (cached.unknown()) {
+                return null;
+            } else {
+                states.put(tag, cached);
             }
+        }
+        if (missing.isEmpty()) {
+            return states;
+        }
+        Map<String, TagStore.State> read;
+        try {
+            read = tagStore.read(missing);
+        } catch (RuntimeException e) {
+            log.error("tag lookup in the coordinator failed (" + e.getMessage() + "); the entry tagged " + missing
+                    + " counts as revalidated now and is not served from the cache", null);
+            for (String tag : missing) {
+                remember(tag, TagState.unreadable(now));
+            }
+            return null;
+        }
+        for (String tag : missing) {
+            TagStore.State state = read.get(tag);
+            TagState known = state == null ? TagState.unreadable(now)
+                    : new TagState(state.expiredAt(), state.staleAt(), now, false);
+            remember(tag, known);
+            if (state == null) {
+                return null;
+            }
+            states.put(tag, known);
+        }
+        return states;
+    }
+
+    private TagState tagState(String tag, long now) {
+        TagState cached = trusted(tag, now);
+        if (cached != null) {
+            return cached;
         }
         TagState state = readTag(tag).state();
         remember(tag, state);

@@ -23,8 +23,10 @@ final class BackgroundWrites {
         }
     }
 
-    /** Starts a storage operation, keeps its completion alive with the runtime, awaits it; failures are logged. */
-    /** @return true once the operation is durable, false when it failed (and was logged) */
+    /**
+     * Starts a storage operation, keeps its completion alive with the runtime, awaits it; failures are logged.
+     * True when it succeeded.
+     */
     static boolean awaitDurably(Supplier<Completion> operation, BackgroundWork background, Log log, String failure) {
         try {
             Completion completion = operation.get();

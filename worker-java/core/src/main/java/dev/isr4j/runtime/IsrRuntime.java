@@ -9,6 +9,9 @@ import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.api.Log;
 import dev.isr4j.cache.KvCacheHandler;
+import dev.isr4j.coord.Coordination;
+import dev.isr4j.coord.CoordinatorOptions;
+import dev.isr4j.api.CoordinatorTransport;
 import dev.isr4j.internal.AppRuntime;
 import dev.isr4j.internal.Dispatcher;
 
@@ -60,6 +63,14 @@ public final class IsrRuntime {
      */
     public Response handle(Request request, BackgroundWork background, EarlyRead.Found early) {
         return dispatcher.handle(request, background, early);
+    }
+
+    /**
+     * Coordinates this isolate with the others through the {@code IsrCoordinator} Durable Object: regeneration
+     * leases, and tag records when {@code options} keep them there.
+     */
+    public void coordinate(CoordinatorTransport transport, CoordinatorOptions options, Clock clock, Log log) {
+        Coordination.install(dispatcher, transport, options, clock, log);
     }
 
     /** The answer (a logged 500) for a request whose handling failed outside Java's reach (a Wasm trap). */

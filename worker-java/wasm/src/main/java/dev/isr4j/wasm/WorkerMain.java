@@ -16,6 +16,8 @@ import dev.isr4j.wasm.js.JSEnv;
 import dev.isr4j.wasm.js.JSExecutionContext;
 import dev.isr4j.wasm.js.JSRequest;
 import dev.isr4j.wasm.js.JSResponse;
+import dev.isr4j.wasm.js.JSSqlStorage;
+import org.teavm.jso.core.JSString;
 import org.teavm.jso.JSExport;
 import org.teavm.jso.JSObject;
 import org.teavm.jso.function.JSConsumer;
@@ -189,7 +191,10 @@ public final class WorkerMain {
             kvStore = namespace == null ? null : new JsKvStore(namespace, Deadlines.kvReadMillis(env));
             backgroundMillis = Deadlines.backgroundMillis(env);
             App app = AppProvider.load();
-            runtime = IsrRuntime.start(app, kvStore, JsTiers.of(env, LOG), Clock.SYSTEM, LOG, prerenderedBundle);
+            IsrRuntime created = IsrRuntime.start(app, kvStore, JsTiers.of(env, LOG), Clock.SYSTEM, LOG,
+                    prerenderedBundle);
+            CoordinatorHost.install(created, env, LOG); // before it is kept: a bad var fails every request alike
+            runtime = created;
             prerenderedBundle = null; // parsed; the text is no longer needed
         } else if (jsEnv != env.current()) {
             // workerd hands every request the same env; a test harness may build one per call
@@ -197,8 +202,21 @@ public final class WorkerMain {
             if (kvStore != null) {
                 kvStore.rebind(env.namespace(IsrRuntime.KV_BINDING));
             }
+            CoordinatorHost.rebind(env);
         }
         return runtime;
+    }
+
+    /** The IsrCoordinator Durable Object's constructor: its SQLite tables (see CoordinatorHost). */
+    @JSExport
+    public static void coordinatorOpen(JSSqlStorage sql) {
+        CoordinatorHost.open(sql);
+    }
+
+    /** One call to the IsrCoordinator Durable Object; {@code resolve} gets the answer's JSON text. */
+    @JSExport
+    public static void coordinate(JSSqlStorage sql, String body, JSConsumer<JSString> resolve) {
+        CoordinatorHost.handle(sql, body, resolve);
     }
 
     public static void main(String[] args) {

@@ -1,0 +1,111 @@
+package dev.isr4j.wasm;
+
+import dev.isr4j.coord.CoordinatorStorage;
+import dev.isr4j.internal.JsonReader;
+import dev.isr4j.wasm.js.JSSqlStorage;
+import java.util.Map;
+import org.teavm.jso.JSBody;
+
+/**
+ * A coordinator object's rows in its SQLite storage ({@code ctx.storage.sql}, synchronous): one row per key in
+ * {@code isr4j_leases} (indexed by when it last changed, so forgetting old rows reads only those), one per
+ * revalidated tag in {@code isr4j_tags}.
+ */
+final class JsCoordinatorStorage implements CoordinatorStorage {
+    private final JSSqlStorage sql;
+
+    JsCoordinatorStorage(JSSqlStorage sql) {
+        this.sql = sql;
+    }
+
+    /** Creates the tables once per object instance (the shim calls this from the object's constructor). */
+    static void open(JSSqlStorage sql) {
+        if (!hasSql(sql)) {
+            throw new IllegalStateException("IsrCoordinator needs SQLite storage: declare it under "
+                    + "\"new_sqlite_classes\" in the migrations of wrangler.jsonc");
+        }
+        createTables(sql);
+    }
+
+    @JSBody(params = "sql", script = "return sql !== null && sql !== undefined && typeof sql.exec === 'function';")
+    private static native boolean hasSql(JSSqlStorage sql);
+
+    @JSBody(params = "sql", script = "sql.exec('CREATE TABLE IF NOT EXISTS isr4j_leases (lease_key TEXT PRIMARY KEY,"
+            + " holder TEXT, until_ms INTEGER NOT NULL, done_lm INTEGER NOT NULL, touched_ms INTEGER NOT NULL)');"
+            + "sql.exec('CREATE INDEX IF NOT EXISTS isr4j_leases_touched ON isr4j_leases (touched_ms)');"
+            + "sql.exec('CREATE TABLE IF NOT EXISTS isr4j_tags (tag TEXT PRIMARY KEY,"
+            + " expired_ms INTEGER NOT NULL, stale_ms INTEGER NOT NULL)');")
+    private static native void createTables(JSSqlStorage sql);
+
+    @Override
+    public Lease lease(String key) {
+        String row = leaseRow(sql, key);
+        if (row == null) {
+            return null;
+        }
+        var m = (Map<?, ?>) JsonReader.parse(row);
+        return new Lease(key, (String) m.get("holder"), number(m, "until_ms"), number(m, "done_lm"),
+                number(m, "touched_ms"));
+    }
+
+    @JSBody(params = {"sql", "key"}, script = "const rows = sql.exec('SELECT holder, until_ms, done_lm, touched_ms"
+            + " FROM isr4j_leases WHERE lease_key = ?', key).toArray();"
+            + "return rows.length === 0 ? null : JSON.stringify(rows[0]);")
+    private static native String leaseRow(JSSqlStorage sql, String key);
+
+    @Override
+    public void putLease(Lease lease) {
+        putLeaseRow(sql, lease.key(), lease.holder(), lease.until(), lease.done(), lease.touched());
+    }
+
+    @JSBody(params = {"sql", "key", "holder", "until", "done", "touched"}, script = "sql.exec('INSERT INTO isr4j_leases"
+            + " (lease_key, holder, until_ms, done_lm, touched_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (lease_key) DO UPDATE"
+            + " SET holder = excluded.holder, until_ms = excluded.until_ms, done_lm = excluded.done_lm,"
+            + " touched_ms = excluded.touched_ms', key, holder, until, done, touched);")
+    private static native void putLeaseRow(JSSqlStorage sql, String key, String holder, double until, double done,
+                                           double touched);
+
+    @Override
+    public void forgetLeasesBefore(long touched) {
+        deleteBefore(sql, touched);
+    }
+
+    @JSBody(params = {"sql", "touched"}, script = "sql.exec('DELETE FROM isr4j_leases WHERE touched_ms < ?', touched);")
+    private static native void deleteBefore(JSSqlStorage sql, double touched);
+
+    @Override
+    public Tag tag(String tag) {
+        String row = tagRow(sql, tag);
+        if (row == null) {
+            return null;
+        }
+        var m = (Map<?, ?>) JsonReader.parse(row);
+        return new Tag(number(m, "expired_ms"), number(m, "stale_ms"));
+    }
+
+    @JSBody(params = {"sql", "tag"}, script = "const rows = sql.exec('SELECT expired_ms, stale_ms FROM isr4j_tags"
+            + " WHERE tag = ?', tag).toArray();"
+            + "return rows.length === 0 ? null : JSON.stringify(rows[0]);")
+    private static native String tagRow(JSSqlStorage sql, String tag);
+
+    @Override
+    public void putTag(String tag, Tag state) {
+        putTagRow(sql, tag, state.expiredAt(), state.staleAt());
+    }
+
+    @JSBody(params = {"sql", "tag", "expired", "stale"}, script = "sql.exec('INSERT INTO isr4j_tags (tag, expired_ms,"
+            + " stale_ms) VALUES (?, ?, ?) ON CONFLICT (tag) DO UPDATE SET expired_ms = excluded.expired_ms,"
+            + " stale_ms = excluded.stale_ms', tag, expired, stale);")
+    private static native void putTagRow(JSSqlStorage sql, String tag, double expired, double stale);
+
+    private static long number(Map<?, ?> m, String field) {
+        Object v = m.get(field);
+        if (v instanceof Long l) {
+            return l;
+        }
+        if (v instanceof Double d) {
+            return d.longValue();
+        }
+        throw new IllegalStateException("coordinator row without " + field);
+    }
+}
