@@ -5,11 +5,11 @@
 // response: these tests poll (pollUntil) for their outcome and never sleep hoping they finished.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { setTimeout as sleep } from "node:timers/promises";
 import {
   startWorker, startGatedWorker, pollUntil, waitForClock, timedRequest, statesByClock, assertBytesEqual, EXPIRE_SECONDS,
   expectedBinary, expectedLarge,
 } from "./mf.mjs";
+import { workerModules } from "./worker-modules.mjs";
 
 const JSON_TYPE = /^application\/json\b/;
 
@@ -74,10 +74,17 @@ async function pollEntry(worker, key, predicate, what) {
 }
 
 /**
- * Pause between requests to a route that must not be cached, giving a (wrong) background store a
- * chance to land, so that a following request would reveal it. Not a wait for expected work.
+ * Workers whose answers wait for the request's background work (harness/settled-harness.mjs): once a request is
+ * answered, any write it was going to make is in KV, so "nothing was stored" can be checked, not hoped for.
  */
-const GRACE_MS = 100;
+const SETTLED = { modules: workerModules("test-e2e/harness/settled-harness.mjs") };
+
+/** No cache entry in KV for path (every request to it so far has settled: see SETTLED). */
+async function assertNothingStored(worker, path) {
+  const { keys } = await worker.kv.list({ prefix: "cache:" });
+  const names = keys.map((k) => k.name).filter((name) => name.includes(path));
+  assert.deepEqual(names, [], `nothing may be stored for ${path}`);
+}
 
 
 
@@ -302,7 +309,7 @@ describe("ISR regeneration dedup on /api/slow (revalidate 1, ~200 ms render)", {
 describe("routes that are never cached", { timeout: 60_000 }, () => {
   let worker;
   before(async () => {
-    worker = await startWorker();
+    worker = await startWorker({ miniflare: SETTLED });
   });
   after(async () => {
     await worker?.dispose();
@@ -314,8 +321,8 @@ describe("routes that are never cached", { timeout: 60_000 }, () => {
       assertOk(r, "POST /api/echo");
       assert.equal(r.isr, null, `POST must not carry x-isr-cache: ${r.summary()}`);
       assert.equal(r.text, payload);
-      await sleep(GRACE_MS);
     }
+    await assertNothingStored(worker, "/api/echo");
   });
 
   it("/api/dynamic-data reads a request header, so each request renders and echoes its own user-agent", async () => {
@@ -325,8 +332,8 @@ describe("routes that are never cached", { timeout: 60_000 }, () => {
       assertOk(r, "GET /api/dynamic-data");
       assert.equal(r.isr, null, `a header-reading route must not carry x-isr-cache: ${r.summary()}`);
       assert.equal(r.json().userAgent, agent);
-      await sleep(GRACE_MS);
     }
+    await assertNothingStored(worker, "/api/dynamic-data");
   });
 
   it("/api/own-cache-control keeps its own Cache-Control and is not cached", async () => {
@@ -337,9 +344,9 @@ describe("routes that are never cached", { timeout: 60_000 }, () => {
       assert.equal(r.isr, null, `a route setting Cache-Control must not carry x-isr-cache: ${r.summary()}`);
       assert.equal(r.headers.get("cache-control"), "public, max-age=5");
       timestamps.push(r.json().timestamp);
-      await sleep(GRACE_MS);
     }
     assert.equal(new Set(timestamps).size, 3, `handler should run every time, timestamps ${timestamps}`);
+    await assertNothingStored(worker, "/api/own-cache-control");
   });
 
   it("/api/force-dynamic-revalidate renders every time despite revalidate 60", async () => {
@@ -350,9 +357,9 @@ describe("routes that are never cached", { timeout: 60_000 }, () => {
       assert.equal(r.isr, null, `force-dynamic must not carry x-isr-cache: ${r.summary()}`);
       assert.notEqual(r.headers.get("cache-control"), cacheControlFresh(60), "force-dynamic must not advertise s-maxage");
       timestamps.push(r.json().timestamp);
-      await sleep(GRACE_MS);
     }
     assert.equal(new Set(timestamps).size, 3, `handler should run every time, timestamps ${timestamps}`);
+    await assertNothingStored(worker, "/api/force-dynamic-revalidate");
   });
 });
 
@@ -412,7 +419,7 @@ describe("what a stored entry keeps", { timeout: 60_000 }, () => {
 describe("development mode (ISR_MODE=development)", { timeout: 60_000 }, () => {
   let worker;
   before(async () => {
-    worker = await startWorker({ vars: { ISR_MODE: "development" } });
+    worker = await startWorker({ vars: { ISR_MODE: "development" }, miniflare: SETTLED });
   });
   after(async () => {
     await worker?.dispose();
@@ -425,19 +432,19 @@ describe("development mode (ISR_MODE=development)", { timeout: 60_000 }, () => {
       assertOk(r, "GET /api/static-data in development");
       assert.equal(r.isr, null, `development mode must not carry x-isr-cache: ${r.summary()}`);
       renders.push(r.json().renders);
-      await sleep(GRACE_MS);
     }
     assert.ok(
       renders[1] > renders[0] && renders[2] > renders[1],
       `renders should grow on every request in development, got ${renders}`,
     );
+    await assertNothingStored(worker, "/api/static-data");
   });
 
   it("caches nothing: /api/posts/{id} is rendered again on the next request", async () => {
     const first = await worker.request("/api/posts/dev-1");
     assertOk(first, "first GET in development");
     assert.equal(first.isr, null, first.summary());
-    await sleep(GRACE_MS);
+    await assertNothingStored(worker, "/api/posts/dev-1");
     const second = await worker.request("/api/posts/dev-1");
     assertOk(second, "second GET in development");
     assert.equal(second.isr, null, second.summary());
