@@ -3,7 +3,8 @@
 //   GET/POST /api/cached-data  cached function "cached-data" (profile "minutes": revalidate 60 / expire 3600,
 //                              tag "data"); POST stores the body as the source value and revalidates "data".
 //   GET /api/cached-brief      cached function "brief-data" (profile "example-brief": stale 0 / revalidate 1 /
-//                              expire 3600), a 200 ms computation.
+//                              expire 3600), a 200 ms computation; its KV write is held by the test
+//                              (harness/gated-kv-harness.mjs) to decide what concurrent readers can see.
 // Both answer JSON with "computations", the isolate's count of computations of that function.
 //
 // Data entries live in CACHE_KV under "cache:data:<name>:<fnv1a64 hex>" with metadata k="data". Writes happen in
@@ -11,8 +12,7 @@
 // Each describe block runs its own worker (its own isolate, counters and KV namespace).
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { setTimeout as sleep } from "node:timers/promises";
-import { startWorker, pollUntil, waitForClock, fnv1a64Hex, WITH_SECRET, AUTH } from "./mf.mjs";
+import { startWorker, startGatedWorker, pollUntil, waitForClock, fnv1a64Hex, WITH_SECRET, AUTH } from "./mf.mjs";
 
 /** 64-bit FNV-1a of the UTF-8 bytes, 16 lower-case hex digits (as the Java side hashes keys). */
 
@@ -131,7 +131,7 @@ describe("data cache: one recomputation of /api/cached-brief under concurrency",
   const CONCURRENT = 30;
   let worker;
   before(async () => {
-    worker = await startWorker();
+    worker = await startGatedWorker();
   });
   after(async () => {
     await worker?.dispose();
@@ -150,9 +150,11 @@ describe("data cache: one recomputation of /api/cached-brief under concurrency",
     assert.equal(stored.metadata.k, "data", String(stored));
     assert.equal(stored.metadata.ra - stored.metadata.lm, 1000, `revalidate 1 s: ${stored}`);
 
-    // Let the entry go stale by the clock alone (a request would start the recomputation): past its
-    // revalidateAt, with a margin for workerd's clock, which only advances across I/O.
-    await waitForClock(Math.max(stored.metadata.ra, Date.now()) + 1100);
+    // The recomputation's write waits until the test releases it: until then no request can see a new value,
+    // however slowly the requests arrive. A request would start the recomputation: let the entry go stale by
+    // the clock alone.
+    await worker.gate.hold({ writes: KEY });
+    await waitForClock(stored.metadata.ra + 1);
 
     const responses = await Promise.all(
       Array.from({ length: CONCURRENT }, () => worker.request("/api/cached-brief")),
@@ -168,29 +170,19 @@ describe("data cache: one recomputation of /api/cached-brief under concurrency",
     );
     for (const b of seen) assert.equal(b.computedAt, primed.computedAt);
 
+    await worker.gate.waitForHeld(1); // the recomputation ran and waits to write
+    await worker.gate.release();
     // Watch KV (not the route: a GET could start work of its own) until the recomputed value lands.
-    const tooMany = (e) => {
-      if (e !== null && e.json().computations > old + 1) {
-        assert.fail(`more than one recomputation for ${CONCURRENT} concurrent stale reads: ${e}`);
-      }
-    };
     const recomputed = await pollUntil(
-      async () => {
-        const e = await readDataEntry(worker.kv, KEY);
-        tooMany(e);
-        return e;
-      },
-      (e) => e !== null && e.json().computations === old + 1,
-      { what: `the recomputed entry (computations ${old + 1}) under ${KEY}` },
+      () => readDataEntry(worker.kv, KEY),
+      (e) => e !== null && e.json().computations !== old,
+      { what: `the recomputed entry under ${KEY}` },
     );
+    assert.equal(recomputed.json().computations, old + 1, `one recomputation for ${CONCURRENT} stale reads: ${recomputed}`);
     assert.ok(recomputed.metadata.lm > stored.metadata.lm, String(recomputed));
+    const { matched } = await worker.gate.state();
+    assert.deepEqual(matched, [["put", KEY]], `one recomputation wrote, for ${CONCURRENT} concurrent stale reads`);
 
-    // A second recomputation (200 ms plus its write) would land within this window: it must not come.
-    const watchUntil = Date.now() + 1000;
-    while (Date.now() < watchUntil) {
-      tooMany(await readDataEntry(worker.kv, KEY));
-      await sleep(50);
-    }
     const after = await getData(worker, "/api/cached-brief");
     assert.equal(after.computations, old + 1, "the recomputed value is served");
   });

@@ -5,8 +5,11 @@
 // response: these tests poll (pollUntil) for their outcome and never sleep hoping they finished.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { setTimeout as sleep } from "node:timers/promises";
-import { startWorker, pollUntil, waitForClock, assertBytesEqual, EXPIRE_SECONDS, expectedBinary, expectedLarge } from "./mf.mjs";
+import {
+  startWorker, startGatedWorker, pollUntil, waitForClock, timedRequest, statesByClock, assertBytesEqual, EXPIRE_SECONDS,
+  expectedBinary, expectedLarge,
+} from "./mf.mjs";
+import { workerModules } from "./worker-modules.mjs";
 
 const JSON_TYPE = /^application\/json\b/;
 
@@ -55,23 +58,47 @@ function pollForHit(worker, path, init, what = `HIT on ${path}`) {
 }
 
 /**
- * Pause between requests to a route that must not be cached, giving a (wrong) background store a
- * chance to land, so that a following request would reveal it. Not a wait for expected work.
+ * Polls the route entry under key until its JSON body satisfies predicate. Returns {body, ra}: the body and its
+ * revalidate-at (epoch ms).
  */
-const GRACE_MS = 100;
+async function pollEntry(worker, key, predicate, what) {
+  const entry = await pollUntil(
+    async () => {
+      const { value, metadata } = await worker.kv.getWithMetadata(key, "text");
+      return value === null ? null : { body: JSON.parse(value), ra: metadata.ra, toString: () => `KV ${key}: ${value}` };
+    },
+    (e) => e !== null && predicate(e.body),
+    { what: `${what} under ${key}` },
+  );
+  return entry;
+}
+
+/**
+ * Workers whose answers wait for the request's background work (harness/settled-harness.mjs): once a request is
+ * answered, any write it was going to make is in KV, so "nothing was stored" can be checked, not hoped for.
+ */
+const SETTLED = { modules: workerModules("test-e2e/harness/settled-harness.mjs") };
+
+/** No cache entry in KV for path (every request to it so far has settled: see SETTLED). */
+async function assertNothingStored(worker, path) {
+  const { keys } = await worker.kv.list({ prefix: "cache:" });
+  const names = keys.map((k) => k.name).filter((name) => name.includes(path));
+  assert.deepEqual(names, [], `nothing may be stored for ${path}`);
+}
 
 
 
 describe("ISR lifecycle on /api/static-data (revalidate 1)", { timeout: 60_000 }, () => {
+  const KEY = "cache:app:/api/static-data:route";
   let worker;
   before(async () => {
-    worker = await startWorker();
+    worker = await startGatedWorker();
   });
   after(async () => {
     await worker?.dispose();
   });
 
-  it("goes MISS -> HIT -> STALE (old body) -> HIT with a newly rendered body", async () => {
+  it("goes MISS -> HIT -> STALE (old body) -> the newly rendered body", async () => {
     const miss = await worker.request("/api/static-data");
     assertMiss(miss, 1);
     assert.match(miss.headers.get("content-type") ?? "", JSON_TYPE);
@@ -80,41 +107,34 @@ describe("ISR lifecycle on /api/static-data (revalidate 1)", { timeout: 60_000 }
     assert.equal(typeof first.renders, "number", `renders in ${miss.text}`);
     assert.ok(first.renders >= 1, `renders should count this render, got ${first.renders}`);
 
-    // The store happens in the background: poll until HIT. The HIT must be the MISS body (handler did not run).
-    const hit = await pollForHit(worker, "/api/static-data");
-    assertHit(hit, 1);
-    assert.match(hit.headers.get("content-type") ?? "", JSON_TYPE);
-    assert.deepEqual(hit.json(), first, "HIT should serve the stored body without running the handler");
+    // The store happens in the background: watch KV (a GET could regenerate). From then on the test holds the
+    // regeneration's write, so nothing but the clock can change what the next answers are.
+    const stored = await pollEntry(worker, KEY, () => true, "the MISS entry");
+    await worker.gate.hold({ writes: KEY });
 
-    // After revalidate (1 s) the entry is stale. Until then every response is a HIT with the same body.
-    const stale = await pollUntil(
-      async () => {
-        const r = await worker.request("/api/static-data");
-        assertOk(r, "while waiting for STALE");
-        assert.ok(r.isr === "HIT" || r.isr === "STALE", `expected HIT or STALE, got ${r.summary()}`);
-        if (r.isr === "HIT") assert.deepEqual(r.json(), first, "a fresh HIT must keep serving the first body");
-        return r;
-      },
-      (r) => r.isr === "STALE",
-      { what: "STALE on /api/static-data", timeoutMs: 5000 },
-    );
+    // Within its second the entry is a HIT: the stored body, the handler does not run.
+    const hit = await timedRequest(worker, "/api/static-data");
+    assert.ok(statesByClock(hit, stored.ra).includes(hit.isr), `${hit.summary()} at ${hit.sentAt}..${hit.answeredAt}, stale at ${stored.ra}`);
+    if (hit.isr === "HIT") assertHit(hit, 1);
+    assert.deepEqual(hit.json(), first, "the answer after the store serves the stored body without running the handler");
+
+    // Past its revalidate-at the entry is STALE: the old body at once, and a regeneration in the background.
+    await waitForClock(stored.ra + 1);
+    const stale = await worker.request("/api/static-data");
     assertStale(stale, 1);
     assert.deepEqual(stale.json(), first, "STALE must serve the old body at once");
 
-    // One background regeneration replaces the entry: poll until a HIT carries a new render.
-    const regenerated = await pollUntil(
-      async () => {
-        const r = await worker.request("/api/static-data");
-        assertOk(r, "while waiting for the regenerated HIT");
-        return r;
-      },
-      (r) => r.isr === "HIT" && r.json().timestamp !== first.timestamp,
-      { what: "HIT with a new timestamp on /api/static-data" },
-    );
-    assertHit(regenerated, 1, "regenerated HIT");
-    const second = regenerated.json();
+    await worker.gate.waitForHeld(1); // the regeneration rendered and waits to write
+    await worker.gate.release();
+    const regenerated = await pollEntry(worker, KEY, (body) => body.timestamp !== first.timestamp, "the regenerated entry");
+    const second = regenerated.body;
     assert.ok(second.timestamp > first.timestamp, `new timestamp ${second.timestamp} should be after ${first.timestamp}`);
-    assert.ok(second.renders > first.renders, `renders ${second.renders} should have grown from ${first.renders}`);
+    assert.equal(second.renders, first.renders + 1, `one regeneration: renders ${first.renders} -> ${second.renders}`);
+
+    const next = await timedRequest(worker, "/api/static-data");
+    assert.ok(statesByClock(next, regenerated.ra).includes(next.isr), `${next.summary()}, stale at ${regenerated.ra}`);
+    if (next.isr === "HIT") assertHit(next, 1, "regenerated HIT");
+    assert.deepEqual(next.json(), second, "the next answer serves the regenerated body");
   });
 });
 
@@ -243,67 +263,53 @@ describe("ISR response headers on /api/posts/{id} (revalidate 60)", { timeout: 6
 });
 
 describe("ISR regeneration dedup on /api/slow (revalidate 1, ~200 ms render)", { timeout: 60_000 }, () => {
+  const KEY = "cache:app:/api/slow:route";
   let worker;
   before(async () => {
-    worker = await startWorker();
+    worker = await startGatedWorker();
   });
   after(async () => {
     await worker?.dispose();
   });
 
-  it("50 concurrent requests to a stale entry trigger exactly one regeneration", async () => {
+  it("50 concurrent requests to a stale entry are all served it, and trigger exactly one regeneration", async () => {
     const miss = await worker.request("/api/slow");
     assertMiss(miss, 1);
     const cached = miss.json();
     assert.equal(typeof cached.renders, "number", `renders in ${miss.text}`);
+    const stored = await pollEntry(worker, KEY, () => true, "the MISS entry");
+    assert.deepEqual(stored.body, cached);
 
-    const hit = await pollForHit(worker, "/api/slow");
-    assert.deepEqual(hit.json(), cached);
-    // The entry was stored no later than now. Requests to /api/slow itself would start the regeneration,
-    // so let the entry go stale by the clock alone: revalidate (1 s) plus a margin.
-    await waitForClock(Date.now() + 1300);
+    // The regeneration's write waits until the test releases it, so every concurrent request arrives while it
+    // runs, however slowly they arrive. Requests would start the regeneration: let the entry go stale by the
+    // clock alone.
+    await worker.gate.hold({ writes: KEY });
+    await waitForClock(stored.ra + 1);
 
     const responses = await Promise.all(Array.from({ length: 50 }, () => worker.request("/api/slow")));
-    const states = {};
     for (const r of responses) {
-      assertOk(r, "concurrent request");
-      states[r.isr] = (states[r.isr] ?? 0) + 1;
-    }
-    assert.ok(
-      responses.every((r) => r.isr === "STALE" || r.isr === "HIT"),
-      `every concurrent response should be STALE or HIT, got ${JSON.stringify(states)}`,
-    );
-    assert.ok(states.STALE >= 1, `at least one concurrent response should be STALE, got ${JSON.stringify(states)}`);
-    const staleResponses = responses.filter((r) => r.isr === "STALE");
-    for (const r of staleResponses) {
-      assertStale(r, 1, "concurrent STALE");
+      assertStale(r, 1, "concurrent request");
       assert.deepEqual(r.json(), cached, "every STALE response serves the old body");
     }
-    const staleRenders = staleResponses[0].json().renders;
 
-    const regenerated = await pollUntil(
-      async () => {
-        const r = await worker.request("/api/slow");
-        assertOk(r, "while waiting for the regenerated HIT");
-        return r;
-      },
-      (r) => r.isr === "HIT" && r.json().timestamp !== cached.timestamp,
-      { what: "HIT with a new timestamp on /api/slow" },
-    );
-    const fresh = regenerated.json();
+    await worker.gate.waitForHeld(1);
+    await worker.gate.release();
+    const regenerated = await pollEntry(worker, KEY, (body) => body.timestamp !== cached.timestamp, "the regenerated entry");
+    assert.ok(regenerated.body.timestamp > cached.timestamp);
     assert.equal(
-      fresh.renders,
-      staleRenders + 1,
-      `renders went from ${staleRenders} (stale body) to ${fresh.renders}: expected exactly one regeneration for 50 concurrent stale requests`,
+      regenerated.body.renders,
+      cached.renders + 1,
+      `renders went from ${cached.renders} (stale body) to ${regenerated.body.renders}: expected one regeneration`,
     );
-    assert.ok(fresh.timestamp > cached.timestamp);
+    const { matched } = await worker.gate.state();
+    assert.deepEqual(matched, [["put", KEY]], "one regeneration wrote, for 50 concurrent stale requests");
   });
 });
 
 describe("routes that are never cached", { timeout: 60_000 }, () => {
   let worker;
   before(async () => {
-    worker = await startWorker();
+    worker = await startWorker({ miniflare: SETTLED });
   });
   after(async () => {
     await worker?.dispose();
@@ -315,8 +321,8 @@ describe("routes that are never cached", { timeout: 60_000 }, () => {
       assertOk(r, "POST /api/echo");
       assert.equal(r.isr, null, `POST must not carry x-isr-cache: ${r.summary()}`);
       assert.equal(r.text, payload);
-      await sleep(GRACE_MS);
     }
+    await assertNothingStored(worker, "/api/echo");
   });
 
   it("/api/dynamic-data reads a request header, so each request renders and echoes its own user-agent", async () => {
@@ -326,8 +332,8 @@ describe("routes that are never cached", { timeout: 60_000 }, () => {
       assertOk(r, "GET /api/dynamic-data");
       assert.equal(r.isr, null, `a header-reading route must not carry x-isr-cache: ${r.summary()}`);
       assert.equal(r.json().userAgent, agent);
-      await sleep(GRACE_MS);
     }
+    await assertNothingStored(worker, "/api/dynamic-data");
   });
 
   it("/api/own-cache-control keeps its own Cache-Control and is not cached", async () => {
@@ -338,9 +344,9 @@ describe("routes that are never cached", { timeout: 60_000 }, () => {
       assert.equal(r.isr, null, `a route setting Cache-Control must not carry x-isr-cache: ${r.summary()}`);
       assert.equal(r.headers.get("cache-control"), "public, max-age=5");
       timestamps.push(r.json().timestamp);
-      await sleep(GRACE_MS);
     }
     assert.equal(new Set(timestamps).size, 3, `handler should run every time, timestamps ${timestamps}`);
+    await assertNothingStored(worker, "/api/own-cache-control");
   });
 
   it("/api/force-dynamic-revalidate renders every time despite revalidate 60", async () => {
@@ -351,9 +357,9 @@ describe("routes that are never cached", { timeout: 60_000 }, () => {
       assert.equal(r.isr, null, `force-dynamic must not carry x-isr-cache: ${r.summary()}`);
       assert.notEqual(r.headers.get("cache-control"), cacheControlFresh(60), "force-dynamic must not advertise s-maxage");
       timestamps.push(r.json().timestamp);
-      await sleep(GRACE_MS);
     }
     assert.equal(new Set(timestamps).size, 3, `handler should run every time, timestamps ${timestamps}`);
+    await assertNothingStored(worker, "/api/force-dynamic-revalidate");
   });
 });
 
@@ -413,7 +419,7 @@ describe("what a stored entry keeps", { timeout: 60_000 }, () => {
 describe("development mode (ISR_MODE=development)", { timeout: 60_000 }, () => {
   let worker;
   before(async () => {
-    worker = await startWorker({ vars: { ISR_MODE: "development" } });
+    worker = await startWorker({ vars: { ISR_MODE: "development" }, miniflare: SETTLED });
   });
   after(async () => {
     await worker?.dispose();
@@ -426,19 +432,19 @@ describe("development mode (ISR_MODE=development)", { timeout: 60_000 }, () => {
       assertOk(r, "GET /api/static-data in development");
       assert.equal(r.isr, null, `development mode must not carry x-isr-cache: ${r.summary()}`);
       renders.push(r.json().renders);
-      await sleep(GRACE_MS);
     }
     assert.ok(
       renders[1] > renders[0] && renders[2] > renders[1],
       `renders should grow on every request in development, got ${renders}`,
     );
+    await assertNothingStored(worker, "/api/static-data");
   });
 
   it("caches nothing: /api/posts/{id} is rendered again on the next request", async () => {
     const first = await worker.request("/api/posts/dev-1");
     assertOk(first, "first GET in development");
     assert.equal(first.isr, null, first.summary());
-    await sleep(GRACE_MS);
+    await assertNothingStored(worker, "/api/posts/dev-1");
     const second = await worker.request("/api/posts/dev-1");
     assertOk(second, "second GET in development");
     assert.equal(second.isr, null, second.summary());

@@ -8,6 +8,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Miniflare } from "miniflare";
 import { REPO_ROOT, workerModules } from "./worker-modules.mjs";
 
+const GATED_KV_HARNESS = "test-e2e/harness/gated-kv-harness.mjs";
+
 
 export const ORIGIN = "http://localhost";
 
@@ -59,6 +61,55 @@ export async function startWorker({ vars = {}, miniflare = {} } = {}) {
     await mf.dispose();
   };
   return { mf, fetch, request, kv, dispose };
+}
+
+/**
+ * Starts the worker behind a CACHE_KV whose reads or writes the test holds and releases
+ * (harness/gated-kv-harness.mjs), so "while a render or write is still running" is a state the test controls.
+ * Adds worker.gate:
+ *   hold({reads, writes})  hold, from now on, calls on keys containing these strings
+ *   release()              let every held call go on, and hold nothing more
+ *   state()                {held, matched}: [method, key] pairs waiting now / matched since hold()
+ *   waitForHeld(n)         polls until n calls are held, returns the state
+ */
+export async function startGatedWorker({ vars = {}, miniflare = {} } = {}) {
+  const worker = await startWorker({ vars, miniflare: { modules: workerModules(GATED_KV_HARNESS), ...miniflare } });
+  const call = async (path) => (await worker.request(path)).json();
+  const state = () => call("/__gate/state");
+  worker.gate = {
+    hold({ reads, writes } = {}) {
+      const query = new URLSearchParams();
+      if (reads !== undefined) query.set("reads", reads);
+      if (writes !== undefined) query.set("writes", writes);
+      return call(`/__gate?${query}`);
+    },
+    release: () => call("/__gate/release"),
+    state,
+    waitForHeld: (n = 1) =>
+      pollUntil(state, (s) => s.held.length >= n, { what: `${n} held KV call(s)`, timeoutMs: 10_000 }),
+  };
+  return worker;
+}
+
+/**
+ * Requests path and notes when it was sent and answered, so a test can tell what the clock allows for an entry
+ * that turns stale at a known moment (see statesByClock).
+ */
+export async function timedRequest(worker, path, init) {
+  const sentAt = Date.now();
+  const r = await worker.request(path, init);
+  return Object.assign(r, { sentAt, answeredAt: Date.now() });
+}
+
+/**
+ * The cache states a timed response may have for an entry stale from staleAt (epoch ms, its metadata's ra):
+ * HIT when it was answered before staleAt, STALE when it was sent after, either when staleAt fell in between.
+ * workerd reads the same wall clock as this process, so no slack is needed.
+ */
+export function statesByClock(r, staleAt) {
+  if (r.answeredAt < staleAt) return ["HIT"];
+  if (r.sentAt > staleAt) return ["STALE"];
+  return ["HIT", "STALE"];
 }
 
 /**

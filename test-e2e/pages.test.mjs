@@ -8,7 +8,7 @@
 // the worker or KV with a deadline, never sleep hoping it finished. Each describe block runs a fresh worker.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startWorker, pollUntil, EXPIRE_SECONDS } from "./mf.mjs";
+import { startWorker, startGatedWorker, pollUntil, EXPIRE_SECONDS } from "./mf.mjs";
 import prerenderedBundle from "../worker-shim/build/prerendered.mjs";
 
 const NO_STORE = "private, no-cache, no-store, max-age=0, must-revalidate";
@@ -220,7 +220,7 @@ describe("the /_isr/data/<path>.json props route", { timeout: 60_000 }, () => {
 describe("fallback modes", { timeout: 60_000 }, () => {
   let worker;
   before(async () => {
-    worker = await startWorker();
+    worker = await startGatedWorker();
   });
   after(async () => {
     await worker?.dispose();
@@ -263,14 +263,22 @@ describe("fallback modes", { timeout: 60_000 }, () => {
     assert.doesNotMatch(entry.text, /class="fallback"/, "the fallback itself is never stored");
   });
 
-  it("SHOW_FALLBACK: requests while the render runs all get the fallback, never an error", async () => {
+  it("SHOW_FALLBACK: requests before the page is stored all get the fallback, never an error; it renders once", async () => {
+    const key = "cache:pages:/products/77";
+    // The background render's write waits until the test releases it: every request arrives before the page
+    // is stored, however slowly they arrive.
+    await worker.gate.hold({ writes: key });
     const results = await Promise.all(Array.from({ length: 5 }, () => worker.request("/products/77")));
     for (const r of results) {
       assert.equal(r.status, 200, r.summary());
       assert.equal(r.isr, "FALLBACK", r.summary());
     }
+    await worker.gate.waitForHeld(1);
+    await worker.gate.release();
     const real = await pollForHit(worker, "/products/77");
     assert.match(real.text, /data-id="77"/);
+    const { matched } = await worker.gate.state();
+    assert.deepEqual(matched, [["put", key]], "one background render for five fallbacks");
   });
 });
 

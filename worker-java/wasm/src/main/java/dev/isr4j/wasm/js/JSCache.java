@@ -6,10 +6,6 @@ import org.teavm.jso.core.JSPromise;
 
 /** A Workers Cache API cache ({@code caches.default}): Responses keyed by URL, local to one location. */
 public interface JSCache extends JSObject {
-    JSPromise<JSObject> match(String url);
-
-    JSPromise<JSObject> put(String url, JSObject response);
-
     JSPromise<JSObject> delete(String url);
 
     /** {@code caches.default}, or null where the runtime has no Cache API. */

@@ -1,7 +1,6 @@
 package dev.isr4j.wasm.js;
 
 import org.teavm.jso.JSObject;
-import org.teavm.jso.JSProperty;
 import org.teavm.jso.core.JSPromise;
 import org.teavm.jso.core.JSUndefined;
 
@@ -12,20 +11,13 @@ public interface JSKvNamespace extends JSObject {
 
     JSPromise<WithMetadata> getWithMetadata(String key, String type);
 
-    JSPromise<JSUndefined> put(String key, JSObject value);
-
     JSPromise<JSUndefined> put(String key, JSObject value, JSObject options);
 
     JSPromise<JSUndefined> delete(String key);
 
     JSPromise<JSObject> list(JSObject options);
 
-    /** The result of {@code getWithMetadata}. */
+    /** The result of {@code getWithMetadata}: {@code {value, metadata}}, read in JS helpers (JsBody, JsText). */
     interface WithMetadata extends JSObject {
-        @JSProperty
-        JSObject getValue();
-
-        @JSProperty
-        JSObject getMetadata();
     }
 }

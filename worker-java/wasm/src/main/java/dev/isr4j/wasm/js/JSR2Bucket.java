@@ -8,7 +8,5 @@ public interface JSR2Bucket extends JSObject {
     /** The object (with {@code body}, {@code size}, {@code customMetadata}), or null when absent. */
     JSPromise<JSObject> get(String key);
 
-    JSPromise<JSObject> put(String key, JSObject value, JSObject options);
-
     JSPromise<JSObject> delete(String key);
 }

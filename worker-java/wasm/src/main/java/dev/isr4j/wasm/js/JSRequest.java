@@ -17,8 +17,5 @@ public interface JSRequest extends JSObject {
     @JSProperty
     JSHeaders getHeaders();
 
-    @JSProperty
-    JSObject getBody();
-
     JSPromise<ArrayBuffer> arrayBuffer();
 }

@@ -20,9 +20,6 @@ public final class JSRuntime {
     @JSBody(params = "value", script = "return value === null || value === undefined;")
     public static native boolean isNullish(JSObject value);
 
-    @JSBody(params = "value", script = "return value instanceof ArrayBuffer;")
-    public static native boolean isArrayBuffer(JSObject value);
-
     @JSBody(params = "value", script = "return value;")
     public static native String asString(JSObject value);
 
