@@ -33,7 +33,7 @@ export const SCENARIOS = [
     kind: "miss",
     base: "/api/products/",
     expect: "MISS",
-    workers: ["isr4j", "peer", "null"],
+    workers: ["isr4j", "isr4j-kv", "peer", "null"],
   },
   {
     id: "stale",
@@ -41,7 +41,7 @@ export const SCENARIOS = [
     kind: "stale",
     base: "/api/prices/",
     expect: "STALE",
-    workers: ["isr4j", "peer", "null"],
+    workers: ["isr4j", "isr4j-kv", "peer", "null"],
   },
 ];
 

@@ -5,23 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isr4j.Env;
-import dev.isr4j.Kv;
+import dev.isr4j.testing.IsrHarness;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DeadlinesTest {
     private static Env vars(Map<String, String> vars) {
-        return new Env() {
-            @Override
-            public String var(String name) {
-                return vars.get(name);
-            }
-
-            @Override
-            public Kv kv(String binding) {
-                return null;
-            }
-        };
+        return IsrHarness.env(vars);
     }
 
     @Test
