@@ -109,8 +109,11 @@ final class JsBody implements Body {
             + "return ArrayBuffer.isView(v) ? new Int8Array(v.buffer, v.byteOffset, v.byteLength) : new Int8Array(v);")
     private static native Int8Array view(JSObject h);
 
+    // A view, not a copy: an overflow-format entry's body is the tail of the KV value, handed to the Response
+    // as it is (a copy here cost a fresh megabyte per 1 MiB HIT).
     @JSBody(params = {"h", "from", "to"}, script = "const v = h.value;"
-            + "const b = ArrayBuffer.isView(v) ? v.buffer.slice(v.byteOffset + from, v.byteOffset + to) : v.slice(from, to);"
+            + "const b = ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset + from, to - from)"
+            + " : new Uint8Array(v, from, to - from);"
             + "return { value: b };")
     private static native JSObject sliceOf(JSObject h, int from, int to);
 
