@@ -86,7 +86,7 @@ export async function startGatedWorker({ vars = {}, miniflare = {} } = {}) {
     release: () => call("/__gate/release"),
     state,
     waitForHeld: (n = 1) =>
-      pollUntil(state, (s) => s.held.length >= n, { what: `${n} held KV call(s)`, timeoutMs: 10_000 }),
+      pollUntil(state, (s) => s.held.length >= n, { what: `${n} held KV call(s)`, timeoutMs: 20_000 }),
   };
   return worker;
 }
@@ -165,7 +165,7 @@ export function describeResponse(r) {
  * @param {{timeoutMs?: number, intervalMs?: number, what?: string}} [options]
  * @returns {Promise<T>}
  */
-export async function pollUntil(fn, predicate, { timeoutMs = 5000, intervalMs = 25, what = "condition" } = {}) {
+export async function pollUntil(fn, predicate, { timeoutMs = 20_000, intervalMs = 25, what = "condition" } = {}) {
   const deadline = Date.now() + timeoutMs;
   let last;
   let attempts = 0;

@@ -15,7 +15,7 @@ export function workerLogs() {
     /** Everything logged so far. */
     text: () => text,
     /** The first line holding every fragment, once `count` such lines have arrived (fails after timeoutMs). */
-    async waitFor(fragments, { count = 1, timeoutMs = 5000 } = {}) {
+    async waitFor(fragments, { count = 1, timeoutMs = 20_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const lines = text.split("\n").filter((l) => fragments.every((f) => l.includes(f)));
