@@ -38,7 +38,7 @@ public final class RouteCache {
     private final long expireSeconds;
     private final String buildId;
     /** FORCE_STATIC entries: cached "without expiry" (a century), advertised for a year. */
-    static final long STATIC_SECONDS = 31_536_000L;
+    static final long STATIC_SECONDS = dev.isr4j.App.DEFAULT_EXPIRE_SECONDS;
     private static final long STATIC_STORE_SECONDS = 100 * STATIC_SECONDS;
 
     private final SingleFlight regenerations;
