@@ -36,22 +36,13 @@ final class CacheRevalidator implements Revalidator {
         return new Revalidator() {
             @Override
             public void tags(List<String> tags, String profile) {
-                CacheRevalidator.this.tags(tags, profile);
-                var valid = new ArrayList<String>();
-                for (String t : tags == null ? List.<String>of() : tags) {
-                    if (Tags.problem(t) == null) {
-                        valid.add(t); // what was left out was not revalidated, so not purged either
-                    }
-                }
-                purgeLater(valid);
+                purgeLater(revalidateTags(tags, profile)); // what was left out was not revalidated, nor purged
             }
 
             @Override
             public void path(String path, PathType type, String profile) {
-                CacheRevalidator.this.path(path, type, profile);
-                if (pathProblem(path) == null && profileProblem(profile) == null) {
-                    purgeLater(List.of(pathRevalidationTag(path, type)));
-                }
+                String tag = revalidatePath(path, type, profile);
+                purgeLater(tag == null ? List.of() : List.of(tag));
             }
 
             private void purgeLater(List<String> tags) {
@@ -72,6 +63,16 @@ final class CacheRevalidator implements Revalidator {
 
     @Override
     public void tags(List<String> tags, String profile) {
+        revalidateTags(tags, profile);
+    }
+
+    @Override
+    public void path(String path, PathType type, String profile) {
+        revalidatePath(path, type, profile);
+    }
+
+    /** Revalidates the valid tags (the others are logged and left out); returns those it revalidated. */
+    private List<String> revalidateTags(List<String> tags, String profile) {
         var valid = new ArrayList<String>();
         for (String t : tags == null ? List.<String>of() : tags) {
             String problem = Tags.problem(t);
@@ -84,33 +85,36 @@ final class CacheRevalidator implements Revalidator {
         String profileProblem = profileProblem(profile);
         if (profileProblem != null) {
             log.warn("revalidateTag: nothing revalidated: " + profileProblem);
-            return;
+            return List.of();
         }
         if (valid.isEmpty()) {
             log.warn("revalidateTag: no valid tag given; nothing revalidated");
-            return;
+            return List.of();
         }
         handler.revalidateTag(List.copyOf(valid), profile != null).await();
+        return valid;
     }
 
-    @Override
-    public void path(String path, PathType type, String profile) {
+    /** Revalidates a path (or a layout); returns the one tag it wrote, or null when the path was left out. */
+    private String revalidatePath(String path, PathType type, String profile) {
         String problem = pathProblem(path);
         if (problem == null) {
             problem = profileProblem(profile);
         }
         if (problem != null) {
             log.warn("revalidatePath: nothing revalidated: " + problem);
-            return;
+            return null;
         }
-        handler.revalidateTag(List.of(pathRevalidationTag(path, type)), profile != null).await();
+        String tag = pathRevalidationTag(path, type);
+        handler.revalidateTag(List.of(tag), profile != null).await();
+        return tag;
     }
 
     /**
      * The one tag a path revalidation writes (and purges downstream): the canonical path's tag, or for a layout
      * the implicit tag every entry below it carries - one write, however large the site.
      */
-    static String pathRevalidationTag(String path, PathType type) {
+    private static String pathRevalidationTag(String path, PathType type) {
         String canonical = CanonicalPath.of(path);
         return type == PathType.LAYOUT ? CacheKeys.layoutTag(canonical) : CacheKeys.pathTag(canonical);
     }

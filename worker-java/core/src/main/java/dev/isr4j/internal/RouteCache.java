@@ -388,11 +388,11 @@ public final class RouteCache {
     private Response served(CacheEntry entry, String state, RouteSpec route, long age) {
         var v = entry.value();
         Response response = Response.of(v.status(), v.headers(), v.body());
-        long lifetime = Math.max(1, (entry.expireAt() - entry.lastModified()) / 1000);
         if (state.equals("STATIC")) {
             return CachedAnswer.decorate(response, state, age, STATIC_SECONDS, 0,
                     "isr4j; hit; ttl=" + Math.max(0, STATIC_SECONDS - age), entry.tags());
         }
+        long lifetime = Math.max(1, (entry.expireAt() - entry.lastModified()) / 1000);
         long n = revalidateOf(entry, route);
         if (state.equals("STALE")) {
             long ttl = -Math.max(1, age - n);

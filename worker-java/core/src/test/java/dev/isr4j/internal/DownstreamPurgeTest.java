@@ -31,6 +31,12 @@ class DownstreamPurgeTest {
             req.revalidator().path("/api/posts/1", PathType.PAGE);
             return Response.status(204);
         });
+        app.route("/api/refused").post(req -> {
+            req.revalidator().tag("posts", " "); // a blank profile: nothing is revalidated
+            req.revalidator().tags(java.util.List.of("ok", "bad\ttag"), null);
+            req.revalidator().path("no-slash", PathType.PAGE);
+            return Response.status(204);
+        });
         app.route("/api/layout").post(req -> {
             req.revalidator().path("/api//posts/", PathType.LAYOUT);
             return Response.status(204);
@@ -68,6 +74,14 @@ class DownstreamPurgeTest {
         h.request("POST", "/api/layout");
         h.background.drain();
         assertEquals(List.of(List.of("layout:/api/posts")), purged);
+    }
+
+    @Test
+    void onlyWhatWasRevalidatedIsPurged() {
+        var h = new IsrHarness(app());
+        assertEquals(204, h.request("POST", "/api/refused").status());
+        h.background.drain();
+        assertEquals(List.of(List.of("ok")), purged);
     }
 
     @Test
