@@ -8,6 +8,7 @@ import dev.isr4j.internal.RevalidationSecret;
 import dev.isr4j.internal.Text;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * An incoming HTTP request as a handler sees it.
@@ -27,6 +28,7 @@ public final class Request {
     private final String query;
     private final Supplier<Headers> headerSource;
     private final Supplier<Body> bodySource;
+    private final UnaryOperator<String> headerLookup;
     private final Env env;
     private RequestScope scope = RequestScope.NONE;
     private Map<String, String> params = Map.of();
@@ -49,6 +51,7 @@ public final class Request {
         this.query = q < 0 ? "" : rest.substring(q + 1);
         this.headerSource = b.headerSource;
         this.bodySource = b.bodySource;
+        this.headerLookup = b.headerLookup;
         this.env = b.env;
     }
 
@@ -134,6 +137,10 @@ public final class Request {
 
     /** A request header (marks the request dynamic). */
     public String header(String name) {
+        if (headers == null && headerLookup != null) {
+            dynamic = true;
+            return headerLookup.apply(name); // one field, without converting them all
+        }
         return headers().get(name);
     }
 
@@ -232,7 +239,8 @@ public final class Request {
         int scheme = url.indexOf("://");
         int pathStart = scheme < 0 ? url.indexOf('/') : url.indexOf('/', scheme + 3);
         String origin = pathStart < 0 ? url : url.substring(0, pathStart);
-        var copy = new Builder(method, origin + newPath).headers(headerSource).body(bodySource).env(env).build();
+        var copy = new Builder(method, origin + newPath).headers(headerSource).headerLookup(headerLookup)
+                .body(bodySource).env(env).build();
         copy.scope = scope;
         copy.body = body;
         return copy;
@@ -256,7 +264,8 @@ public final class Request {
 
     /** A copy of this request for another method and the given path parameters, fresh dynamic flag. */
     public Request withRoute(String method, Map<String, String> params) {
-        var copy = new Builder(method, url).headers(headerSource).body(bodySource).env(env).build();
+        var copy = new Builder(method, url).headers(headerSource).headerLookup(headerLookup).body(bodySource).env(env)
+                .build();
         copy.params = Map.copyOf(params);
         copy.scope = scope;
         copy.body = body;
@@ -270,6 +279,7 @@ public final class Request {
         private final String url;
         private Supplier<Headers> headerSource;
         private Supplier<Body> bodySource;
+        private UnaryOperator<String> headerLookup;
         private Env env = Env.NONE;
 
         private Builder(String method, String url) {
@@ -291,6 +301,15 @@ public final class Request {
         /** Headers read on first use only (converting them costs time in some runtimes). */
         public Builder headers(Supplier<Headers> source) {
             this.headerSource = source;
+            return this;
+        }
+
+        /**
+         * Reads one header without converting them all (a host where that is cheaper than {@link #headers});
+         * it must answer as {@link Headers#get} on the full set would: the field's value, or null.
+         */
+        public Builder headerLookup(UnaryOperator<String> lookup) {
+            this.headerLookup = lookup;
             return this;
         }
 

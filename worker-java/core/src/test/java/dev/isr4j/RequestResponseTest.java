@@ -12,6 +12,41 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RequestResponseTest {
+    /** A host's one-field lookup answers header() without converting all fields, and still marks the request dynamic. */
+    @Test
+    void aHeaderLookupAnswersOneFieldAndMarksTheRequestDynamic() {
+        var asked = new java.util.ArrayList<String>();
+        var all = Headers.of("if-none-match", "\"a\"", "accept", "text/html");
+        var request = Request.builder("GET", "https://example.com/x")
+                .headers(() -> {
+                    throw new AssertionError("all fields converted for one");
+                })
+                .headerLookup(name -> {
+                    asked.add(name);
+                    return all.get(name);
+                })
+                .build();
+        assertFalse(request.isDynamic());
+        assertEquals("\"a\"", request.header("if-none-match"));
+        assertNull(request.header("if-modified-since"));
+        assertEquals(List.of("if-none-match", "if-modified-since"), asked);
+        assertTrue(request.isDynamic());
+        var routed = request.withRoute("GET", java.util.Map.of());
+        assertFalse(routed.isDynamic());
+        assertEquals("text/html", routed.header("accept"), "copies keep the lookup");
+    }
+
+    /** Once all fields are converted, header() reads them (the lookup is for a request whose fields stayed in the host). */
+    @Test
+    void convertedFieldsWinOverTheLookup() {
+        var request = Request.builder("GET", "https://example.com/x")
+                .headers(Headers.of("accept", "text/html"))
+                .headerLookup(name -> "from the lookup")
+                .build();
+        assertEquals("text/html", request.headers().get("accept"));
+        assertEquals("text/html", request.header("accept"));
+    }
+
     @Test
     void requestSplitsPathAndQueryWithoutMarkingItDynamic() {
         var req = Request.builder("get", "https://example.com/api/posts/7?x=1&y=a%20b#frag").build();

@@ -51,6 +51,22 @@ public final class CacheTagHeader {
         if (tags == null || tags.isEmpty()) {
             return null;
         }
+        Last last = LAST;
+        if (last != null && last.tags() == tags) {
+            return last.value(); // the same (immutable) list as the last answer's: a hot entry served again
+        }
+        String value = compute(tags);
+        LAST = new Last(tags, value);
+        return value;
+    }
+
+    /** The last list asked about and its value (one record, so a reader never pairs one with another's). */
+    private record Last(List<String> tags, String value) {
+    }
+
+    private static volatile Last LAST;
+
+    private static String compute(List<String> tags) {
         var ordered = new ArrayList<String>(tags.size());
         for (String t : tags) {
             if (CacheKeys.isPathTag(t)) {

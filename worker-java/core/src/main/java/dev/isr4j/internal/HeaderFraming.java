@@ -32,6 +32,42 @@ public final class HeaderFraming {
         return out.toString();
     }
 
+    /**
+     * The fields as {@link #encode} lays them out, one byte per character: for fields that are all Latin-1 (as
+     * response fields are once checked), so the reader maps each byte back to the character of that code.
+     *
+     * @throws IllegalArgumentException when a name or value holds a character above U+00FF
+     */
+    public static byte[] encodeLatin1(List<Map.Entry<String, String>> fields) {
+        int size = 0;
+        for (var f : fields) {
+            size += f.getKey().length() + f.getValue().length() + 2 * 11;
+        }
+        byte[] out = new byte[size];
+        int at = 0;
+        for (var f : fields) {
+            at = putLatin1(out, at, f.getKey());
+            at = putLatin1(out, at, f.getValue());
+        }
+        return java.util.Arrays.copyOf(out, at);
+    }
+
+    private static int putLatin1(byte[] out, int at, String text) {
+        String length = Integer.toString(text.length());
+        for (int i = 0; i < length.length(); i++) {
+            out[at++] = (byte) length.charAt(i);
+        }
+        out[at++] = ':';
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c > 0xff) {
+                throw new IllegalArgumentException("a header field holds a character above U+00FF");
+            }
+            out[at++] = (byte) c;
+        }
+        return at;
+    }
+
     private static void append(StringBuilder out, String text) {
         out.append(text.length()).append(':').append(text);
     }

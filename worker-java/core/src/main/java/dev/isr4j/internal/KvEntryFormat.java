@@ -66,9 +66,9 @@ public final class KvEntryFormat {
      * A decoded entry and the cache key it was written for; {@code object} is where its body lives, or null when
      * the body is the KV value (the entry's body is then empty until read from the object).
      */
-    public record Decoded(String key, CacheEntry entry, ObjectRef object) {
+    public record Decoded(String key, CacheEntry entry, ObjectRef object, boolean overflow) {
         public Decoded(String key, CacheEntry entry) {
-            this(key, entry, null);
+            this(key, entry, null, false);
         }
     }
 
@@ -110,6 +110,48 @@ public final class KvEntryFormat {
         if (stored == null || stored.value() == null || stored.metadata() == null) {
             throw new IllegalArgumentException("no metadata");
         }
+        String metadata = stored.metadata();
+        int slot = metadata.hashCode() & (DECODED.length - 1);
+        Remembered known = DECODED[slot];
+        if (known != null && known.metadata().equals(metadata)) {
+            return known.withBody(stored.value()); // the same metadata text decodes the same way
+        }
+        Decoded decoded = parse(stored);
+        if (!decoded.overflow()) {
+            DECODED[slot] = new Remembered(metadata, Remembered.withoutBody(decoded)); // nobody's bytes kept alive
+        }
+        return decoded;
+    }
+
+    /**
+     * Entries decoded lately, by their metadata text: a HIT on a hot entry parses nothing. A slot per hash (a
+     * newer entry replaces an older one in its slot) holding immutable records, so threads need no lock: a
+     * race costs a parse, never a wrong answer. Only entries whose whole header is the metadata are kept.
+     */
+    private static final Remembered[] DECODED = new Remembered[256];
+
+    private record Remembered(String metadata, Decoded decoded) {
+        static Decoded withoutBody(Decoded d) {
+            CacheEntry e = d.entry();
+            var value = new CacheValue(e.value().status(), e.value().headers(), Body.EMPTY);
+            return new Decoded(d.key(), new CacheEntry(value, e.lastModified(), e.revalidateAt(), e.expireAt(), e.tags()),
+                    d.object(), false);
+        }
+
+        /** The decoded entry with this read's body (the header is all the metadata says). */
+        Decoded withBody(Body body) {
+            if (decoded.object() != null && body.length() != 0) {
+                throw new IllegalArgumentException("an entry with its body in an object holds bytes in KV too");
+            }
+            CacheEntry e = decoded.entry();
+            var value = new CacheValue(e.value().status(), e.value().headers(), decoded.object() != null ? Body.EMPTY : body);
+            // (the remembered entry has no body: a body-in-object entry's stays empty until read from the object)
+            return new Decoded(decoded.key(), new CacheEntry(value, e.lastModified(), e.revalidateAt(), e.expireAt(),
+                    e.tags()), decoded.object(), false);
+        }
+    }
+
+    private static Decoded parse(KvStore.Stored stored) {
         Map<String, Object> meta = asObject(JsonReader.parse(stored.metadata()), "metadata");
         String kind = checkVersion(meta);
         long version = (Long) meta.get("v");
@@ -191,7 +233,7 @@ public final class KvEntryFormat {
             throw new IllegalArgumentException("version " + version + " entries have no body object");
         }
         var value = new CacheValue((int) status, StoredEntries.servable(headers), body);
-        return new Decoded(key, new CacheEntry(value, lm, ra, ea, List.copyOf(tags)), object);
+        return new Decoded(key, new CacheEntry(value, lm, ra, ea, List.copyOf(tags)), object, header != meta);
     }
 
     private static String header(String key, CacheEntry entry, String kind, ObjectRef object) {

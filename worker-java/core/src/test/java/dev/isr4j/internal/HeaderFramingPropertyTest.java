@@ -48,6 +48,25 @@ class HeaderFramingPropertyTest {
         assertEquals("8:location5:/blog", HeaderFraming.encode(List.of(Map.entry("location", "/blog"))));
     }
 
+    /** One byte per character: read back as the characters of those codes, it is the text encode() writes. */
+    @Property
+    void latin1FramingIsTheTextFraming(@ForAll("latin1Fields") List<Map.Entry<String, String>> fields) {
+        byte[] bytes = HeaderFraming.encodeLatin1(fields);
+        var text = new StringBuilder();
+        for (byte b : bytes) {
+            text.append((char) (b & 0xff));
+        }
+        assertEquals(HeaderFraming.encode(fields), text.toString());
+        assertEquals(fields, HeaderFraming.decode(text.toString()));
+    }
+
+    @Example
+    void latin1FramingRefusesACharacterAboveLatin1() {
+        assertThrows(IllegalArgumentException.class,
+                () -> HeaderFraming.encodeLatin1(List.of(Map.entry("x-name", "caf\u00e9 \u20ac"))));
+        assertEquals(7, HeaderFraming.encodeLatin1(List.of(Map.entry("a", "\u00ff\u0080"))).length);
+    }
+
     @Example
     void aNameWithoutItsValueIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> HeaderFraming.decode("4:name"));
@@ -61,6 +80,18 @@ class HeaderFramingPropertyTest {
         } catch (IllegalArgumentException refused) {
             // the documented error
         }
+    }
+
+    @Provide
+    Arbitrary<List<Map.Entry<String, String>>> latin1Fields() {
+        Arbitrary<String> text = Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(300);
+        return text.list().ofMaxSize(8).flatMap(names -> text.list().ofSize(names.size()).map(values -> {
+            var out = new ArrayList<Map.Entry<String, String>>();
+            for (int i = 0; i < names.size(); i++) {
+                out.add(Map.entry(names.get(i), values.get(i)));
+            }
+            return out;
+        }));
     }
 
     @Provide

@@ -257,4 +257,36 @@ class KvEntryFormatTest {
         assertEquals(State.CORRUPT, kv.get(KEY).state());
         assertTrue(memory.contains(ENTRY), "get only classifies; the ISR layer decides what to do with it");
     }
+
+    /** Decoding remembers entries by their metadata: the same metadata with another read's body gives that body. */
+    @Test
+    void aRememberedEntryCarriesEachReadsOwnBody() {
+        var first = KvEntryFormat.decode(stored(BODY, HEADER)).entry();
+        byte[] other = "other bytes".getBytes(StandardCharsets.UTF_8);
+        var second = KvEntryFormat.decode(stored(other, new String(HEADER))).entry(); // equal text, not the same
+        assertArrayEquals(BODY, first.value().body().bytes());
+        assertArrayEquals(other, second.value().body().bytes());
+        assertEquals(first.value().headers().entries(), second.value().headers().entries());
+        assertEquals(first.tags(), second.tags());
+        assertEquals(first.lastModified(), second.lastModified());
+    }
+
+    /** Another metadata text (a later write of the same key) is decoded afresh, never served from what was remembered. */
+    @Test
+    void changedMetadataIsDecodedAfresh() {
+        KvEntryFormat.decode(stored(BODY, HEADER));
+        var later = KvEntryFormat.decode(stored(BODY, header("\"s\":200", "\"s\":404"))).entry();
+        assertEquals(404, later.value().status());
+        assertEquals(200, KvEntryFormat.decode(stored(BODY, HEADER)).entry().value().status());
+    }
+
+    /** An overflow entry's header is in its value, so two values under the same metadata may differ: never remembered. */
+    @Test
+    void overflowEntriesAreDecodedFromTheirOwnValue() {
+        String otherHeader = HEADER.replace("\"s\":200", "\"s\":203");
+        var first = KvEntryFormat.decode(stored(overflowValue(HEADER, BODY), OVERFLOW_META)).entry();
+        var second = KvEntryFormat.decode(stored(overflowValue(otherHeader, BODY), OVERFLOW_META)).entry();
+        assertEquals(200, first.value().status());
+        assertEquals(203, second.value().status());
+    }
 }

@@ -72,6 +72,13 @@ public final class BuildWorkerMojo extends AbstractMojo {
     @Parameter(property = "isr4j.skip", defaultValue = "false")
     private boolean skip;
 
+    /**
+     * Keeps Java method names in the module (a Wasm name section), so a CPU profile of the worker names them;
+     * a profiling aid that makes the module larger: leave it off for deployment.
+     */
+    @Parameter(property = "isr4j.methodNames", defaultValue = "false")
+    private boolean methodNames;
+
     @Parameter(defaultValue = "${project.build.directory}/teavm-cache", readonly = true)
     private File teavmCacheDirectory;
 
@@ -104,7 +111,7 @@ public final class BuildWorkerMojo extends AbstractMojo {
             copy(app, required(wasm, "nodeFsStub", WASM_DESCRIPTOR), buildDirectory.resolve(NODE_FS_STUB_FILE));
             copy(getClass().getClassLoader(), WasmCompiler.RUNTIME_RESOURCE, buildDirectory.resolve(RUNTIME_FILE));
             new WasmCompiler(getLog()).compile(teavmClasspath(), required(wasm, "mainClass", WASM_DESCRIPTOR),
-                    buildDirectory, WASM_FILE, teavmCacheDirectory.toPath());
+                    buildDirectory, WASM_FILE, teavmCacheDirectory.toPath(), methodNames);
         } catch (IOException e) {
             throw new MojoExecutionException("isr4j: " + e.getMessage(), e);
         }

@@ -27,7 +27,8 @@ final class WasmCompiler {
         this.log = log;
     }
 
-    void compile(List<String> classpath, String mainClass, Path targetDirectory, String fileName, Path cacheDirectory)
+    void compile(List<String> classpath, String mainClass, Path targetDirectory, String fileName, Path cacheDirectory,
+                 boolean methodNames)
             throws MojoFailureException, MojoExecutionException {
         var toolLog = new MavenToolLog(log);
         var build = new InProcessBuildStrategy();
@@ -40,7 +41,7 @@ final class WasmCompiler {
         build.setTargetDirectory(targetDirectory.toString());
         build.setTargetFileName(fileName);
         build.setOptimizationLevel(TeaVMOptimizationLevel.FULL);
-        build.setObfuscated(true);
+        build.setObfuscated(!methodNames);
         // Strict: null dereference, array bounds and bad casts become Java exceptions (a 500 from the
         // handler's catch) instead of Wasm traps that skip every catch and hang the request.
         build.setStrict(true);

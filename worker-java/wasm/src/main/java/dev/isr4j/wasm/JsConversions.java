@@ -21,6 +21,7 @@ final class JsConversions {
     static Request toJava(JSRequest request, Env env) {
         return Request.builder(request.getMethod(), JsText.string(request.getUrlValue()))
                 .headers(() -> headers(request.getHeaders()))
+                .headerLookup(name -> JsText.string(header(request.getHeaders(), name)))
                 .body(() -> JsBody.await(request.arrayBuffer()))
                 .env(env)
                 .build();
@@ -30,6 +31,9 @@ final class JsConversions {
     static Headers headers(JSHeaders js) {
         return Headers.of(HeaderFraming.decode(JsText.string(framed(js))));
     }
+
+    @JSBody(params = {"headers", "name"}, script = "return headers.get(name);")
+    private static native JSObject header(JSHeaders headers, String name);
 
     @JSBody(params = "headers", script = "let out = '';"
             + "headers.forEach((value, name) => { out += name.length + ':' + name + value.length + ':' + value; });"
@@ -50,17 +54,19 @@ final class JsConversions {
         }
         int status = response.status();
         boolean noBody = status == 204 || status == 205 || status == 304 || response.body().length() == 0;
-        return newResponse(status, JsText.bytes(HeaderFraming.encode(fields)),
+        return newResponse(status, Int8Array.copyFromJavaArray(HeaderFraming.encodeLatin1(fields)),
                 noBody ? null : JsBody.holderOf(response.body()));
     }
 
-    // Reads HeaderFraming's layout: <length>:<name><length>:<value>..., lengths in UTF-16 code units.
-    @JSBody(params = {"status", "packed", "body"}, script = "const t = new TextDecoder().decode(packed);"
+    // Reads HeaderFraming's layout: <length>:<name><length>:<value>..., lengths in characters, one byte per
+    // character (Latin-1: every response field is checked to be within it before it gets here).
+    @JSBody(params = {"status", "packed", "body"}, script = "let t = '';"
+            + "const u = new Uint8Array(packed.buffer, packed.byteOffset, packed.length);"
+            + "for (let i = 0; i < u.length; i += 8192) t += String.fromCharCode.apply(null, u.subarray(i, i + 8192));"
             + "const headers = new Headers();"
-            + "const next = (at) => { const c = t.indexOf(':', at); const n = Number(t.slice(at, c));"
-            + " return [t.substr(c + 1, n), c + 1 + n]; };"
             + "for (let i = 0; i < t.length;) {"
-            + " const [name, j] = next(i); const [value, k] = next(j); headers.append(name, value); i = k; }"
+            + " let c = t.indexOf(':', i); let n = +t.slice(i, c); const name = t.substr(c + 1, n); i = c + 1 + n;"
+            + " c = t.indexOf(':', i); n = +t.slice(i, c); headers.append(name, t.substr(c + 1, n)); i = c + 1 + n; }"
             + "return new Response(body === null ? null : body.value, { status: status, headers: headers });")
     private static native JSResponse newResponse(int status, Int8Array packed, JSObject body);
 }

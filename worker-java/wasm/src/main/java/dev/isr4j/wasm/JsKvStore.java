@@ -65,8 +65,9 @@ final class JsKvStore implements KvStore {
 
     // The timer is cleared when the read wins, so a fast read leaves nothing pending.
     @JSBody(params = {"p", "ms"}, script = "let timer;"
-            + "const late = new Promise((resolve) => { timer = setTimeout(() => resolve({ isr4jTimedOut: true }), ms); });"
-            + "return Promise.race([p, late]).finally(() => clearTimeout(timer));")
+            + "const late = new Promise((resolve) => { timer = setTimeout(resolve, ms, { isr4jTimedOut: true }); });"
+            + "return Promise.race([p, late]).then((r) => { clearTimeout(timer); return r; },"
+            + " (e) => { clearTimeout(timer); throw e; });")
     private static native <T extends JSObject> JSPromise<T> withDeadline(JSPromise<T> read, int ms);
 
     /** A {@code getWithMetadata(key, "arrayBuffer")} result as a stored value, or null when absent. */

@@ -3,20 +3,32 @@ package dev.isr4j.wasm;
 import java.nio.charset.StandardCharsets;
 import org.teavm.jso.JSBody;
 import org.teavm.jso.JSObject;
+import org.teavm.jso.core.JSString;
 import org.teavm.jso.typedarrays.Int8Array;
 
 /**
- * Text across the JS boundary as one UTF-8 buffer. Without the js-string builtins (workerd compiles without
- * them) TeaVM moves a string one character per import call; for anything longer than a word, encoding in JS
- * and copying the bytes once is much cheaper.
+ * Text across the JS boundary. Without the js-string builtins (workerd compiles without them) TeaVM moves a
+ * string one character per import call: cheap for a short string, while a long one is cheaper as one UTF-8
+ * buffer encoded in JS and copied once. The encoder is made once per isolate (making one costs
+ * more than using it).
  */
 final class JsText {
+    /** Up to this many UTF-16 code units a string crosses character by character. */
+    private static final int SHORT = 96;
+    private static final JSObject ENCODER = newEncoder();
+
     private JsText() {
     }
 
-    /** A JS string value into Java. */
+    /** A JS string value into Java (null for null or undefined). */
     static String string(JSObject jsString) {
-        return new String(utf8(jsString).copyToJavaArray(), StandardCharsets.UTF_8);
+        if (jsString == null || isNullish(jsString)) {
+            return null;
+        }
+        if (length(jsString) <= SHORT) {
+            return ((JSString) jsString).stringValue();
+        }
+        return utf8ToString(utf8(ENCODER, jsString).copyToJavaArray());
     }
 
     /** Java text as UTF-8 bytes in a JS typed array, for a helper that decodes it once. */
@@ -24,17 +36,70 @@ final class JsText {
         return Int8Array.copyFromJavaArray(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The {@code metadata} of a KV read result as JSON text, without the result's value entering Java. */
+    /**
+     * The {@code metadata} of a KV read result as JSON text, without the result's value entering Java. The text
+     * of recent reads is remembered on both sides, a slot per hash of the text: when this read's text is the
+     * one in its slot (compared in JS), the Java string made for it before is returned, nothing crosses, and
+     * the entry decoder, which remembers by that text, parses nothing either.
+     */
     static String metadataJson(JSObject readResult) {
-        return new String(metadataUtf8(readResult).copyToJavaArray(), StandardCharsets.UTF_8);
+        int found = metadataSlot(readResult, METADATA_JS);
+        if (found >= 0) {
+            return METADATA[found];
+        }
+        int slot = -1 - found;
+        String text = utf8ToString(utf8(ENCODER, pending(METADATA_JS)).copyToJavaArray());
+        commit(METADATA_JS, slot);
+        METADATA[slot] = text;
+        return text;
     }
 
-    @JSBody(params = "r", script = "const u = new TextEncoder().encode(JSON.stringify(r.metadata));"
-            + "return new Int8Array(u.buffer, u.byteOffset, u.length);")
-    private static native Int8Array metadataUtf8(JSObject r);
+    private static final int METADATA_SLOTS = 256;
+    private static final JSObject METADATA_JS = newSlots(METADATA_SLOTS);
+    private static final String[] METADATA = new String[METADATA_SLOTS];
 
-    @JSBody(params = "s", script = "const u = new TextEncoder().encode(s);"
-            + "return new Int8Array(u.buffer, u.byteOffset, u.length);")
-    private static native Int8Array utf8(JSObject s);
+    @JSBody(params = "n", script = "const t = new Array(n).fill(null); t.pending = null; return t;")
+    private static native JSObject newSlots(int n);
 
+    // The slot of the read's metadata text when that slot holds the same text, else -1 - slot (the text waits in
+    // t.pending until Java has its copy and commits it).
+    @JSBody(params = {"r", "t"}, script = "const j = JSON.stringify(r.metadata); let h = j.length;"
+            + "for (let i = 0; i < j.length; i += 7) h = (h * 31 + j.charCodeAt(i)) | 0;"
+            + "const slot = h & (t.length - 1);"
+            + "if (t[slot] === j) return slot;"
+            + "t.pending = j; return -1 - slot;")
+    private static native int metadataSlot(JSObject r, JSObject t);
+
+    @JSBody(params = "t", script = "return t.pending;")
+    private static native JSObject pending(JSObject t);
+
+    @JSBody(params = {"t", "slot"}, script = "t[slot] = t.pending; t.pending = null;")
+    private static native void commit(JSObject t, int slot);
+
+    /** UTF-8 bytes as a string; ASCII (nearly all of it here) without the charset machinery. */
+    static String utf8ToString(byte[] bytes) {
+        int n = bytes.length;
+        char[] chars = new char[n];
+        for (int i = 0; i < n; i++) {
+            byte b = bytes[i];
+            if (b < 0) {
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+            chars[i] = (char) b;
+        }
+        return new String(chars);
+    }
+
+    @JSBody(script = "return new TextEncoder();")
+    private static native JSObject newEncoder();
+
+    @JSBody(params = "s", script = "return s === null || s === undefined;")
+    private static native boolean isNullish(JSObject s);
+
+    @JSBody(params = "s", script = "return s.length;")
+    private static native int length(JSObject s);
+
+    @JSBody(params = {"encoder", "s"}, script = "const u = encoder.encode(s);"
+            + "return new Int8Array(u.buffer, u.byteOffset, u.length);")
+    private static native Int8Array utf8(JSObject encoder, JSObject s);
 }
