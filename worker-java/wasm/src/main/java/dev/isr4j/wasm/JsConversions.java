@@ -8,7 +8,6 @@ import dev.isr4j.internal.HeaderFields;
 import dev.isr4j.internal.HeaderFraming;
 import dev.isr4j.wasm.js.JSHeaders;
 import dev.isr4j.wasm.js.JSRequest;
-import dev.isr4j.wasm.js.JSResponse;
 import org.teavm.jso.JSBody;
 import org.teavm.jso.JSObject;
 import org.teavm.jso.typedarrays.Int8Array;
@@ -41,10 +40,14 @@ final class JsConversions {
     private static native JSObject framed(JSHeaders headers);
 
     /**
-     * One call builds the Response: headers cross as one framed UTF-8 buffer (see {@link HeaderFraming}: every
-     * name and value carries its length, so no character of a value can start another field), the body as bytes.
+     * One call builds the Response and hands it to {@code resolve} (the shim's), so it never enters Java: a JS
+     * object that does is kept by TeaVM's wrapper cache until a major GC, and a Response holds its body. Headers
+     * cross as one framed buffer (see {@link HeaderFraming}: every name and value carries its length, so no
+     * character of a value can start another field), the body as bytes.
+     *
+     * @throws IllegalStateException when a header cannot be sent (nothing is resolved then)
      */
-    static JSResponse toJs(Response response) {
+    static void respond(Response response, JSObject resolve) {
         var fields = response.headers().entries();
         for (var h : fields) {
             if (!HeaderFields.isValidName(h.getKey()) || !HeaderFields.isValidValue(h.getValue())) {
@@ -54,19 +57,19 @@ final class JsConversions {
         }
         int status = response.status();
         boolean noBody = status == 204 || status == 205 || status == 304 || response.body().length() == 0;
-        return newResponse(status, Int8Array.copyFromJavaArray(HeaderFraming.encodeLatin1(fields)),
-                noBody ? null : JsBody.holderOf(response.body()));
+        newResponse(status, Int8Array.copyFromJavaArray(HeaderFraming.encodeLatin1(fields)),
+                noBody ? null : JsBody.holderOf(response.body()), resolve);
     }
 
     // Reads HeaderFraming's layout: <length>:<name><length>:<value>..., lengths in characters, one byte per
     // character (Latin-1: every response field is checked to be within it before it gets here).
-    @JSBody(params = {"status", "packed", "body"}, script = "let t = '';"
+    @JSBody(params = {"status", "packed", "body", "resolve"}, script = "let t = '';"
             + "const u = new Uint8Array(packed.buffer, packed.byteOffset, packed.length);"
             + "for (let i = 0; i < u.length; i += 8192) t += String.fromCharCode.apply(null, u.subarray(i, i + 8192));"
             + "const headers = new Headers();"
             + "for (let i = 0; i < t.length;) {"
             + " let c = t.indexOf(':', i); let n = +t.slice(i, c); const name = t.substr(c + 1, n); i = c + 1 + n;"
             + " c = t.indexOf(':', i); n = +t.slice(i, c); headers.append(name, t.substr(c + 1, n)); i = c + 1 + n; }"
-            + "return new Response(body === null ? null : body.value, { status: status, headers: headers });")
-    private static native JSResponse newResponse(int status, Int8Array packed, JSObject body);
+            + "resolve(new Response(body === null ? null : body.value, { status: status, headers: headers }));")
+    private static native void newResponse(int status, Int8Array packed, JSObject body, JSObject resolve);
 }

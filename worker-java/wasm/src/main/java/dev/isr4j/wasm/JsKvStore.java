@@ -20,6 +20,8 @@ final class JsKvStore implements KvStore {
     private JSKvNamespace kv;
     private final int readTimeoutMillis;
 
+    private static final JSObject ARRAY_BUFFER = JSString.valueOf("arrayBuffer");
+
     /** Uses another binding object for the same namespace (see JsEnv.rebind). */
     void rebind(JSKvNamespace other) {
         if (other != null) {
@@ -45,7 +47,7 @@ final class JsKvStore implements KvStore {
      * fulfils with a marker instead ({@link #timedOut}), so whoever waits on it is never held longer.
      */
     JSPromise<JSKvNamespace.WithMetadata> startRead(String key) {
-        return withDeadline(kv.getWithMetadata(key, "arrayBuffer"), readTimeoutMillis);
+        return withDeadline(kv.getWithMetadata(key, ARRAY_BUFFER), readTimeoutMillis);
     }
 
     /** The message for a read of {@code key} that outlasted its deadline. */
@@ -95,12 +97,13 @@ final class JsKvStore implements KvStore {
     @Override
     public Completion put(String key, Body value, String metadataJson, long expirationTtlSeconds) {
         JSObject holder = value.length() == 0 ? null : JsBody.holderOf(value);
-        return new JsCompletion(putHeld(kv, key, holder, putOptions(metadataJson, (double) expirationTtlSeconds)));
+        return new JsCompletion(putHeld(kv, key, holder, putOptions(metadataJson == null ? null : JsText.js(metadataJson),
+                (double) expirationTtlSeconds)));
     }
 
     @Override
     public Completion putText(String key, String value, long expirationTtlSeconds) {
-        return new JsCompletion(kv.put(key, JSString.valueOf(value), putOptions(null, (double) expirationTtlSeconds)));
+        return new JsCompletion(kv.put(key, JsText.js(value), putOptions(null, (double) expirationTtlSeconds)));
     }
 
     @Override
@@ -130,7 +133,7 @@ final class JsKvStore implements KvStore {
             + "if (metadata !== null) o.metadata = JSON.parse(metadata);"
             + "if (ttl > 0) o.expirationTtl = ttl;"
             + "return o;")
-    private static native JSObject putOptions(String metadata, double ttl);
+    private static native JSObject putOptions(JSObject metadata, double ttl);
 
     @JSBody(params = {"prefix", "cursor"}, script = "const o = { prefix: prefix };"
             + "if (cursor !== null) o.cursor = cursor;"

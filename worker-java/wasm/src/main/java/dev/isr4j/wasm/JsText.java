@@ -9,13 +9,14 @@ import org.teavm.jso.typedarrays.Int8Array;
 /**
  * Text across the JS boundary. Without the js-string builtins (workerd compiles without them) TeaVM moves a
  * string one character per import call: cheap for a short string, while a long one is cheaper as one UTF-8
- * buffer encoded in JS and copied once. The encoder is made once per isolate (making one costs
+ * buffer encoded in JS and copied once. The encoder and decoder are made once per isolate (making one costs
  * more than using it).
  */
 final class JsText {
     /** Up to this many UTF-16 code units a string crosses character by character. */
     private static final int SHORT = 96;
     private static final JSObject ENCODER = newEncoder();
+    private static final JSObject DECODER = newDecoder();
 
     private JsText() {
     }
@@ -29,6 +30,14 @@ final class JsText {
             return ((JSString) jsString).stringValue();
         }
         return utf8ToString(utf8(ENCODER, jsString).copyToJavaArray());
+    }
+
+    /** A Java string as a JS string value. */
+    static JSObject js(String text) {
+        if (text.length() <= SHORT) {
+            return JSString.valueOf(text);
+        }
+        return decode(DECODER, bytes(text));
     }
 
     /** Java text as UTF-8 bytes in a JS typed array, for a helper that decodes it once. */
@@ -92,6 +101,12 @@ final class JsText {
 
     @JSBody(script = "return new TextEncoder();")
     private static native JSObject newEncoder();
+
+    @JSBody(script = "return new TextDecoder();")
+    private static native JSObject newDecoder();
+
+    @JSBody(params = {"decoder", "bytes"}, script = "return decoder.decode(bytes);")
+    private static native JSObject decode(JSObject decoder, Int8Array bytes);
 
     @JSBody(params = "s", script = "return s === null || s === undefined;")
     private static native boolean isNullish(JSObject s);

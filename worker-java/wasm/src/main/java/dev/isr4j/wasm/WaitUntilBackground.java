@@ -6,6 +6,7 @@ import dev.isr4j.api.Log;
 import dev.isr4j.wasm.js.JSExecutionContext;
 import org.teavm.jso.JSBody;
 import org.teavm.jso.JSObject;
+import org.teavm.jso.core.JSString;
 import org.teavm.jso.core.JSPromise;
 import org.teavm.jso.function.JSConsumer;
 
@@ -28,7 +29,7 @@ final class WaitUntilBackground implements BackgroundWork {
     @Override
     public void submit(Runnable task) {
         ctx.waitUntil(withDeadline(new JSPromise<JSObject>((resolve, reject) -> new TaskThread(task, log, resolve).start()),
-                deadlineMillis, "a background task (regeneration or cache write)"));
+                deadlineMillis, TASK));
     }
 
     /** One background task; its promise fulfils when the task ends, whether it succeeded, threw or trapped. */
@@ -64,7 +65,7 @@ final class WaitUntilBackground implements BackgroundWork {
     public void keepAlive(Completion write) {
         if (write instanceof JsCompletion js) {
             ctx.waitUntil(js.promise); // the write itself: waitUntil holds the invocation until it is durable
-            ctx.waitUntil(withDeadline(js.promise, deadlineMillis, "a cache write")); // and says so if it is late
+            ctx.waitUntil(withDeadline(js.promise, deadlineMillis, WRITE)); // and says so if it is late
         }
     }
 
@@ -75,5 +76,9 @@ final class WaitUntilBackground implements BackgroundWork {
             + " console.error('[isr4j] ' + what + ' gave up after ' + ms + ' ms (ISR_BACKGROUND_TIMEOUT_MS),"
             + " before waitUntil ends'); resolve(); }, ms); });"
             + "return Promise.race([Promise.resolve(work).catch(() => {}), late]).finally(() => clearTimeout(timer));")
-    private static native JSPromise<JSObject> withDeadline(JSPromise<?> work, int ms, String what);
+    private static native JSPromise<JSObject> withDeadline(JSPromise<?> work, int ms, JSObject what);
+
+    // Made once: a Java string crosses one character per call.
+    private static final JSObject TASK = JSString.valueOf("a background task (regeneration or cache write)");
+    private static final JSObject WRITE = JSString.valueOf("a cache write");
 }

@@ -15,7 +15,6 @@ import dev.isr4j.wasm.js.JSRuntime;
 import dev.isr4j.wasm.js.JSEnv;
 import dev.isr4j.wasm.js.JSExecutionContext;
 import dev.isr4j.wasm.js.JSRequest;
-import dev.isr4j.wasm.js.JSResponse;
 import dev.isr4j.wasm.js.JSSqlStorage;
 import org.teavm.jso.core.JSString;
 import org.teavm.jso.JSExport;
@@ -43,7 +42,7 @@ public final class WorkerMain {
      * the promise, so no JS function is made from Java per request.
      */
     @JSExport
-    public static void fetch(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSConsumer<JSResponse> resolve,
+    public static void fetch(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSObject resolve,
                              JSObject prefetchedRead, int slot) {
         new RequestThread(request, jsEnv, ctx, resolve, prefetchedRead, EarlyReads.take(slot, request)).start();
     }
@@ -62,13 +61,13 @@ public final class WorkerMain {
         private final JSRequest request;
         private final JSEnv jsEnv;
         private final JSExecutionContext ctx;
-        private final JSConsumer<JSResponse> resolve;
+        private final JSObject resolve;
         private final JSObject read;
         private final EarlyReads.Started started;
         private Request javaRequest;
         private boolean answered;
 
-        RequestThread(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSConsumer<JSResponse> resolve,
+        RequestThread(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSObject resolve,
                       JSObject read, EarlyReads.Started started) {
             this.request = request;
             this.jsEnv = jsEnv;
@@ -80,14 +79,16 @@ public final class WorkerMain {
 
         @Override
         public void run() {
-            JSResponse response;
             try {
-                response = handle(this);
+                handle(this);
             } catch (Throwable e) {
-                LOG.error("isr4j failed to answer a request", e);
-                response = JsConversions.toJs(internalError());
+                if (!answered) {
+                    LOG.error("isr4j failed to answer a request", e);
+                    answer(internalError());
+                } else {
+                    LOG.error("isr4j: a request's thread failed after its answer", e);
+                }
             }
-            answer(response);
         }
 
         @Override
@@ -96,13 +97,18 @@ public final class WorkerMain {
                 LOG.error("isr4j: a request's thread failed after its answer", error);
                 return;
             }
-            answer(JsConversions.toJs(runtime != null && javaRequest != null
-                    ? runtime.handlerFailed(javaRequest, error) : logged(error)));
+            answer(runtime != null && javaRequest != null ? runtime.handlerFailed(javaRequest, error) : logged(error));
         }
 
-        private void answer(JSResponse response) {
+        /** Sends {@code response}; one the Fetch API refuses (a header it rejects) is answered as a failed handler. */
+        private void answer(Response response) {
+            try {
+                JsConversions.respond(response, resolve);
+            } catch (RuntimeException e) {
+                JsConversions.respond(runtime != null && javaRequest != null ? runtime.handlerFailed(javaRequest, e)
+                        : logged(e), resolve);
+            }
             answered = true;
-            resolve.accept(response);
         }
 
         private static Response logged(Throwable error) {
@@ -152,30 +158,25 @@ public final class WorkerMain {
         return early == null ? null : JsTiers.found(early, read);
     }
 
-    private static JSResponse handle(RequestThread thread) {
+    private static void handle(RequestThread thread) {
         IsrRuntime d;
         try {
             d = runtime(thread.jsEnv);
         } catch (RuntimeException e) {
             LOG.error("isr4j could not start the application", e);
-            return JsConversions.toJs(Response.of(500, Headers.of("content-type", "text/plain; charset=utf-8"),
+            thread.answer(Response.of(500, Headers.of("content-type", "text/plain; charset=utf-8"),
                     Body.of("isr4j configuration error: " + e.getMessage())));
+            return;
         }
         // The request as converted for the early read, when there was one: converted and routed once.
         Request javaRequest = thread.started != null ? thread.started.request() : JsConversions.toJava(thread.request, env);
         thread.javaRequest = javaRequest;
         var response = d.handle(javaRequest, new WaitUntilBackground(thread.ctx, LOG, backgroundMillis),
                 found(d, javaRequest, thread.read, thread.started));
-        JSResponse js;
-        try {
-            js = JsConversions.toJs(response);
-        } catch (RuntimeException e) { // a header the Fetch API refuses: answered like a failed handler
-            js = JsConversions.toJs(d.handlerFailed(javaRequest, e));
-        }
+        thread.answer(response);
         if (thread.read != null) {
             JsBody.release(thread.read); // the Response owns the body now; see JsBody for why this matters
         }
-        return js;
     }
 
     /** The shim hands over the build's prerendered pages once, at start-up. */

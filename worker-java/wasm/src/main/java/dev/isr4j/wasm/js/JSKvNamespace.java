@@ -9,7 +9,8 @@ public interface JSKvNamespace extends JSObject {
     /** @param type "text", "arrayBuffer" or "json" */
     JSPromise<JSObject> get(String key, String type);
 
-    JSPromise<WithMetadata> getWithMetadata(String key, String type);
+    /** @param type a JS string ("arrayBuffer"), made once, so it does not cross the boundary on every read */
+    JSPromise<WithMetadata> getWithMetadata(String key, JSObject type);
 
     JSPromise<JSUndefined> put(String key, JSObject value, JSObject options);
 
