@@ -3,9 +3,9 @@ package dev.isr4j;
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CachePurger;
 import dev.isr4j.cache.KvCacheHandler;
-import dev.isr4j.internal.DataCache;
-import dev.isr4j.internal.RouteSpec;
-import dev.isr4j.internal.Text;
+import dev.isr4j.data.DataCache;
+import dev.isr4j.routing.RouteSpec;
+import dev.isr4j.text.Text;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -64,7 +64,7 @@ public final class App {
 
     /** Declares a page route (props, renderer, static paths, fallback); see {@link PageBuilder}. */
     public PageBuilder page(String pattern) {
-        return new PageBuilder(new dev.isr4j.internal.PageSpec(route(pattern).spec()));
+        return new PageBuilder(new dev.isr4j.page.PageSpec(route(pattern).spec()));
     }
 
     /**

@@ -1,11 +1,11 @@
 package dev.isr4j;
 
 import java.util.Locale;
-import dev.isr4j.internal.CanonicalPath;
-import dev.isr4j.internal.DataCache;
-import dev.isr4j.internal.RequestScope;
-import dev.isr4j.internal.RevalidationSecret;
-import dev.isr4j.internal.Text;
+import dev.isr4j.routing.CanonicalPath;
+import dev.isr4j.data.DataCache;
+import dev.isr4j.routing.RequestScope;
+import dev.isr4j.revalidation.RevalidationSecret;
+import dev.isr4j.text.Text;
 import java.util.Map;
 import java.util.function.Supplier;
 

@@ -6,7 +6,7 @@ import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Completion;
-import dev.isr4j.internal.StoredEntries;
+import dev.isr4j.store.StoredEntries;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;

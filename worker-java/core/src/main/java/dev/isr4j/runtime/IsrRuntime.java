@@ -12,8 +12,7 @@ import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.coord.Coordination;
 import dev.isr4j.coord.CoordinatorOptions;
 import dev.isr4j.api.CoordinatorTransport;
-import dev.isr4j.internal.AppRuntime;
-import dev.isr4j.internal.Dispatcher;
+import dev.isr4j.routing.Dispatcher;
 
 /**
  * The one door into isr4j's runtime for a host: the Wasm entry point in workerd and the JVM test kit both
