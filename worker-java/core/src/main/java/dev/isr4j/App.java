@@ -43,6 +43,10 @@ public final class App {
             + "This page could not be found</title></head><body><h1>404 - This page could not be found.</h1></body>"
             + "</html>";
 
+    static {
+        ApiBridge.install(); // the runtime reads routes and cached functions through it, not through public methods
+    }
+
     private App() {
     }
 
@@ -177,11 +181,11 @@ public final class App {
         return new CachedFunction<>(definition);
     }
 
-    public List<DataCache.Definition<?>> cachedFunctions() {
+    List<DataCache.Definition<?>> cachedFunctions() {
         return Collections.unmodifiableList(cachedFunctions);
     }
 
-    public List<RouteSpec> routes() {
+    List<RouteSpec> routes() {
         return Collections.unmodifiableList(routes);
     }
 

@@ -34,6 +34,10 @@ public final class Request {
     private Body body;
     private boolean dynamic;
 
+    static {
+        ApiBridge.install(); // the runtime binds and routes requests through it, not through public methods
+    }
+
     private Request(Builder b) {
         this.method = b.method.toUpperCase(Locale.ROOT);
         this.url = b.url;
@@ -222,13 +226,13 @@ public final class Request {
         return scope.revalidator();
     }
 
-    /** The runtime's per-request services (background work, revalidation, data cache); not for handlers. */
-    public RequestScope scope() {
+    /** The runtime's per-request services (background work, revalidation, data cache). */
+    RequestScope scope() {
         return scope;
     }
 
     /** A copy for another path on the same origin (keeps method, headers, body, scope; drops the query). */
-    public Request withPath(String newPath) {
+    Request withPath(String newPath) {
         int scheme = url.indexOf("://");
         int pathStart = scheme < 0 ? url.indexOf('/') : url.indexOf('/', scheme + 3);
         String origin = pathStart < 0 ? url : url.substring(0, pathStart);
@@ -238,8 +242,8 @@ public final class Request {
         return copy;
     }
 
-    /** A copy bound to the runtime's per-request services; used by the runtime and test kits. */
-    public Request withScope(RequestScope scope) {
+    /** A copy bound to the runtime's per-request services. */
+    Request withScope(RequestScope scope) {
         var copy = withRoute(method, params);
         copy.scope = scope == null ? RequestScope.NONE : scope;
         return copy;
@@ -255,7 +259,7 @@ public final class Request {
     }
 
     /** A copy of this request for another method and the given path parameters, fresh dynamic flag. */
-    public Request withRoute(String method, Map<String, String> params) {
+    Request withRoute(String method, Map<String, String> params) {
         var copy = new Builder(method, url).headers(headerSource).body(bodySource).env(env).build();
         copy.params = Map.copyOf(params);
         copy.scope = scope;

@@ -1,5 +1,6 @@
 package dev.isr4j.data;
 
+import dev.isr4j.routing.ApiAccess;
 import dev.isr4j.isr.BackgroundWrites;
 import dev.isr4j.isr.SingleFlight;
 import dev.isr4j.routing.RequestScope;
@@ -133,7 +134,7 @@ public final class DataCache {
     public <T> T get(Definition<T> def, Request request, CacheScope parent, List<String> args) throws Exception {
         String key = key(def.name, args);
         Env env = request != null ? request.env() : parent.env();
-        RequestScope requestScope = request != null ? request.scope() : ((Scope) parent).requestScope();
+        RequestScope requestScope = request != null ? ApiAccess.scope(request) : ((Scope) parent).requestScope();
         CacheLookup lookup;
         try {
             lookup = handler.get(key);

@@ -1,5 +1,7 @@
 package dev.isr4j.isr;
 
+import dev.isr4j.routing.ApiAccess;
+import dev.isr4j.routing.RequestScope;
 import dev.isr4j.routing.Dispatcher;
 import dev.isr4j.routing.RouteSpec;
 import dev.isr4j.store.CacheKeys;
@@ -98,7 +100,7 @@ public final class RouteCache {
             request = clean(request, params); // FORCE_STATIC: the same output for everyone
         }
         String key = keyFor(route, request.path());
-        EarlyRead.Found early = request.scope().earlyRead();
+        EarlyRead.Found early = ApiAccess.scope(request).earlyRead();
         CacheLookup lookup;
         try {
             lookup = early != null && early.read().cacheKey().equals(key)
@@ -242,8 +244,8 @@ public final class RouteCache {
     private static Request clean(Request original, Map<String, String> params) {
         // Not the client's Host either: url() reports ISR_ORIGIN when set, else this fixed origin, so nothing a
         // client chose reaches an answer cached for everyone (FORCE_STATIC caches even what reads the URL).
-        return Request.builder("GET", CLEAN_ORIGIN + original.path()).env(original.env()).build()
-                .withScope(original.scope().fresh()).withRoute("GET", params);
+        Request clean = Request.builder("GET", CLEAN_ORIGIN + original.path()).env(original.env()).build();
+        return ApiAccess.withRoute(ApiAccess.withScope(clean, ApiAccess.scope(original).fresh()), "GET", params);
     }
 
     private static final String CLEAN_ORIGIN = "http://localhost";
@@ -345,12 +347,13 @@ public final class RouteCache {
         var tags = new LinkedHashSet<>(resolved);
         tags.add(CacheKeys.pathTag(request.path()));
         tags.addAll(CacheKeys.layoutTags(request.path()));
-        tags.addAll(request.scope().dataTags());
+        RequestScope scope = ApiAccess.scope(request);
+        tags.addAll(scope.dataTags());
         if (route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC) {
             return new CacheHandler.SetOptions(STATIC_STORE_SECONDS, STATIC_STORE_SECONDS + 1, new ArrayList<>(tags));
         }
-        long own = request.scope().resultRevalidate() > 0 ? request.scope().resultRevalidate() : route.revalidateSeconds();
-        long n = Math.min(own, request.scope().dataRevalidateBound());
+        long own = scope.resultRevalidate() > 0 ? scope.resultRevalidate() : route.revalidateSeconds();
+        long n = Math.min(own, scope.dataRevalidateBound());
         return new CacheHandler.SetOptions(n, Math.max(expireOf(route), n + 1), new ArrayList<>(tags));
     }
 

@@ -1,5 +1,6 @@
 package dev.isr4j.page;
 
+import dev.isr4j.routing.ApiAccess;
 import dev.isr4j.routing.RouteSpec;
 import dev.isr4j.routing.Router;
 import dev.isr4j.store.CacheKeys;
@@ -120,7 +121,7 @@ public final class PageSpec {
             throw new IllegalStateException("the props function of page " + route.pattern() + " returned null; "
                     + "return Props.notFound() for a missing page");
         }
-        req.scope().noteResult(props.revalidateSeconds(), props.tags());
+        ApiAccess.scope(req).noteResult(props.revalidateSeconds(), props.tags());
         if (props.isNotFound()) {
             return Response.of(404, Headers.of("content-type", "text/html; charset=utf-8",
                     PROPS_HEADER, "{\"notFound\":true}"),

@@ -1,5 +1,6 @@
 package dev.isr4j.page;
 
+import dev.isr4j.routing.ApiAccess;
 import dev.isr4j.routing.Dispatcher;
 import dev.isr4j.App;
 import dev.isr4j.AppProvider;
@@ -51,7 +52,7 @@ public final class Prerenderer {
         var options = app.kvOptions();
         var dispatcher = new Dispatcher(app, new KvCacheHandler(store, clock, log, options), log, Map.of(),
                 clock);
-        for (var route : app.routes()) {
+        for (var route : ApiAccess.routes(app)) {
             if (route.page() != null) {
                 for (String path : route.page().staticPaths()) {
                     prerender(dispatcher, path);

@@ -71,10 +71,10 @@ public final class Dispatcher {
                       Clock clock) {
         this.log = log;
         this.notFoundPage = app.notFoundPage();
-        for (var definition : app.cachedFunctions()) {
+        for (var definition : ApiAccess.cachedFunctions(app)) {
             definition.check(app.cacheProfiles());
         }
-        for (var route : app.routes()) {
+        for (var route : ApiAccess.routes(app)) {
             route.applyProfile(app.cacheProfiles());
             if (route.page() != null) {
                 route.page().check(app.notFoundPage());
@@ -197,7 +197,7 @@ public final class Dispatcher {
             return plain(400, "Bad Request: " + pathProblem);
         }
         Revalidator requestRevalidator = revalidator.forRequest(purger, background, log);
-        request = request.withScope(new RequestScope(background, requestRevalidator, dataCache)
+        request = ApiAccess.withScope(request, new RequestScope(background, requestRevalidator, dataCache)
                 .earlyRead(early));
         if (request.path().equals(RevalidateEndpoint.PATH)) {
             try {
@@ -212,7 +212,7 @@ public final class Dispatcher {
                 && path.length() > DATA_PREFIX.length() + 5;
         if (dataRoute) {
             // /_isr/data/blog/a.json -> the page /blog/a, answered with its props from the same entry
-            request = request.withPath(path.substring(DATA_PREFIX.length() - 1, path.length() - 5));
+            request = ApiAccess.withPath(request, path.substring(DATA_PREFIX.length() - 1, path.length() - 5));
         }
         var match = router.match(request.path());
         if (match == null || (dataRoute && match.target().page() == null)) {
@@ -246,7 +246,7 @@ public final class Dispatcher {
             showFallback = page.fallback() == Fallback.SHOW_FALLBACK && !dataRoute && !development
                     && !Crawlers.isCrawler(request.header("user-agent"));
         }
-        Request routed = request.withRoute(effective, match.params());
+        Request routed = ApiAccess.withRoute(request, effective, match.params());
         Response response;
         try {
             boolean cacheable = !development && route.isIsr() && (effective.equals("GET"));

@@ -12,7 +12,10 @@ import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.coord.Coordination;
 import dev.isr4j.coord.CoordinatorOptions;
 import dev.isr4j.api.CoordinatorTransport;
+import dev.isr4j.routing.ApiAccess;
 import dev.isr4j.routing.Dispatcher;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The one door into isr4j's runtime for a host: the Wasm entry point in workerd and the JVM test kit both
@@ -30,9 +33,11 @@ public final class IsrRuntime {
     public static final String KV_BINDING = AppRuntime.KV_BINDING;
 
     private final Dispatcher dispatcher;
+    private final List<String> routePatterns;
 
-    private IsrRuntime(Dispatcher dispatcher) {
+    private IsrRuntime(Dispatcher dispatcher, List<String> routePatterns) {
         this.dispatcher = dispatcher;
+        this.routePatterns = routePatterns;
     }
 
     /**
@@ -44,7 +49,17 @@ public final class IsrRuntime {
      */
     public static IsrRuntime start(App app, KvStore cacheKv, KvCacheHandler.Tiers tiers, Clock clock, Log log,
                                    String prerenderedBundle) {
-        return new IsrRuntime(AppRuntime.dispatcher(app, cacheKv, tiers, clock, log, prerenderedBundle));
+        var patterns = new ArrayList<String>();
+        for (var route : ApiAccess.routes(app)) {
+            patterns.add(route.pattern());
+        }
+        return new IsrRuntime(AppRuntime.dispatcher(app, cacheKv, tiers, clock, log, prerenderedBundle),
+                List.copyOf(patterns));
+    }
+
+    /** The patterns of the app's routes and pages, in declaration order (e.g. {@code /api/posts/{id}}). */
+    public List<String> routePatterns() {
+        return routePatterns;
     }
 
     /**

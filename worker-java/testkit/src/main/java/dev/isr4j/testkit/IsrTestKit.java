@@ -157,6 +157,11 @@ public final class IsrTestKit {
         return env;
     }
 
+    /** The patterns of the app's routes and pages, in declaration order (e.g. {@code /api/posts/{id}}). */
+    public List<String> routePatterns() {
+        return runtime.routePatterns();
+    }
+
     /** A request under construction. */
     public final class TestRequest {
         private final String method;
