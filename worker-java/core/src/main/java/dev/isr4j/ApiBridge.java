@@ -7,7 +7,10 @@ import dev.isr4j.routing.RouteSpec;
 import java.util.List;
 import java.util.Map;
 
-/** The runtime's view of the API types ({@link ApiAccess}), installed by {@link App} and {@link Request} as they load. */
+/**
+ * The runtime's view of the API types ({@link ApiAccess}), installed by {@link App}, {@link Request} and
+ * {@link Response} as they load.
+ */
 final class ApiBridge implements ApiAccess.Bridge {
     private static final ApiBridge INSTANCE = new ApiBridge();
 
@@ -46,5 +49,15 @@ final class ApiBridge implements ApiAccess.Bridge {
     @Override
     public Request withPath(Request request, String path) {
         return request.withPath(path);
+    }
+
+    @Override
+    public String props(Response response) {
+        return response.props();
+    }
+
+    @Override
+    public Response withProps(Response response, String props) {
+        return response.withProps(props);
     }
 }

@@ -369,7 +369,7 @@ public final class KvCacheHandler implements CacheHandler {
         if (body == null) {
             return CacheLookup.CORRUPT;
         }
-        var value = new CacheValue(entry.value().status(), entry.value().headers(), body);
+        var value = entry.value().withBody(body);
         var withBody = new CacheEntry(value, entry.lastModified(), entry.revalidateAt(), entry.expireAt(), entry.tags());
         return new CacheLookup(lookup.state(), withBody);
     }

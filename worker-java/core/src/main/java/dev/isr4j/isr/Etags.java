@@ -6,31 +6,49 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Strong entity tags for cached answers: a 128-bit digest of what a client receives from an entry (status,
- * stored headers, body), so a regeneration that produces the same bytes keeps its tag. Computed once, when
+ * stored headers, body, and a page's props, which its data route answers), so a regeneration that produces the
+ * same bytes keeps its tag. Computed once, when
  * the entry is written, and stored with it; a HIT never hashes. Not a cryptographic digest: an ETag only has
  * to change when the representation does, and the representation is the app's own output.
  */
 public final class Etags {
     private static final long P1 = 0x9E3779B97F4A7C15L;
     private static final long P2 = 0xC2B2AE3D27D4EB4FL;
+    static final String PROPS_FIELD = "x-isr-props";
 
     private Etags() {
     }
 
     /** {@code "<32 hex digits>"} for a response about to be stored. */
     public static String of(int status, Headers headers, Body body) {
+        return of(status, headers, body, null);
+    }
+
+    /**
+     * As {@link #of(int, Headers, Body)} for a page whose answer carries {@code props} (null: none). The props
+     * are digested as a last field named {@value #PROPS_FIELD}, as when they travelled in that header, so a
+     * page keeps the tag earlier releases gave the same output.
+     */
+    public static String of(int status, Headers headers, Body body, String props) {
         long[] h = {0x243F6A8885A308D3L ^ status, 0x13198A2E03707344L};
         for (var field : headers.entries()) {
-            mix(h, field.getKey().getBytes(StandardCharsets.UTF_8));
-            mix(h, new byte[] {0});
-            mix(h, field.getValue().getBytes(StandardCharsets.UTF_8));
-            mix(h, new byte[] {'\n'});
+            field(h, field.getKey(), field.getValue());
+        }
+        if (props != null) {
+            field(h, PROPS_FIELD, props);
         }
         byte[] bytes = body.bytes();
         mix(h, bytes);
         long a = finish(h[0] ^ bytes.length);
         long b = finish(h[1] + a);
         return "\"" + hex(a) + hex(b) + "\"";
+    }
+
+    private static void field(long[] h, String name, String value) {
+        mix(h, name.getBytes(StandardCharsets.UTF_8));
+        mix(h, new byte[] {0});
+        mix(h, value.getBytes(StandardCharsets.UTF_8));
+        mix(h, new byte[] {'\n'});
     }
 
     /** A different tag for another representation of the same entry (a page's props JSON). */

@@ -321,7 +321,7 @@ public final class RouteCache {
     /** The value with its body handed to the runtime once (see {@link CacheHandler#hostBody}). */
     private CacheValue hosted(CacheValue value) {
         try {
-            return new CacheValue(value.status(), value.headers(), handler.hostBody(value.body()));
+            return value.withBody(handler.hostBody(value.body()));
         } catch (RuntimeException e) {
             log.warn("could not hand the body to the runtime (" + e.getMessage() + "); copying it for each use");
             return value;
@@ -368,18 +368,20 @@ public final class RouteCache {
     }
 
     /**
-     * What an entry stores of a response: its status, body and headers except the never-stored ones, plus
-     * its validators (a strong ETag of exactly those, and Last-Modified = now) unless the handler set its own.
+     * What an entry stores of a response: its status, body, a page's props and headers except the never-stored
+     * ones, plus its validators (a strong ETag of exactly those, and Last-Modified = now) unless the handler set
+     * its own.
      */
     static CacheValue toValue(Response response, long now) {
         Headers stored = response.headers().without(NOT_STORED);
+        String props = ApiAccess.props(response);
         if (!stored.has("etag")) { // before Last-Modified: the same bytes keep their tag when written again
-            stored = stored.with("etag", Etags.of(response.status(), stored, response.body()));
+            stored = stored.with("etag", Etags.of(response.status(), stored, response.body(), props));
         }
         if (!stored.has("last-modified")) {
             stored = stored.with("last-modified", HttpDates.format(now));
         }
-        return new CacheValue(response.status(), stored, response.body());
+        return new CacheValue(response.status(), stored, response.body(), props);
     }
 
     private long ageOf(CacheEntry entry) {
@@ -393,7 +395,7 @@ public final class RouteCache {
      */
     private Response served(CacheEntry entry, String state, RouteSpec route, long age) {
         var v = entry.value();
-        Response response = Response.of(v.status(), v.headers(), v.body());
+        Response response = ApiAccess.withProps(Response.of(v.status(), v.headers(), v.body()), v.props());
         if (state.equals("STATIC")) {
             return CachedAnswer.decorate(response, state, age, STATIC_SECONDS, 0,
                     "isr4j; hit; ttl=" + Math.max(0, STATIC_SECONDS - age), entry.tags());

@@ -19,12 +19,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A page route's declaration and its GET handler: props -> HTML. The props JSON travels with the stored
- * response in the {@value #PROPS_HEADER} header (never sent to clients) so one entry serves both the page and
- * {@code /_isr/data/<path>.json}.
+ * A page route's declaration and its GET handler: props -> HTML. The props JSON travels with the answer
+ * ({@link ApiAccess#props}) into the page's entry ({@code CacheValue.props}), never as a header, so one entry
+ * serves both the page and {@code /_isr/data/<path>.json}.
  */
 public final class PageSpec {
-    public static final String PROPS_HEADER = "x-isr-props";
     static final String DEFAULT_FALLBACK_HTML = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Loading"
             + "</title></head><body><p>Loading...</p></body></html>";
 
@@ -123,19 +122,18 @@ public final class PageSpec {
         }
         ApiAccess.scope(req).noteResult(props.revalidateSeconds(), props.tags());
         if (props.isNotFound()) {
-            return Response.of(404, Headers.of("content-type", "text/html; charset=utf-8",
-                    PROPS_HEADER, "{\"notFound\":true}"),
-                    Body.of(notFoundHtml));
+            return ApiAccess.withProps(Response.of(404, Headers.of("content-type", "text/html; charset=utf-8"),
+                    Body.of(notFoundHtml)), "{\"notFound\":true}");
         }
         if (props.isRedirect()) {
             String json = Json.object().put("redirect", Json.object().put("destination", props.destination())
                     .put("permanent", props.permanent())).toJson();
-            return Response.of(props.permanent() ? 308 : 307, Headers.of("location", props.destination(),
-                    PROPS_HEADER, json), Body.EMPTY);
+            return ApiAccess.withProps(Response.of(props.permanent() ? 308 : 307,
+                    Headers.of("location", props.destination()), Body.EMPTY), json);
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> parsed = (Map<String, Object>) req.env().json().parse(props.json());
         String html = renderer.render(parsed);
-        return Response.html(html == null ? "" : html).withHeader(PROPS_HEADER, props.json());
+        return ApiAccess.withProps(Response.html(html == null ? "" : html), props.json());
     }
 }

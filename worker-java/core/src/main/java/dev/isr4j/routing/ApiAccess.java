@@ -2,13 +2,14 @@ package dev.isr4j.routing;
 
 import dev.isr4j.App;
 import dev.isr4j.Request;
+import dev.isr4j.Response;
 import dev.isr4j.data.DataCache;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The runtime's door to what the API types keep from users: an app's route and cached-function declarations,
- * and a request's per-request scope and routed copies. The API package installs its one implementation when
+ * a request's per-request scope and routed copies, and the props a page answer carries. The API package installs its one implementation when
  * its classes load (as the JDK's shared secrets do), so none of this is a public method a handler could call.
  */
 public final class ApiAccess {
@@ -25,6 +26,10 @@ public final class ApiAccess {
         Request withRoute(Request request, String method, Map<String, String> params);
 
         Request withPath(Request request, String path);
+
+        String props(Response response);
+
+        Response withProps(Response response, String props);
     }
 
     private static volatile Bridge bridge;
@@ -70,5 +75,15 @@ public final class ApiAccess {
     /** A copy for another path on the same origin (keeps method, headers, body, scope; drops the query). */
     public static Request withPath(Request request, String path) {
         return bridge.withPath(request, path);
+    }
+
+    /** A page answer's props JSON (its entry's {@code CacheValue.props}), or null for any other answer. */
+    public static String props(Response response) {
+        return bridge.props(response);
+    }
+
+    /** {@code response} carrying a page's props JSON: never a header, so it cannot reach a client as one. */
+    public static Response withProps(Response response, String props) {
+        return bridge.withProps(response, props);
     }
 }

@@ -260,9 +260,8 @@ public final class Dispatcher {
         if (route.dynamic() == Dynamic.FORCE_DYNAMIC && !response.headers().has("cache-control")) {
             response = response.withHeader("cache-control", NO_STORE);
         }
-        if (page != null) {
-            response = dataRoute ? propsResponse(response) : response.withHeaders(
-                    response.headers().without(PageSpec.PROPS_HEADER));
+        if (dataRoute) {
+            response = propsResponse(response);
         }
         if (dataRoute && response.headers().has("etag")) {
             // The props JSON is another representation of the same entry: its own tag, changing with the page's.
@@ -319,13 +318,13 @@ public final class Dispatcher {
 
     /** A page response turned into its props JSON, keeping its status (404 for not-found) and cache headers. */
     private static Response propsResponse(Response page) {
-        String props = page.header(PageSpec.PROPS_HEADER);
+        String props = ApiAccess.props(page);
         if (props == null) {
-            return page.withHeaders(page.headers().without(PageSpec.PROPS_HEADER));
+            return page;
         }
         int status = page.status() == 404 ? 404 : 200;
-        return Response.of(status, page.headers().without(PageSpec.PROPS_HEADER, "location")
-                .with("content-type", "application/json"), Body.of(props));
+        return Response.of(status, page.headers().without("location").with("content-type", "application/json"),
+                Body.of(props));
     }
 
     /** The app's purger, else the one the environment configures (read once per env), else null. */

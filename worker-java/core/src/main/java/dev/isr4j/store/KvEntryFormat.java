@@ -20,8 +20,10 @@ import java.util.Map;
  * {@code {"v":2,"k":"route","id":"app:/api/posts/1:route","s":200,"h":[["content-type","application/json"]],"lm":<ms>,"ra":<ms>,"ea":<ms>,"t":["posts","path:/api/posts/1"]}}
  * ({@code v} format version, {@code k} kind, {@code id} the full cache key the entry was written for (its
  * KV key may be a hash of it, see {@link CacheKeys#storageKey}), {@code s} status, {@code h} stored headers in
- * order, {@code lm} last modified, {@code ra} revalidate at, {@code ea} expire at, all epoch ms; {@code t} tags).
- * Lone UTF-16 surrogates are written as JSON backslash-u escapes, so every string reads back as written.
+ * order, {@code lm} last modified, {@code ra} revalidate at, {@code ea} expire at, all epoch ms; {@code t} tags;
+ * {@code p}, in a page's entry only, its props JSON as a string). Page entries written before {@code p} existed
+ * keep their props as a stored header field {@value #LEGACY_PROPS_HEADER}; reading one moves it into the props,
+ * so the field never reaches a client. Lone UTF-16 surrogates are written as JSON backslash-u escapes, so every string reads back as written.
  * When the header fits in KV's 1024-byte metadata, it <em>is</em> the metadata and the value is the body.
  * Otherwise the metadata is {@code {"v":2,"k":"route","x":1}} and the value is a 4-byte big-endian header
  * length, the header's UTF-8 JSON, then the body.
@@ -37,6 +39,8 @@ public final class KvEntryFormat {
     public static final String KIND_ROUTE = "route";
     public static final String KIND_PAGE = "page";
     public static final String KIND_DATA = "data";
+    /** Where page entries written by earlier releases keep their props: a stored header field. */
+    public static final String LEGACY_PROPS_HEADER = "x-isr-props";
 
     private KvEntryFormat() {
     }
@@ -157,6 +161,14 @@ public final class KvEntryFormat {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
+        Object props = header.get("p");
+        if (props != null && !(props instanceof String)) {
+            throw new IllegalArgumentException("field p is not a string");
+        }
+        if (props == null && kind.equals(KIND_PAGE) && headers.has(LEGACY_PROPS_HEADER)) {
+            props = headers.get(LEGACY_PROPS_HEADER);
+            headers = headers.without(LEGACY_PROPS_HEADER);
+        }
         var tags = new ArrayList<String>();
         for (Object t : list(header, "t")) {
             if (!(t instanceof String tag)) {
@@ -191,7 +203,7 @@ public final class KvEntryFormat {
         } else if (header.containsKey("bo")) {
             throw new IllegalArgumentException("version " + version + " entries have no body object");
         }
-        var value = new CacheValue((int) status, StoredEntries.servable(headers), body);
+        var value = new CacheValue((int) status, StoredEntries.servable(headers), body, (String) props);
         return new Decoded(key, new CacheEntry(value, lm, ra, ea, List.copyOf(tags)), object);
     }
 
@@ -212,6 +224,9 @@ public final class KvEntryFormat {
             if (object.previous() != null) {
                 json.put("bp", object.previous());
             }
+        }
+        if (entry.value().props() != null) {
+            json.put("p", entry.value().props());
         }
         return escapeLoneSurrogates(json.toJson());
     }

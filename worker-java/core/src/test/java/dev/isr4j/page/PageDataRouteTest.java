@@ -13,6 +13,8 @@ import dev.isr4j.Json;
 import dev.isr4j.Props;
 import dev.isr4j.Response;
 import dev.isr4j.testing.IsrHarness;
+import dev.isr4j.testing.KvHarness;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,42 @@ class PageDataRouteTest {
         assertEquals(page.header("cache-control"), again.header("cache-control"));
         assertEquals("{\"slug\":\"hello\",\"n\":1}", again.text());
         assertEquals(1, propsCalls.get());
+    }
+
+    @Test
+    void aPageEntryAnEarlierReleaseWroteInKvServesThePageAndItsProps() {
+        var h = new KvHarness(app());
+        // As releases before props were a field of the entry wrote it: the props in a stored header field.
+        long lm = IsrHarness.T0 - 1_000;
+        h.memory.putRaw(h.kv.entryKey("pages:/blog/old"), "<h1>old</h1>".getBytes(StandardCharsets.UTF_8),
+                "{\"v\":2,\"k\":\"page\",\"id\":\"pages:/blog/old\",\"s\":200,\"h\":[[\"content-type\","
+                        + "\"text/html; charset=utf-8\"],[\"x-isr-props\",\"{\\\"slug\\\":\\\"old\\\"}\"]],"
+                        + "\"lm\":" + lm + ",\"ra\":" + (lm + 60_000) + ",\"ea\":" + (lm + 3_600_000) + ",\"t\":[]}");
+        var page = h.get("/blog/old");
+        assertEquals("HIT", page.header("x-isr-cache"));
+        assertEquals("<h1>old</h1>", page.text());
+        assertNull(page.header("x-isr-props"));
+        var data = h.get("/_isr/data/blog/old.json");
+        assertEquals("HIT", data.header("x-isr-cache"));
+        assertEquals("application/json", data.header("content-type"));
+        assertEquals("{\"slug\":\"old\"}", data.text());
+        assertNull(data.header("x-isr-props"));
+        assertEquals(0, propsCalls.get(), "served from the entry as it was written");
+    }
+
+    @Test
+    void propsBeyondLatin1AreServedAndCachedInKv() {
+        App app = App.create();
+        app.page("/jp/{slug}").revalidate(60)
+                .props(req -> Props.of(Json.object().put("title", "\u65e5\u672c\u8a9e " + req.param("slug"))))
+                .render(p -> "<h1>" + p.get("title") + "</h1>");
+        var h = new KvHarness(app);
+        var miss = h.get("/jp/a");
+        assertEquals(200, miss.status(), miss.text());
+        h.background.drain();
+        var hit = h.get("/_isr/data/jp/a.json");
+        assertEquals("HIT", hit.header("x-isr-cache"), h.log.toString());
+        assertEquals("{\"title\":\"\u65e5\u672c\u8a9e a\"}", hit.text());
     }
 
     @Test

@@ -87,12 +87,13 @@ class PagePropsResultsTest {
     }
 
     @Test
-    void theStoredEntryCarriesThePropsHeaderButNoResponseEverDoes() {
+    void theStoredEntryCarriesThePropsButNoResponseEverDoes() {
         var h = new IsrHarness(app());
         h.get("/blog/hello");
         h.background.drain();
         var entry = h.cacheHandler.get("pages:/blog/hello").entry();
-        assertEquals("{\"slug\":\"hello\",\"n\":1}", entry.value().headers().get(PageSpec.PROPS_HEADER));
+        assertEquals("{\"slug\":\"hello\",\"n\":1}", entry.value().props());
+        assertNull(entry.value().headers().get("x-isr-props"), "a field of the entry, not a stored header");
         assertNull(h.get("/blog/hello").header("x-isr-props"), "HIT");
         assertNull(h.head("/blog/hello").header("x-isr-props"), "HEAD");
         h.clock.advanceSeconds(61);

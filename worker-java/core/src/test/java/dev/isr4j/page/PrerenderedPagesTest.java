@@ -192,12 +192,12 @@ class PrerenderedPagesTest {
     }
 
     @Test
-    void theBundleDecodesBackIntoEntriesWithThePropsHeader() {
+    void theBundleDecodesBackIntoEntriesWithTheirProps() {
         var parsed = Prerendered.parse(build(app()), new RecordingLog());
         var entry = parsed.get("pages:/blog/hello-world");
         assertNotNull(entry);
         assertEquals(200, entry.value().status());
-        assertTrue(entry.value().headers().get(PageSpec.PROPS_HEADER).contains("\"slug\":\"hello-world\""));
+        assertTrue(entry.value().props().contains("\"slug\":\"hello-world\""));
         assertEquals(404, parsed.get("pages:/blog/missing-draft").value().status());
     }
 

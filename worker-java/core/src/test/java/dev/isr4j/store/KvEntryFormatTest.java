@@ -222,6 +222,49 @@ class KvEntryFormatTest {
         assertArrayEquals(BODY, encoded.value().bytes());
     }
 
+    private static final String PAGE_KEY = "pages:/blog/hello";
+    private static final String PROPS = "{\"slug\":\"hello\",\"title\":\"\u65e5\u672c\"}";
+
+    @Test
+    void aPagesPropsAreAFieldOfItsEntryNotAStoredHeader() {
+        var entry = new CacheEntry(new CacheValue(200, Headers.of("content-type", "text/html"), Body.of(BODY), PROPS),
+                T0, T0 + 60_000, T0 + 3_600_000, List.of("blog"));
+        var encoded = KvEntryFormat.encode(PAGE_KEY, entry);
+        assertEquals("{\"v\":2,\"k\":\"page\",\"id\":\"" + PAGE_KEY + "\",\"s\":200,\"h\":[[\"content-type\","
+                + "\"text/html\"]],\"lm\":" + T0 + ",\"ra\":" + (T0 + 60_000) + ",\"ea\":" + (T0 + 3_600_000)
+                + ",\"t\":[\"blog\"],\"p\":\"{\\\"slug\\\":\\\"hello\\\",\\\"title\\\":\\\"\u65e5\u672c\\\"}\"}",
+                encoded.metadata());
+        var value = KvEntryFormat.decode(new KvStore.Stored(encoded.value(), encoded.metadata())).entry().value();
+        assertEquals(PROPS, value.props());
+        assertEquals(Headers.of("content-type", "text/html"), value.headers());
+    }
+
+    @Test
+    void aPageEntryOfAnEarlierReleaseKeepsItsPropsInAHeaderWhichIsReadAsItsProps() {
+        String legacy = "{\"v\":2,\"k\":\"page\",\"id\":\"" + PAGE_KEY + "\",\"s\":200,\"h\":[[\"content-type\","
+                + "\"text/html\"],[\"x-isr-props\",\"{\\\"slug\\\":\\\"hello\\\"}\"],[\"etag\",\"\\\"e\\\"\"]],\"lm\":"
+                + T0 + ",\"ra\":" + (T0 + 60_000) + ",\"ea\":" + (T0 + 3_600_000) + ",\"t\":[]}";
+        var value = KvEntryFormat.decode(stored(BODY, legacy)).entry().value();
+        assertEquals("{\"slug\":\"hello\"}", value.props());
+        assertEquals(Headers.of("content-type", "text/html", "etag", "\"e\""), value.headers(),
+                "the field that carried them is gone, so it can never reach a client");
+    }
+
+    @Test
+    void aRouteEntryKeepsAHeaderOfThatNameAsAHeader() {
+        var value = KvEntryFormat.decode(stored(BODY, header("[[\"content-type\",\"text/plain\"]]",
+                "[[\"x-isr-props\",\"mine\"]]"))).entry().value();
+        assertNull(value.props());
+        assertEquals("mine", value.headers().get("x-isr-props"));
+    }
+
+    @Test
+    void propsThatAreNotAStringMakeTheEntryUnreadable() {
+        var e = assertThrows(IllegalArgumentException.class, () -> KvEntryFormat.decode(stored(BODY,
+                header("\"t\":[\"posts\"]", "\"t\":[\"posts\"],\"p\":{\"slug\":1}"))));
+        assertTrue(e.getMessage().contains("field p"), e.getMessage());
+    }
+
     @Test
     void neverStoredHeadersAreDroppedOnRead() {
         var e = KvEntryFormat.decode(stored(BODY, header("[[\"content-type\",\"text/plain\"]]",
