@@ -3,7 +3,6 @@ package dev.isr4j.page;
 import dev.isr4j.routing.ApiAccess;
 import dev.isr4j.routing.Dispatcher;
 import dev.isr4j.App;
-import dev.isr4j.AppProvider;
 import dev.isr4j.Dynamic;
 import dev.isr4j.Json;
 import dev.isr4j.Request;
@@ -12,38 +11,17 @@ import dev.isr4j.api.KvStore;
 import dev.isr4j.api.Log;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
 
 /**
  * Build-time prerendering, as {@code next build}: runs the app on the JVM, renders every static path of every
  * page (and every parameterless FORCE_STATIC route) through the real dispatcher into an in-memory KV, and
- * writes the entries as an ES module the worker bundles ({@code export default "<bundle JSON>"}). The
- * deployed worker serves them as HITs with no seeding step.
- *
- * <p>Usage: {@code java dev.isr4j.page.Prerenderer <output.mjs>} with the app on the class path.
+ * returns the entries as one bundle ({@link Prerendered}) that the build ({@link dev.isr4j.runtime.IsrBuild})
+ * writes as an ES module the worker ships. The deployed worker serves them as HITs with no seeding step.
  */
 public final class Prerenderer {
     private Prerenderer() {
-    }
-
-    public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: Prerenderer <output.mjs>");
-            System.exit(2);
-        }
-        String bundle = render(AppProvider.load(), Clock.SYSTEM, Log.STDERR);
-        Path out = Path.of(args[0]);
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        var module = new StringBuilder("// Generated at build time by isr4j's Prerenderer: pages rendered ahead "
-                + "of the first request.\nexport default ");
-        Json.writeString(module, bundle);
-        module.append(";\n");
-        Files.writeString(out, module.toString(), StandardCharsets.UTF_8);
     }
 
     /** Renders the app's static paths; returns the bundle JSON. Fails when a static path does not render. */

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isr4j.json.JsonReader;
 import dev.isr4j.routing.Dispatcher;
-import dev.isr4j.runtime.AppRuntime;
+import dev.isr4j.runtime.IsrRuntime;
 import dev.isr4j.App;
 import dev.isr4j.Dynamic;
 import dev.isr4j.Fallback;
@@ -377,15 +377,16 @@ class PrerenderedPagesTest {
     }
 
     @Test
-    void appRuntimeBuildsADispatcherThatServesTheBundle() {
+    void theRuntimeServesTheBundle() {
         App app = app();
         String bundle = build(app);
         var clock = new ManualClock(DEPLOY_TIME);
         var log = new RecordingLog();
         var store = new InMemoryKvStore(clock);
-        var dispatcher = AppRuntime.dispatcher(app, store, clock, log, bundle);
+        var runtime = IsrRuntime.start(app, store, KvCacheHandler.Tiers.NONE, clock, log, bundle);
         var background = new QueuedBackgroundWork();
-        var r = dispatcher.handle(Request.builder("GET", IsrHarness.ORIGIN + "/blog/hello-world").build(), background);
+        var r = runtime.handle(Request.builder("GET", IsrHarness.ORIGIN + "/blog/hello-world").build(), background,
+                null);
         assertEquals("HIT", r.header("x-isr-cache"));
         background.drain();
         assertTrue(store.contains("cache:pages:/blog/hello-world"));

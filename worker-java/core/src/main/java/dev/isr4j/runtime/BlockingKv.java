@@ -4,11 +4,14 @@ import dev.isr4j.Body;
 import dev.isr4j.Kv;
 import dev.isr4j.api.KvStore;
 
-/** A handler's blocking-style {@link Kv} view of any {@link KvStore} (the JS binding, the in-memory fake). */
-public final class KvOverStore implements Kv {
+/**
+ * A handler's {@link Kv} over a host's {@link KvStore} (the JS binding, the in-memory namespace): each write waits
+ * for its completion, so a handler reads its own writes. Hosts get one from {@link IsrRuntime#kv}.
+ */
+final class BlockingKv implements Kv {
     private final KvStore store;
 
-    public KvOverStore(KvStore store) {
+    BlockingKv(KvStore store) {
         this.store = store;
     }
 

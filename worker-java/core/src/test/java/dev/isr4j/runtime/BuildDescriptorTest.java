@@ -1,4 +1,4 @@
-package dev.isr4j.page;
+package dev.isr4j.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
