@@ -148,7 +148,7 @@ public final class App {
     }
 
     /**
-     * Adds (or replaces) a named cache profile for {@link CachedFunction#profile}, {@link CacheScope#cacheLife}
+     * Adds (or replaces) a named cache profile for {@link CachedFunction#cacheLife}, {@link CacheScope#cacheLife}
      * and {@link RouteBuilder#cacheLife}.
      */
     public App cacheProfile(String name, long staleSeconds, long revalidateSeconds, long expireSeconds) {
