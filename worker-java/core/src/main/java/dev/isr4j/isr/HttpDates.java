@@ -4,7 +4,7 @@ package dev.isr4j.isr;
  * HTTP-dates (RFC 9110 section 5.6.7) without java.time, which TeaVM's Wasm build would pull in whole.
  * Sends IMF-fixdate; reads IMF-fixdate, the obsolete RFC 850 form and asctime, as a recipient must.
  */
-public final class HttpDates {
+final class HttpDates {
     private static final String[] DAYS = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"}; // 1970-01-01 was a Thursday
     private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
             "Nov", "Dec"};
