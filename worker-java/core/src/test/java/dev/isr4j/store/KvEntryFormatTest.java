@@ -240,6 +240,18 @@ class KvEntryFormatTest {
     }
 
     @Test
+    void aPageEntryReadAgainKeepsItsProps() {
+        var entry = new CacheEntry(new CacheValue(200, Headers.of("content-type", "text/html"), Body.of(BODY), PROPS),
+                T0, T0 + 60_000, T0 + 3_600_000, List.of("blog"));
+        var encoded = KvEntryFormat.encode(PAGE_KEY, entry);
+        for (int read = 1; read <= 3; read++) { // however a reader shortcuts repeated reads of one entry
+            var value = KvEntryFormat.decode(new KvStore.Stored(encoded.value(), encoded.metadata())).entry().value();
+            assertEquals(PROPS, value.props(), "read " + read);
+            assertArrayEquals(BODY, value.body().bytes(), "read " + read);
+        }
+    }
+
+    @Test
     void aPageEntryOfAnEarlierReleaseKeepsItsPropsInAHeaderWhichIsReadAsItsProps() {
         String legacy = "{\"v\":2,\"k\":\"page\",\"id\":\"" + PAGE_KEY + "\",\"s\":200,\"h\":[[\"content-type\","
                 + "\"text/html\"],[\"x-isr-props\",\"{\\\"slug\\\":\\\"hello\\\"}\"],[\"etag\",\"\\\"e\\\"\"]],\"lm\":"
