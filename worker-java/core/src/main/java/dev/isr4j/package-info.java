@@ -5,5 +5,7 @@
  * on-demand revalidation.
  *
  * <p>Knows nothing of TeaVM or JS; how a request is routed, cached and stored lives in the runtime's packages.
+ * What the runtime reads from these types beyond what a handler sees (an app's routes, a request's scope, a page
+ * answer's props) goes through {@code dev.isr4j.routing.ApiAccess}, never through a public method.
  */
 package dev.isr4j;
