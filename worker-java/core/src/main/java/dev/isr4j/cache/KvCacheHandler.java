@@ -234,7 +234,12 @@ public final class KvCacheHandler implements CacheHandler {
 
     /** The KV key of a cache key: its storage key (hashed when long), prefixed. */
     public String entryKey(String key) {
-        return options.appPrefix() + "cache:" + CacheKeys.storageKey(key);
+        return entryPrefix() + CacheKeys.storageKey(key);
+    }
+
+    /** What the KV key of every entry starts with ({@code <appPrefix>cache:}); the storage key follows. */
+    public String entryPrefix() {
+        return options.appPrefix() + "cache:";
     }
 
     /**

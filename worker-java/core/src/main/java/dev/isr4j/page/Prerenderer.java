@@ -27,9 +27,8 @@ public final class Prerenderer {
     /** Renders the app's static paths; returns the bundle JSON. Fails when a static path does not render. */
     public static String render(App app, Clock clock, Log log) {
         var store = new InMemoryKvStore(clock);
-        var options = app.kvOptions();
-        var dispatcher = new Dispatcher(app, new KvCacheHandler(store, clock, log, options), log, Map.of(),
-                clock);
+        var handler = new KvCacheHandler(store, clock, log, app.kvOptions());
+        var dispatcher = new Dispatcher(app, handler, log, Map.of(), clock);
         for (var route : ApiAccess.routes(app)) {
             if (route.page() != null) {
                 for (String path : route.page().staticPaths()) {
@@ -40,7 +39,7 @@ public final class Prerenderer {
             }
         }
         var entries = Json.array();
-        String prefix = options.appPrefix() + "cache:";
+        String prefix = handler.entryPrefix();
         String cursor = null;
         while (true) {
             KvStore.Page page = store.list(prefix, cursor);
