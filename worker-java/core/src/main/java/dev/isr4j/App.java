@@ -3,9 +3,9 @@ package dev.isr4j;
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CachePurger;
 import dev.isr4j.cache.KvCacheHandler;
-import dev.isr4j.internal.DataCache;
-import dev.isr4j.internal.RouteSpec;
-import dev.isr4j.internal.Text;
+import dev.isr4j.data.DataCache;
+import dev.isr4j.routing.RouteSpec;
+import dev.isr4j.text.Text;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -43,6 +43,10 @@ public final class App {
             + "This page could not be found</title></head><body><h1>404 - This page could not be found.</h1></body>"
             + "</html>";
 
+    static {
+        ApiBridge.install(); // the runtime reads routes and cached functions through it, not through public methods
+    }
+
     private App() {
     }
 
@@ -64,7 +68,7 @@ public final class App {
 
     /** Declares a page route (props, renderer, static paths, fallback); see {@link PageBuilder}. */
     public PageBuilder page(String pattern) {
-        return new PageBuilder(new dev.isr4j.internal.PageSpec(route(pattern).spec()));
+        return new PageBuilder(new dev.isr4j.page.PageSpec(route(pattern).spec()));
     }
 
     /**
@@ -144,7 +148,7 @@ public final class App {
     }
 
     /**
-     * Adds (or replaces) a named cache profile for {@link CachedFunction#profile}, {@link CacheScope#cacheLife}
+     * Adds (or replaces) a named cache profile for {@link CachedFunction#cacheLife}, {@link CacheScope#cacheLife}
      * and {@link RouteBuilder#cacheLife}.
      */
     public App cacheProfile(String name, long staleSeconds, long revalidateSeconds, long expireSeconds) {
@@ -177,11 +181,11 @@ public final class App {
         return new CachedFunction<>(definition);
     }
 
-    public List<DataCache.Definition<?>> cachedFunctions() {
+    List<DataCache.Definition<?>> cachedFunctions() {
         return Collections.unmodifiableList(cachedFunctions);
     }
 
-    public List<RouteSpec> routes() {
+    List<RouteSpec> routes() {
         return Collections.unmodifiableList(routes);
     }
 

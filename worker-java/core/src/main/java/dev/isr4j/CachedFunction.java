@@ -1,6 +1,6 @@
 package dev.isr4j;
 
-import dev.isr4j.internal.DataCache;
+import dev.isr4j.data.DataCache;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.isr4j;
 
-import dev.isr4j.internal.RevalidationSecret;
+import dev.isr4j.revalidation.RevalidationSecret;
 
 /** A route handler: plain blocking Java; awaiting I/O suspends it without blocking the isolate. */
 @FunctionalInterface

@@ -1,6 +1,6 @@
 package dev.isr4j;
 
-import dev.isr4j.internal.PageSpec;
+import dev.isr4j.page.PageSpec;
 import java.util.Map;
 
 /**

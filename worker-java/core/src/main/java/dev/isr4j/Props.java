@@ -63,7 +63,7 @@ public final class Props {
     /** Tags for this result, in addition to the page's. */
     public Props tags(String... more) {
         for (String t : more) {
-            dev.isr4j.internal.Tags.validate(t);
+            dev.isr4j.store.Tags.validate(t);
             tags.add(t);
         }
         return this;

@@ -1,11 +1,11 @@
 package dev.isr4j;
 
 import java.util.Locale;
-import dev.isr4j.internal.CanonicalPath;
-import dev.isr4j.internal.DataCache;
-import dev.isr4j.internal.RequestScope;
-import dev.isr4j.internal.RevalidationSecret;
-import dev.isr4j.internal.Text;
+import dev.isr4j.routing.CanonicalPath;
+import dev.isr4j.data.DataCache;
+import dev.isr4j.routing.RequestScope;
+import dev.isr4j.revalidation.RevalidationSecret;
+import dev.isr4j.text.Text;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -35,6 +35,22 @@ public final class Request {
     private Headers headers;
     private Body body;
     private boolean dynamic;
+
+    static {
+        ApiBridge.install(); // the runtime binds and routes requests through it, not through public methods
+    }
+
+    /** A copy with another method: the URL as parsed already (same path, same query), nothing read yet. */
+    private Request(Request from, String method) {
+        this.method = method;
+        this.url = from.url;
+        this.path = from.path;
+        this.query = from.query;
+        this.headerSource = from.headerSource;
+        this.bodySource = from.bodySource;
+        this.headerLookup = from.headerLookup;
+        this.env = from.env;
+    }
 
     private Request(Builder b) {
         this.method = b.method.toUpperCase(Locale.ROOT);
@@ -229,13 +245,13 @@ public final class Request {
         return scope.revalidator();
     }
 
-    /** The runtime's per-request services (background work, revalidation, data cache); not for handlers. */
-    public RequestScope scope() {
+    /** The runtime's per-request services (background work, revalidation, data cache). */
+    RequestScope scope() {
         return scope;
     }
 
     /** A copy for another path on the same origin (keeps method, headers, body, scope; drops the query). */
-    public Request withPath(String newPath) {
+    Request withPath(String newPath) {
         int scheme = url.indexOf("://");
         int pathStart = scheme < 0 ? url.indexOf('/') : url.indexOf('/', scheme + 3);
         String origin = pathStart < 0 ? url : url.substring(0, pathStart);
@@ -246,8 +262,8 @@ public final class Request {
         return copy;
     }
 
-    /** A copy bound to the runtime's per-request services; used by the runtime and test kits. */
-    public Request withScope(RequestScope scope) {
+    /** A copy bound to the runtime's per-request services. */
+    Request withScope(RequestScope scope) {
         var copy = withRoute(method, params);
         copy.scope = scope == null ? RequestScope.NONE : scope;
         return copy;
@@ -263,10 +279,9 @@ public final class Request {
     }
 
     /** A copy of this request for another method and the given path parameters, fresh dynamic flag. */
-    public Request withRoute(String method, Map<String, String> params) {
-        var copy = new Builder(method, url).headers(headerSource).headerLookup(headerLookup).body(bodySource).env(env)
-                .build();
-        copy.params = Map.copyOf(params);
+    Request withRoute(String method, Map<String, String> params) {
+        var copy = new Request(this, method.toUpperCase(Locale.ROOT));
+        copy.params = params.isEmpty() ? Map.of() : Map.copyOf(params);
         copy.scope = scope;
         copy.body = body;
         return copy;

@@ -11,18 +11,26 @@ public final class Response {
     private final int status;
     private final Headers headers;
     private final Body body;
+    /** A page's props JSON, kept with its answer for the page's data route and its entry; never a header. */
+    private final String props;
 
-    private Response(int status, Headers headers, Body body) {
+    static {
+        ApiBridge.install(); // the runtime reads and attaches page props through it, not through public methods
+    }
+
+    private Response(int status, Headers headers, Body body, String props) {
         if (status < 200 || status > 599) {
             throw new IllegalArgumentException("HTTP status must be between 200 and 599, got " + status);
         }
         this.status = status;
         this.headers = headers;
         this.body = body;
+        this.props = props;
     }
 
     public static Response of(int status, Headers headers, Body body) {
-        return new Response(status, headers == null ? Headers.empty() : headers, body == null ? Body.EMPTY : body);
+        return new Response(status, headers == null ? Headers.empty() : headers, body == null ? Body.EMPTY : body,
+                null);
     }
 
     public static Response text(String text) {
@@ -84,24 +92,32 @@ public final class Response {
     }
 
     public Response withStatus(int status) {
-        return new Response(status, headers, body);
+        return new Response(status, headers, body, props);
     }
 
     /** Sets a header, replacing any earlier value of the same name. */
     public Response withHeader(String name, String value) {
-        return new Response(status, headers.with(name, value), body);
+        return new Response(status, headers.with(name, value), body, props);
     }
 
     /** Adds a header value, keeping earlier ones (Set-Cookie). */
     public Response plusHeader(String name, String value) {
-        return new Response(status, headers.plus(name, value), body);
+        return new Response(status, headers.plus(name, value), body, props);
     }
 
     public Response withHeaders(Headers headers) {
-        return new Response(status, headers, body);
+        return new Response(status, headers, body, props);
     }
 
     public Response withBody(Body body) {
-        return new Response(status, headers, body);
+        return new Response(status, headers, body, props);
+    }
+
+    String props() {
+        return props;
+    }
+
+    Response withProps(String json) {
+        return new Response(status, headers, body, json);
     }
 }

@@ -1,6 +1,6 @@
 package dev.isr4j;
 
-import dev.isr4j.internal.RouteSpec;
+import dev.isr4j.routing.RouteSpec;
 
 /** Options and method handlers of one route; every method returns this builder for chaining. */
 public final class RouteBuilder {

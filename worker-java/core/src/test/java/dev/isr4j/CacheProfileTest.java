@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.isr4j.internal.Dispatcher;
+import dev.isr4j.routing.Dispatcher;
 import dev.isr4j.testing.IsrHarness;
 import java.util.List;
 import java.util.Map;

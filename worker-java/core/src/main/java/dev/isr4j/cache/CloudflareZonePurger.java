@@ -9,7 +9,7 @@ import dev.isr4j.Request;
 import dev.isr4j.Response;
 import dev.isr4j.api.CachePurger;
 import dev.isr4j.api.Log;
-import dev.isr4j.internal.Text;
+import dev.isr4j.text.Text;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -6,7 +6,7 @@ import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Completion;
-import dev.isr4j.internal.StoredEntries;
+import dev.isr4j.store.StoredEntries;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,7 +133,7 @@ public final class InMemoryCacheHandler implements CacheHandler {
         if (StoredEntries.contentProblem(value.status(), value.headers()) != null) {
             return Completion.DONE; // what could never be served is never stored
         }
-        var kept = new CacheValue(value.status(), StoredEntries.servable(value.headers()), value.body());
+        var kept = value.withHeaders(StoredEntries.servable(value.headers()));
         var entry = new CacheEntry(kept, now, options.revalidateAt(now), options.expireAt(now), options.tags());
         long size = sizeOf(key, kept);
         if (size > maxBytes) {
@@ -194,7 +194,8 @@ public final class InMemoryCacheHandler implements CacheHandler {
     }
 
     private static long sizeOf(String key, CacheValue value) {
-        long size = key.length() * 2L + value.body().length() + 64;
+        long size = key.length() * 2L + value.body().length() + 64
+                + (value.props() == null ? 0 : value.props().length() * 2L);
         for (var h : value.headers().entries()) {
             size += (h.getKey().length() + h.getValue().length()) * 2L;
         }

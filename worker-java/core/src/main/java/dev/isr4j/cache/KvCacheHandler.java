@@ -15,12 +15,12 @@ import dev.isr4j.api.Clock;
 import dev.isr4j.api.Completion;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.api.Log;
-import dev.isr4j.internal.CacheKeys;
-import dev.isr4j.internal.JsonReader;
-import dev.isr4j.internal.KvEntryFormat;
-import dev.isr4j.internal.StoredEntries;
-import dev.isr4j.internal.Tags;
-import dev.isr4j.internal.Text;
+import dev.isr4j.store.CacheKeys;
+import dev.isr4j.json.JsonReader;
+import dev.isr4j.store.KvEntryFormat;
+import dev.isr4j.store.StoredEntries;
+import dev.isr4j.store.Tags;
+import dev.isr4j.text.Text;
 import java.util.ArrayList;
 import dev.isr4j.Json;
 import java.util.LinkedHashMap;
@@ -234,7 +234,12 @@ public final class KvCacheHandler implements CacheHandler {
 
     /** The KV key of a cache key: its storage key (hashed when long), prefixed. */
     public String entryKey(String key) {
-        return options.appPrefix() + "cache:" + CacheKeys.storageKey(key);
+        return entryPrefix() + CacheKeys.storageKey(key);
+    }
+
+    /** What the KV key of every entry starts with ({@code <appPrefix>cache:}); the storage key follows. */
+    public String entryPrefix() {
+        return options.appPrefix() + "cache:";
     }
 
     /**
@@ -369,7 +374,7 @@ public final class KvCacheHandler implements CacheHandler {
         if (body == null) {
             return CacheLookup.CORRUPT;
         }
-        var value = new CacheValue(entry.value().status(), entry.value().headers(), body);
+        var value = entry.value().withBody(body);
         var withBody = new CacheEntry(value, entry.lastModified(), entry.revalidateAt(), entry.expireAt(), entry.tags());
         return new CacheLookup(lookup.state(), withBody);
     }

@@ -4,7 +4,7 @@ import dev.isr4j.api.Clock;
 import dev.isr4j.api.CoordinatorTransport;
 import dev.isr4j.api.Log;
 import dev.isr4j.cache.KvCacheHandler;
-import dev.isr4j.internal.Dispatcher;
+import dev.isr4j.routing.Dispatcher;
 
 /**
  * Puts an isolate's runtime under a coordinator ({@code ISR_COORDINATOR}): stale keys regenerate under its

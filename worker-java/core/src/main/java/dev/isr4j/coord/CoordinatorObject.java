@@ -2,7 +2,7 @@ package dev.isr4j.coord;
 
 import dev.isr4j.Json;
 import dev.isr4j.api.Clock;
-import dev.isr4j.internal.JsonReader;
+import dev.isr4j.json.JsonReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

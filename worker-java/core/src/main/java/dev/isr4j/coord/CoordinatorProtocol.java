@@ -1,8 +1,8 @@
 package dev.isr4j.coord;
 
 import dev.isr4j.Json;
-import dev.isr4j.internal.CacheKeys;
-import dev.isr4j.internal.JsonReader;
+import dev.isr4j.store.CacheKeys;
+import dev.isr4j.json.JsonReader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** A coordinator object's storage in memory: for JVM tests and the test kit's cluster mode. */
-public final class InMemoryCoordinatorStorage implements CoordinatorStorage {
+final class InMemoryCoordinatorStorage implements CoordinatorStorage {
     private final Map<String, Lease> leases = new HashMap<>();
     private final Map<String, Tag> tags = new HashMap<>();
 

@@ -1,19 +1,25 @@
 package dev.isr4j.runtime;
 
 import dev.isr4j.App;
+import dev.isr4j.Kv;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
 import dev.isr4j.api.BackgroundWork;
+import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.api.Log;
+import dev.isr4j.cache.InMemoryCacheHandler;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.coord.Coordination;
 import dev.isr4j.coord.CoordinatorOptions;
 import dev.isr4j.api.CoordinatorTransport;
-import dev.isr4j.internal.AppRuntime;
-import dev.isr4j.internal.Dispatcher;
+import dev.isr4j.page.Prerendered;
+import dev.isr4j.routing.ApiAccess;
+import dev.isr4j.routing.Dispatcher;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The one door into isr4j's runtime for a host: the Wasm entry point in workerd and the JVM test kit both
@@ -28,12 +34,14 @@ import dev.isr4j.internal.Dispatcher;
  */
 public final class IsrRuntime {
     /** The binding that holds the cache. */
-    public static final String KV_BINDING = AppRuntime.KV_BINDING;
+    public static final String KV_BINDING = "CACHE_KV";
 
     private final Dispatcher dispatcher;
+    private final List<String> routePatterns;
 
-    private IsrRuntime(Dispatcher dispatcher) {
+    private IsrRuntime(Dispatcher dispatcher, List<String> routePatterns) {
         this.dispatcher = dispatcher;
+        this.routePatterns = routePatterns;
     }
 
     /**
@@ -45,7 +53,36 @@ public final class IsrRuntime {
      */
     public static IsrRuntime start(App app, KvStore cacheKv, KvCacheHandler.Tiers tiers, Clock clock, Log log,
                                    String prerenderedBundle) {
-        return new IsrRuntime(AppRuntime.dispatcher(app, cacheKv, tiers, clock, log, prerenderedBundle));
+        var patterns = new ArrayList<String>();
+        for (var route : ApiAccess.routes(app)) {
+            patterns.add(route.pattern());
+        }
+        var dispatcher = new Dispatcher(app, cacheHandler(app, cacheKv, tiers, clock, log), log,
+                Prerendered.parse(prerenderedBundle, log), clock);
+        return new IsrRuntime(dispatcher, List.copyOf(patterns));
+    }
+
+    /** The app's own handler, else KV when bound, else this isolate's memory (said once in the log). */
+    private static CacheHandler cacheHandler(App app, KvStore cacheKv, KvCacheHandler.Tiers tiers, Clock clock,
+                                             Log log) {
+        if (app.cacheHandler() != null) {
+            return app.cacheHandler();
+        }
+        if (cacheKv == null) {
+            log.warn("no " + KV_BINDING + " KV binding: caching in this isolate's memory only");
+            return new InMemoryCacheHandler(clock);
+        }
+        return new KvCacheHandler(cacheKv, clock, log, app.kvOptions(), tiers);
+    }
+
+    /** A KV binding as a handler sees it ({@code Env.kv}): blocking-style calls over the host's store. */
+    public static Kv kv(KvStore store) {
+        return new BlockingKv(store);
+    }
+
+    /** The patterns of the app's routes and pages, in declaration order (e.g. {@code /api/posts/{id}}). */
+    public List<String> routePatterns() {
+        return routePatterns;
     }
 
     /**

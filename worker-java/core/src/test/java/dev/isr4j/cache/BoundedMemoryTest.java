@@ -8,7 +8,7 @@ import dev.isr4j.Headers;
 import dev.isr4j.api.CacheHandler.SetOptions;
 import dev.isr4j.api.CacheLookup.State;
 import dev.isr4j.api.CacheValue;
-import dev.isr4j.internal.CacheKeys;
+import dev.isr4j.store.CacheKeys;
 import dev.isr4j.testing.IsrHarness;
 import dev.isr4j.testing.ManualClock;
 import dev.isr4j.testing.RecordingLog;

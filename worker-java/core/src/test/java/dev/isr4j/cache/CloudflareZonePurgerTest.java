@@ -12,7 +12,7 @@ import dev.isr4j.Headers;
 import dev.isr4j.Kv;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
-import dev.isr4j.internal.JsonReader;
+import dev.isr4j.json.JsonReader;
 import dev.isr4j.testing.RecordingLog;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import dev.isr4j.Request;
 import dev.isr4j.Response;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
-import dev.isr4j.internal.Dispatcher;
+import dev.isr4j.routing.Dispatcher;
 import dev.isr4j.testing.IsrHarness;
 import dev.isr4j.testing.ManualClock;
 import dev.isr4j.testing.QueuedBackgroundWork;

@@ -8,7 +8,7 @@ import dev.isr4j.Request;
 import dev.isr4j.Response;
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.cache.InMemoryCacheHandler;
-import dev.isr4j.internal.Dispatcher;
+import dev.isr4j.routing.Dispatcher;
 import java.util.Map;
 
 /**

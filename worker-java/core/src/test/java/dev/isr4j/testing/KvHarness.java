@@ -7,7 +7,7 @@ import dev.isr4j.Response;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
-import dev.isr4j.internal.Dispatcher;
+import dev.isr4j.routing.Dispatcher;
 import java.util.function.Function;
 
 /**

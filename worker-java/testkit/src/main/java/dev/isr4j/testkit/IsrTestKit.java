@@ -16,8 +16,7 @@ import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.api.EarlyRead;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.runtime.IsrRuntime;
-import dev.isr4j.internal.KvOverStore;
-import dev.isr4j.internal.Prerenderer;
+import dev.isr4j.runtime.IsrBuild;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -59,7 +58,7 @@ public final class IsrTestKit {
         }
         this.env = new KitEnv();
         // As `mvn package` does for the Wasm build: static paths are prerendered before the first request.
-        String prerendered = Prerenderer.render(b.app, clock, log);
+        String prerendered = IsrBuild.prerender(b.app, clock, log);
         this.runtime = IsrRuntime.start(b.app, namespaces.get(IsrRuntime.KV_BINDING), KvCacheHandler.Tiers.NONE, clock,
                 log, prerendered);
     }
@@ -140,7 +139,7 @@ public final class IsrTestKit {
 
     /** The handler's view of a KV binding. */
     public Kv kv(String binding) {
-        return new KvOverStore(kvStore(binding));
+        return IsrRuntime.kv(kvStore(binding));
     }
 
     /** Stubs for outbound fetch; unstubbed URLs throw. */
@@ -155,6 +154,11 @@ public final class IsrTestKit {
 
     public Env env() {
         return env;
+    }
+
+    /** The patterns of the app's routes and pages, in declaration order (e.g. {@code /api/posts/{id}}). */
+    public List<String> routePatterns() {
+        return runtime.routePatterns();
     }
 
     /** A request under construction. */
@@ -258,7 +262,7 @@ public final class IsrTestKit {
         @Override
         public Kv kv(String binding) {
             var store = namespaces.get(binding);
-            return store == null ? null : new KvOverStore(store);
+            return store == null ? null : IsrRuntime.kv(store);
         }
 
         @Override

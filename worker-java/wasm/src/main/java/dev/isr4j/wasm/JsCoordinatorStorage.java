@@ -1,7 +1,7 @@
 package dev.isr4j.wasm;
 
 import dev.isr4j.coord.CoordinatorStorage;
-import dev.isr4j.internal.JsonReader;
+import dev.isr4j.json.JsonReader;
 import dev.isr4j.wasm.js.JSSqlStorage;
 import java.util.Map;
 import org.teavm.jso.JSBody;

@@ -3,7 +3,7 @@ package dev.isr4j.wasm;
 import dev.isr4j.Json;
 import dev.isr4j.api.CoordinatorTransport;
 import dev.isr4j.coord.CoordinatorProtocol;
-import dev.isr4j.internal.JsonReader;
+import dev.isr4j.json.JsonReader;
 import dev.isr4j.wasm.js.JSDurableObjectNamespace;
 import java.util.ArrayList;
 import java.util.List;

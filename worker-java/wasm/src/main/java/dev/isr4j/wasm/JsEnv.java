@@ -5,8 +5,8 @@ import dev.isr4j.Fetcher;
 import dev.isr4j.JsonCodec;
 import dev.isr4j.Kv;
 import dev.isr4j.api.Log;
-import dev.isr4j.internal.Deadlines;
-import dev.isr4j.internal.KvOverStore;
+import dev.isr4j.runtime.Deadlines;
+import dev.isr4j.runtime.IsrRuntime;
 import dev.isr4j.wasm.js.JSEnv;
 import dev.isr4j.wasm.js.JSKvNamespace;
 import dev.isr4j.wasm.js.JSRuntime;
@@ -54,7 +54,7 @@ final class JsEnv implements Env {
     @Override
     public Kv kv(String binding) {
         JSKvNamespace ns = namespace(binding);
-        return ns == null ? null : new KvOverStore(new JsKvStore(ns, Deadlines.kvReadMillis(this)));
+        return ns == null ? null : IsrRuntime.kv(new JsKvStore(ns, Deadlines.kvReadMillis(this)));
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.isr4j.wasm;
 
 import dev.isr4j.JsonCodec;
-import dev.isr4j.internal.PureJsonCodec;
+import dev.isr4j.json.PureJsonCodec;
 import dev.isr4j.wasm.js.JSRuntime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

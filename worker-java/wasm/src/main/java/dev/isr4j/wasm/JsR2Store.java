@@ -3,7 +3,7 @@ package dev.isr4j.wasm;
 import dev.isr4j.Body;
 import dev.isr4j.api.Completion;
 import dev.isr4j.api.ObjectStore;
-import dev.isr4j.internal.JsonReader;
+import dev.isr4j.json.JsonReader;
 import dev.isr4j.wasm.js.JSR2Bucket;
 import dev.isr4j.wasm.js.JSRuntime;
 import java.util.LinkedHashMap;

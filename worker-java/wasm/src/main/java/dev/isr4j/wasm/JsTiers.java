@@ -32,7 +32,7 @@ final class JsTiers {
                     + "\"; fix the vars entry in wrangler.jsonc");
         }
         JSCache cache = "off".equals(mode) ? null : JSCache.defaultCache();
-        regional = cache == null ? null : new JsRegionalCache(cache, dev.isr4j.internal.Deadlines.kvReadMillis(env));
+        regional = cache == null ? null : new JsRegionalCache(cache, dev.isr4j.runtime.Deadlines.kvReadMillis(env));
         // Bindings are plain JS objects: the namespace lookup hands back whatever is bound under the name.
         JSObject r2 = env.namespace(R2_BINDING);
         return new KvCacheHandler.Tiers(regional, r2 == null ? null : new JsR2Store((JSR2Bucket) r2), JsBody::shared);

@@ -9,7 +9,7 @@ import dev.isr4j.api.Log;
 import dev.isr4j.App;
 import dev.isr4j.Request;
 import dev.isr4j.api.EarlyRead;
-import dev.isr4j.internal.Deadlines;
+import dev.isr4j.runtime.Deadlines;
 import dev.isr4j.runtime.IsrRuntime;
 import dev.isr4j.wasm.js.JSRuntime;
 import dev.isr4j.wasm.js.JSEnv;

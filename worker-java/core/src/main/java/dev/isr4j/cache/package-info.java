@@ -1,0 +1,10 @@
+/**
+ * The cache handlers users configure: {@link dev.isr4j.cache.KvCacheHandler} (Workers KV, with the regional
+ * cache and R2 tiers and its {@link dev.isr4j.cache.KvCacheHandler.Options}), {@link
+ * dev.isr4j.cache.InMemoryCacheHandler} (the default without KV), {@link dev.isr4j.cache.InMemoryKvStore} (a KV
+ * namespace in memory, for tests), and {@link dev.isr4j.cache.CloudflareZonePurger}.
+ *
+ * <p>Stores what it is given: keys and the entry format come from {@code dev.isr4j.store}, and whether an
+ * entry is served is decided in {@code dev.isr4j.isr}.
+ */
+package dev.isr4j.cache;

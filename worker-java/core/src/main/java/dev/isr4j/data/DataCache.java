@@ -1,0 +1,357 @@
+package dev.isr4j.data;
+
+import dev.isr4j.routing.ApiAccess;
+import dev.isr4j.isr.BackgroundWrites;
+import dev.isr4j.isr.SingleFlight;
+import dev.isr4j.routing.RequestScope;
+import dev.isr4j.store.CacheKeys;
+import dev.isr4j.store.Tags;
+import dev.isr4j.text.Text;
+import dev.isr4j.Body;
+import dev.isr4j.CacheProfile;
+import dev.isr4j.CacheScope;
+import dev.isr4j.CachedFunction;
+import dev.isr4j.Env;
+import dev.isr4j.Headers;
+import dev.isr4j.Request;
+import dev.isr4j.api.BackgroundWork;
+import dev.isr4j.api.CacheEntry;
+import dev.isr4j.api.CacheHandler;
+import dev.isr4j.api.CacheLookup;
+import dev.isr4j.api.CacheValue;
+import dev.isr4j.api.Log;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The data cache behind {@link CachedFunction}: one entry per name and arguments (key {@link #key}, stored by KV
+ * under {@code data:<name>:<fnv1a64 of name and arguments>}), stale-while-revalidate with one deduplicated background recomputation per key per isolate.
+ */
+public final class DataCache {
+    /** Stored header naming what the body holds: {@code text}, {@code bytes} or {@code null}. */
+    static final String KIND_HEADER = "x-isr-data";
+
+    private final CacheHandler handler;
+    private final Log log;
+    private final Map<String, CacheProfile> profiles;
+    private final long defaultExpireSeconds;
+    private final SingleFlight recomputations;
+
+    public DataCache(CacheHandler handler, Log log, Map<String, CacheProfile> profiles, long defaultExpireSeconds) {
+        this.handler = handler;
+        this.log = log;
+        this.profiles = profiles;
+        this.defaultExpireSeconds = defaultExpireSeconds;
+        this.recomputations = new SingleFlight(log);
+    }
+
+    /** The declaration of a cached function (name, computation, value type, tags, lifetime). */
+    public static final class Definition<T> {
+        private final String name;
+        private final CachedFunction.Computation<T> computation;
+        private final boolean bytes;
+        private final List<String> tags = new ArrayList<>();
+        private String profile;
+        private long revalidateSeconds;
+
+        public Definition(String name, CachedFunction.Computation<T> computation, boolean bytes) {
+            if (!Text.isWord(name, "._-", 1, 64)) {
+                throw new IllegalArgumentException("a cached function needs a name of 1-64 letters, digits, '.', "
+                        + "'_' or '-', got: " + name);
+            }
+            if (computation == null) {
+                throw new IllegalArgumentException("cached function '" + name + "' has no computation");
+            }
+            this.name = name;
+            this.computation = computation;
+            this.bytes = bytes;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public void tags(String... more) {
+            for (String t : more) {
+                Tags.validate(t.replace("{", "").replace("}", ""));
+                tags.add(t);
+            }
+        }
+
+        public void profile(String name) {
+            this.profile = name;
+        }
+
+        public void revalidate(long seconds) {
+            if (seconds < 1) {
+                throw new IllegalArgumentException("cached function '" + this.name + "': revalidate must be at least "
+                        + "1 second, got " + seconds);
+            }
+            this.revalidateSeconds = seconds;
+        }
+
+        /** Fails with a message when the profile named here does not exist. */
+        public void check(Map<String, CacheProfile> profiles) {
+            if (profile != null && !profiles.containsKey(profile)) {
+                throw unknownProfile(profile, profiles);
+            }
+        }
+    }
+
+    public static IllegalArgumentException unknownProfile(String name, Map<String, CacheProfile> profiles) {
+        return new IllegalArgumentException("unknown cache profile '" + name + "'; known profiles: "
+                + String.join(", ", profiles.keySet()) + " (add your own with App.cacheProfile)");
+    }
+
+    /**
+     * The cache key: name and arguments, length-prefixed so ("a,b") and ("a","b") differ. Storage hashes it
+     * ({@link CacheKeys#storageKey}); log it through {@link CacheKeys#storageKey} (arguments may hold anything).
+     */
+    public static String key(String name, List<String> args) {
+        var sb = new StringBuilder(name);
+        for (String a : args) {
+            if (a == null) {
+                sb.append('\u0001').append('N'); // no string argument encodes to this: lengths start with a digit
+            } else {
+                sb.append('\u0001').append(a.length()).append(':').append(a);
+            }
+        }
+        return "data:" + sb;
+    }
+
+    public static DataCache fromScope(CacheScope scope) {
+        if (scope instanceof Scope s) {
+            return s.cache();
+        }
+        throw new IllegalArgumentException("this CacheScope was not created by isr4j");
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Definition<T> def, Request request, CacheScope parent, List<String> args) throws Exception {
+        String key = key(def.name, args);
+        Env env = request != null ? request.env() : parent.env();
+        RequestScope requestScope = request != null ? ApiAccess.scope(request) : ((Scope) parent).requestScope();
+        CacheLookup lookup;
+        try {
+            lookup = handler.get(key);
+            if (lookup == null) {
+                lookup = CacheLookup.MISS;
+            }
+        } catch (RuntimeException e) {
+            log.error("data cache read failed for " + CacheKeys.storageKey(key) + "; computing without the cache", e);
+            lookup = CacheLookup.MISS;
+        }
+        if (lookup.state() == CacheLookup.State.FRESH || lookup.state() == CacheLookup.State.STALE) {
+            CacheEntry entry = lookup.entry();
+            Object value;
+            try {
+                value = decode(entry.value(), def.bytes);
+            } catch (IllegalArgumentException e) {
+                log.warn("data cache entry " + CacheKeys.storageKey(key) + " is unreadable (" + e.getMessage()
+                        + "); recomputing");
+                return compute(def, key, args, env, requestScope, parent, true, true);
+            }
+            if (lookup.state() == CacheLookup.State.STALE) {
+                startRecompute(def, key, args, env, requestScope);
+            }
+            long revalidate = Math.max(1, entry.revalidateSeconds());
+            note(requestScope, parent, revalidate, entry.tags());
+            return (T) value;
+        }
+        // Another key's entry in this key's storage slot (a hash collision) stays: computed, not stored.
+        boolean store = lookup != CacheLookup.OCCUPIED;
+        return compute(def, key, args, env, requestScope, parent, true, store);
+    }
+
+    /**
+     * @param inForeground computing for the caller (its enclosing entry is bounded by this one, the write is
+     *                     scheduled); otherwise a background recomputation, which writes before it ends
+     * @param store whether to write the value to the cache
+     */
+    private <T> T compute(Definition<T> def, String key, List<String> args, Env env, RequestScope requestScope,
+                          CacheScope parent, boolean inForeground, boolean store) throws Exception {
+        var scope = new Scope(this, def, args, env, requestScope);
+        T value = def.computation.compute(scope, args);
+        if (value != null && !(def.bytes ? value instanceof byte[] : value instanceof String)) {
+            throw new IllegalStateException("cached function '" + def.name + "' returned "
+                    + value.getClass().getName() + "; it must return " + (def.bytes ? "byte[]" : "String"));
+        }
+        long revalidate = scope.revalidateSeconds();
+        List<String> tags = scope.tags();
+        if (inForeground) {
+            note(requestScope, parent, revalidate, tags);
+        }
+        if (!store) {
+            return value;
+        }
+        var options = new CacheHandler.SetOptions(revalidate, scope.expireSeconds(), tags);
+        var stored = encode(value);
+        String where = CacheKeys.storageKey(key);
+        BackgroundWork background = requestScope.background();
+        Runnable write = () -> BackgroundWrites.awaitDurably(() -> handler.set(key, stored, options, background), background, log,
+                "cache write failed for " + where);
+        if (inForeground) {
+            BackgroundWrites.submit(background, write, log, "data cache write for " + where);
+        } else {
+            write.run(); // already a background task: the key stays "recomputing" until the write has landed
+        }
+        return value;
+    }
+
+    private <T> void startRecompute(Definition<T> def, String key, List<String> args, Env env, RequestScope scope) {
+        recomputations.start(key, scope.background(), () -> {
+            try {
+                compute(def, key, args, env, scope.fresh(), null, false, true);
+            } catch (Exception e) {
+                log.error("recomputing " + CacheKeys.storageKey(key) + " failed; the stale value stays servable", e);
+            }
+        });
+    }
+
+    /** True while a background recomputation of this key runs in this isolate. */
+    public boolean isRecomputing(String key) {
+        return recomputations.isRunning(key);
+    }
+
+    private static void note(RequestScope requestScope, CacheScope parent, long revalidate, List<String> tags) {
+        if (parent instanceof Scope s) {
+            s.noteNested(revalidate, tags);
+        } else if (requestScope != null) {
+            requestScope.noteData(revalidate, tags);
+        }
+    }
+
+    private static CacheValue encode(Object value) {
+        if (value == null) {
+            return new CacheValue(200, Headers.of(KIND_HEADER, "null"), Body.EMPTY);
+        }
+        if (value instanceof byte[] b) {
+            return new CacheValue(200, Headers.of(KIND_HEADER, "bytes"), Body.of(b));
+        }
+        return new CacheValue(200, Headers.of(KIND_HEADER, "text"), Body.of(((String) value)));
+    }
+
+    private static Object decode(CacheValue value, boolean bytes) {
+        String kind = value.headers().get(KIND_HEADER);
+        if ("null".equals(kind)) {
+            return null;
+        }
+        if (bytes && "bytes".equals(kind)) {
+            return value.body().bytes();
+        }
+        if (!bytes && "text".equals(kind)) {
+            return new String(value.body().bytes(), StandardCharsets.UTF_8);
+        }
+        throw new IllegalArgumentException("stored kind " + kind + " does not match the function's value type");
+    }
+
+    CacheProfile profile(String name) {
+        CacheProfile p = profiles.get(name);
+        if (p == null) {
+            throw unknownProfile(name, profiles);
+        }
+        return p;
+    }
+
+    /** One computation's view of its entry. */
+    private static final class Scope implements CacheScope {
+        private final DataCache cache;
+        private final List<String> args;
+        private final Env env;
+        private final RequestScope requestScope;
+        private final Set<String> tags = new LinkedHashSet<>();
+        private long revalidate;
+        private long expire;
+        private long nestedBound = Long.MAX_VALUE;
+
+        Scope(DataCache cache, Definition<?> def, List<String> args, Env env, RequestScope requestScope) {
+            this.cache = cache;
+            this.args = java.util.Collections.unmodifiableList(new ArrayList<>(args));
+            this.env = env;
+            this.requestScope = requestScope;
+            if (def.profile != null) {
+                var p = cache.profile(def.profile);
+                revalidate = p.revalidateSeconds();
+                expire = p.expireSeconds();
+            } else if (def.revalidateSeconds > 0) {
+                revalidate = def.revalidateSeconds;
+            } else {
+                var p = cache.profile("default");
+                revalidate = p.revalidateSeconds();
+                expire = p.expireSeconds();
+            }
+            for (String t : def.tags) {
+                String resolved = t;
+                for (int i = 0; i < args.size(); i++) {
+                    resolved = resolved.replace("{" + i + "}", String.valueOf(args.get(i)));
+                }
+                if (Tags.isValid(resolved)) {
+                    tags.add(resolved);
+                }
+            }
+        }
+
+        DataCache cache() {
+            return cache;
+        }
+
+        RequestScope requestScope() {
+            return requestScope;
+        }
+
+        @Override
+        public void cacheLife(String profile) {
+            var p = cache.profile(profile);
+            revalidate = p.revalidateSeconds();
+            expire = p.expireSeconds();
+        }
+
+        @Override
+        public void revalidate(long seconds) {
+            if (seconds < 1) {
+                throw new IllegalArgumentException("revalidate must be at least 1 second, got " + seconds);
+            }
+            revalidate = seconds;
+        }
+
+        @Override
+        public void cacheTag(String... more) {
+            for (String t : more) {
+                Tags.validate(t);
+                tags.add(t);
+            }
+        }
+
+        @Override
+        public List<String> args() {
+            return args;
+        }
+
+        @Override
+        public Env env() {
+            return env;
+        }
+
+        void noteNested(long nestedRevalidate, List<String> nestedTags) {
+            nestedBound = Math.min(nestedBound, nestedRevalidate);
+            tags.addAll(nestedTags);
+        }
+
+        long revalidateSeconds() {
+            return Math.min(revalidate, nestedBound);
+        }
+
+        long expireSeconds() {
+            long e = expire > 0 ? expire : cache.defaultExpireSeconds;
+            return Math.max(e, revalidateSeconds() + 1);
+        }
+
+        List<String> tags() {
+            return new ArrayList<>(tags);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.isr4j.isr;
+
+import dev.isr4j.Headers;
+import dev.isr4j.Response;
+import java.util.List;
+
+/**
+ * The headers that tell caches downstream (CDN, proxy, browser) the truth about an answer isr4j served from,
+ * or wrote to, its cache (RFC 9111, RFC 9211), and the rules every other answer follows.
+ */
+public final class CachedAnswer {
+    /** What Next.js sends for dynamic output: nobody may store it or reuse it without asking. */
+    public static final String NO_STORE = "private, no-cache, no-store, max-age=0, must-revalidate";
+    /** A response that sets a cookie belongs to one user, whatever else is true of it. */
+    public static final String PRIVATE_NO_STORE = "private, no-store";
+
+    private CachedAnswer() {
+    }
+
+    /**
+     * @param state {@code HIT}, {@code STALE}, {@code STATIC} or {@code MISS} (the {@code x-isr-cache} value)
+     * @param age seconds since the entry was written, or -1 for an answer just rendered (no {@code Age})
+     * @param sMaxAge freshness lifetime for shared caches
+     * @param swr how long past that a shared cache may serve it while revalidating (0: not sent)
+     * @param cacheStatus the RFC 9211 {@code Cache-Status} value
+     * @param tags the entry's tags, sent as {@code Cache-Tag}
+     */
+    public static Response decorate(Response response, String state, long age, long sMaxAge, long swr, String cacheStatus,
+                             List<String> tags) {
+        String cacheControl = "s-maxage=" + Math.max(0, sMaxAge)
+                + (swr > 0 ? ", stale-while-revalidate=" + swr : "");
+        Headers h = response.headers()
+                .with(RouteCache.X_ISR_CACHE, state)
+                .with("cache-control", cacheControl)
+                .with(RouteCache.CACHE_STATUS, cacheStatus);
+        if (age >= 0) {
+            h = h.with("age", Long.toString(age));
+        }
+        String cacheTag = CacheTagHeader.value(tags);
+        if (cacheTag != null) {
+            h = h.with(CacheTagHeader.NAME, cacheTag);
+        }
+        return response.withHeaders(h);
+    }
+
+    /** True for an answer that came from, or went into, isr4j's cache. */
+    public static boolean isCached(Response response) {
+        String state = response.header(RouteCache.X_ISR_CACHE);
+        return state != null && !state.equals("FALLBACK");
+    }
+}

@@ -1,0 +1,59 @@
+package dev.isr4j.page;
+
+import dev.isr4j.json.JsonReader;
+import dev.isr4j.store.CacheKeys;
+import dev.isr4j.store.KvEntryFormat;
+import dev.isr4j.Body;
+import dev.isr4j.api.CacheEntry;
+import dev.isr4j.api.KvStore;
+import dev.isr4j.api.Log;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bundle of entries rendered at build time ({@link Prerenderer}), as JSON text:
+ * {@code {"version":1,"builtAt":<ms>,"entries":[[storageKey, metadataJson, base64Body], ...]}}; each entry in
+ * the KV format of {@link KvEntryFormat} (which names the full cache key the map is keyed by).
+ */
+public final class Prerendered {
+    public static final int VERSION = 1;
+
+    private Prerendered() {
+    }
+
+    /** Parses a bundle; an unreadable bundle or entry is logged and skipped (the page then renders on demand). */
+    public static Map<String, CacheEntry> parse(String bundle, Log log) {
+        var out = new HashMap<String, CacheEntry>();
+        if (bundle == null || bundle.isEmpty()) {
+            return out;
+        }
+        try {
+            var root = (Map<?, ?>) JsonReader.parse(bundle);
+            if (!Long.valueOf(VERSION).equals(root.get("version"))) {
+                log.warn("prerendered bundle has version " + root.get("version") + "; ignored (rebuild)");
+                return out;
+            }
+            for (Object e : (List<?>) root.get("entries")) {
+                try {
+                    var entry = (List<?>) e;
+                    String key = (String) entry.get(0);
+                    var stored = new KvStore.Stored(Body.of(Base64.getDecoder().decode((String) entry.get(2))),
+                            (String) entry.get(1));
+                    var decoded = KvEntryFormat.decode(stored);
+                    if (!CacheKeys.storageKey(decoded.key()).equals(key)) {
+                        throw new IllegalArgumentException("entry for " + decoded.key() + " listed under " + key);
+                    }
+                    out.put(decoded.key(), decoded.entry()); // by full cache key, as the route cache asks
+
+                } catch (RuntimeException bad) {
+                    log.warn("prerendered entry " + e + " is unreadable (" + bad.getMessage() + "); skipped");
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("prerendered bundle is unreadable; pages render on demand", e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.isr4j.revalidation;
+
+import dev.isr4j.routing.Dispatcher;
+import dev.isr4j.Body;
+import dev.isr4j.Headers;
+import dev.isr4j.Json;
+import dev.isr4j.Request;
+import dev.isr4j.Response;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one check of the revalidation secret ({@code ISR_REVALIDATE_SECRET}, sent as
+ * {@code Authorization: Bearer <secret>}), shared by {@code POST /__isr/revalidate} and the handlers a user
+ * guards with {@link dev.isr4j.Handler#withRevalidationSecret}.
+ */
+public final class RevalidationSecret {
+    public static final String VAR = "ISR_REVALIDATE_SECRET";
+
+    public enum Outcome { ACCEPTED, NOT_CONFIGURED, REJECTED }
+
+    private RevalidationSecret() {
+    }
+
+    /** Reads the {@code Authorization} header (so the request counts as dynamic) and compares in constant time. */
+    public static Outcome check(Request request) {
+        // Read first in every case: the answer depends on the request, so it must never be cached.
+        String auth = request.header("authorization");
+        String secret = request.env().var(VAR);
+        if (secret == null || secret.isEmpty()) {
+            return Outcome.NOT_CONFIGURED;
+        }
+        String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : "";
+        return constantTimeEquals(token, secret) ? Outcome.ACCEPTED : Outcome.REJECTED;
+    }
+
+    /** What a guarded handler answers instead of running: 401 for a missing or wrong token, 403 when unset. */
+    public static Response refusal(Outcome outcome) {
+        if (outcome == Outcome.NOT_CONFIGURED) {
+            // Fail closed: no secret means nobody may call, and the message says how to allow someone.
+            return json(403, "this route needs the revalidation secret and none is configured; set " + VAR
+                    + " (npx wrangler secret put " + VAR + "; for wrangler dev, a line " + VAR
+                    + "=<secret> in .dev.vars)");
+        }
+        return json(401, "missing or wrong bearer token; send Authorization: Bearer <" + VAR + ">")
+                .withHeader("www-authenticate", "Bearer");
+    }
+
+    /** Compares without an early exit, so timing does not reveal how much of the secret matched. */
+    static boolean constantTimeEquals(String given, String expected) {
+        byte[] a = given.getBytes(StandardCharsets.UTF_8);
+        byte[] b = expected.getBytes(StandardCharsets.UTF_8);
+        int diff = a.length ^ b.length;
+        for (int i = 0; i < b.length; i++) {
+            diff |= (i < a.length ? a[i] : 0) ^ b[i];
+        }
+        return diff == 0;
+    }
+
+    static Response json(int status, String error) {
+        return Response.of(status, Headers.of("content-type", "application/json", "cache-control", Dispatcher.NO_STORE),
+                Body.of(Json.object().put("error", error).toJson()));
+    }
+}

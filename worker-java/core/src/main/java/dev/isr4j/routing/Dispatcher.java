@@ -1,0 +1,386 @@
+package dev.isr4j.routing;
+
+import dev.isr4j.data.DataCache;
+import dev.isr4j.isr.CachedAnswer;
+import dev.isr4j.isr.Conditional;
+import dev.isr4j.isr.Etags;
+import dev.isr4j.isr.RouteCache;
+import dev.isr4j.page.Crawlers;
+import dev.isr4j.page.PageSpec;
+import dev.isr4j.revalidation.CacheRevalidator;
+import dev.isr4j.revalidation.RevalidateEndpoint;
+import dev.isr4j.text.HeaderFields;
+import dev.isr4j.App;
+import dev.isr4j.Body;
+import dev.isr4j.Dynamic;
+import dev.isr4j.Env;
+import dev.isr4j.Fallback;
+import dev.isr4j.Handler;
+import dev.isr4j.Headers;
+import dev.isr4j.Request;
+import dev.isr4j.Response;
+import dev.isr4j.Revalidator;
+import dev.isr4j.api.BackgroundWork;
+import dev.isr4j.api.CacheEntry;
+import dev.isr4j.api.CacheHandler;
+import dev.isr4j.api.CachePurger;
+import dev.isr4j.cache.CloudflareZonePurger;
+import dev.isr4j.api.Clock;
+import dev.isr4j.api.EarlyRead;
+import dev.isr4j.api.Log;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a request into a response: routing, HTTP method semantics (404, 405 + Allow, automatic HEAD and
+ * OPTIONS), error containment (a throwing handler is a 500, the isolate keeps serving) and, for ISR routes,
+ * the {@link RouteCache}.
+ */
+public final class Dispatcher {
+    public static final String ISR_MODE = "ISR_MODE";
+    /** Where a page's props are served: {@code /_isr/data/<path>.json}. */
+    public static final String DATA_PREFIX = "/_isr/data/";
+    public static final String NO_STORE = CachedAnswer.NO_STORE;
+
+    private final Router<RouteSpec> router = new Router<>();
+    private final RouteCache cache;
+    private final CacheRevalidator revalidator;
+    private final CachePurger appPurger;
+    private Env purgerEnv;
+    private CachePurger envPurger;
+    private final CacheHandler cacheHandler;
+    private final DataCache dataCache;
+    private final Log log;
+    private final String notFoundPage;
+
+    public Dispatcher(App app, CacheHandler cacheHandler, Log log) {
+        this(app, cacheHandler, log, Map.of());
+    }
+
+    public Dispatcher(App app, CacheHandler cacheHandler, Log log, Map<String, CacheEntry> prerendered) {
+        this(app, cacheHandler, log, prerendered, Clock.SYSTEM);
+    }
+
+    /**
+     * @param prerendered entries rendered at build time, by cache key, served as HITs until the cache has its own
+     * @param clock the time answers' {@code Age} is measured with (the cache handler's clock)
+     */
+    public Dispatcher(App app, CacheHandler cacheHandler, Log log, Map<String, CacheEntry> prerendered,
+                      Clock clock) {
+        this.log = log;
+        this.notFoundPage = app.notFoundPage();
+        for (var definition : ApiAccess.cachedFunctions(app)) {
+            definition.check(app.cacheProfiles());
+        }
+        for (var route : ApiAccess.routes(app)) {
+            route.applyProfile(app.cacheProfiles());
+            if (route.page() != null) {
+                route.page().check(app.notFoundPage());
+            }
+            if (route.handlers().isEmpty()) {
+                throw new IllegalArgumentException("Route " + route.pattern()
+                        + " has no handler; add one with .get(...), .post(...) or .on(method, ...)");
+            }
+            long expire = route.expireSeconds(app.expireSeconds());
+            if (route.isIsr() && route.revalidateSeconds() >= expire) {
+                throw new IllegalArgumentException("Route " + route.pattern() + " revalidates after "
+                        + route.revalidateSeconds() + " s, which is not before expire (" + expire
+                        + " s); lower revalidate or raise App.expire");
+            }
+            router.add(route.pattern(), route);
+        }
+        this.cache = new RouteCache(cacheHandler, log, clock, app.expireSeconds(), app.buildId(), prerendered);
+        this.revalidator = new CacheRevalidator(cacheHandler, log);
+        this.appPurger = app.cachePurger();
+        this.cacheHandler = cacheHandler;
+        this.dataCache = new DataCache(cacheHandler, log, app.cacheProfiles(), app.expireSeconds());
+    }
+
+    /** The cache handler requests go through. */
+    public CacheHandler cacheHandler() {
+        return cacheHandler;
+    }
+
+    public DataCache dataCache() {
+        return dataCache;
+    }
+
+    public RouteCache cache() {
+        return cache;
+    }
+
+    public Response handle(Request request, BackgroundWork background) {
+        return handle(request, background, null);
+    }
+
+    /**
+     * The read to start before handling {@code request} (the one read a cached answer needs), or null when
+     * its answer does not come from the cache or the cache handler has no early read. Decided by the same
+     * rules as {@link #handle}: same route, same key.
+     */
+    public EarlyRead earlyRead(Request request) {
+        String key = cacheKeyOf(request);
+        return key == null ? null : cacheHandler.earlyRead(key);
+    }
+
+    /** The cache key a request's answer would be read from, or null when it is not answered from the cache. */
+    private String cacheKeyOf(Request request) {
+        try {
+            if (developmentMode(request) || !(request.method().equals("GET") || request.method().equals("HEAD"))) {
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (CanonicalPath.problem(request.path()) != null) {
+            return null;
+        }
+        var match = router.match(request.path());
+        if (match == null || !match.target().isIsr() || !match.target().handlers().containsKey("GET")) {
+            return null;
+        }
+        var route = match.target();
+        if (route.page() != null && !route.page().isListed(request.path())
+                && route.page().fallback() == Fallback.NONE) {
+            return null;
+        }
+        return cache.keyFor(route, request.path());
+    }
+
+    /**
+     * Handles a request whose cache read the host already made ({@code early}, may be null): what it found
+     * stands in for the first cache lookup, so a HIT does not wait on the cache again.
+     */
+    public Response handle(Request request, BackgroundWork background, EarlyRead.Found early) {
+        Response response = dispatch(request, background, early);
+        return forDownstream(request, response);
+    }
+
+    /**
+     * What every answer gets on its way out: {@code Cache-Control} when nothing set one (not from isr4j's
+     * cache: nobody may store it), never a shareable answer that sets a cookie, and {@code 304 Not Modified}
+     * for a conditional GET or HEAD whose validators match a cached answer.
+     */
+    private static Response forDownstream(Request request, Response response) {
+        if (!response.headers().has("cache-control")) {
+            response = response.withHeader("cache-control", NO_STORE);
+        }
+        if (response.headers().has("set-cookie")) {
+            response = response.withHeader("cache-control", CachedAnswer.PRIVATE_NO_STORE);
+        }
+        String method = request.method();
+        if (CachedAnswer.isCached(response) && (method.equals("GET") || method.equals("HEAD"))
+                && response.status() >= 200 && response.status() < 300) {
+            // Read from the request as received: validators are not data a handler used.
+            if (Conditional.notModified(request.header("if-none-match"), request.header("if-modified-since"),
+                    response.header("etag"), response.header("last-modified"))) {
+                return Conditional.notModifiedResponse(response);
+            }
+        }
+        return response;
+    }
+
+    private Response dispatch(Request request, BackgroundWork background, EarlyRead.Found early) {
+        boolean development;
+        CachePurger purger;
+        try {
+            development = developmentMode(request);
+            purger = purger(request.env());
+        } catch (IllegalArgumentException e) {
+            log.error("configuration error", e);
+            return plain(500, "isr4j configuration error: " + e.getMessage());
+        }
+        String pathProblem = CanonicalPath.problem(request.path());
+        if (pathProblem != null) {
+            return plain(400, "Bad Request: " + pathProblem);
+        }
+        Revalidator requestRevalidator = revalidator.forRequest(purger, background, log);
+        request = ApiAccess.withScope(request, new RequestScope(background, requestRevalidator, dataCache)
+                .earlyRead(early));
+        if (request.path().equals(RevalidateEndpoint.PATH)) {
+            try {
+                return RevalidateEndpoint.handle(request, requestRevalidator, log);
+            } catch (RuntimeException e) {
+                log.error("revalidation endpoint failed", e);
+                return plain(500, "Internal Server Error");
+            }
+        }
+        String path = request.path();
+        boolean dataRoute = path.startsWith(DATA_PREFIX) && path.endsWith(".json")
+                && path.length() > DATA_PREFIX.length() + 5;
+        if (dataRoute) {
+            // /_isr/data/blog/a.json -> the page /blog/a, answered with its props from the same entry
+            request = ApiAccess.withPath(request, path.substring(DATA_PREFIX.length() - 1, path.length() - 5));
+        }
+        var match = router.match(request.path());
+        if (match == null || (dataRoute && match.target().page() == null)) {
+            return notFound(request, dataRoute);
+        }
+        var route = match.target();
+        String method = request.method();
+        Handler handler = route.handlers().get(method);
+        boolean headFromGet = false;
+        if (handler == null && method.equals("HEAD")) {
+            handler = route.handlers().get("GET");
+            headFromGet = handler != null;
+        }
+        if (handler == null) {
+            String allow = allow(route);
+            if (method.equals("OPTIONS")) {
+                return Response.of(204, Headers.of("allow", allow), Body.EMPTY);
+            }
+            return Response.of(405, Headers.of("allow", allow, "content-type", "text/plain; charset=utf-8"),
+                    Body.of("Method Not Allowed"));
+        }
+        String effective = headFromGet ? "GET" : method;
+        PageSpec page = route.page();
+        boolean showFallback = false;
+        if (page != null && effective.equals("GET") && !page.isListed(request.path())) {
+            if (page.fallback() == Fallback.NONE) {
+                return notFound(request, dataRoute); // only the listed paths exist
+            }
+            // A crawler gets the page rendered in the foreground: it would index the placeholder. The User-Agent
+            // is read from the request as received, not the routed one the handler sees: not data it used.
+            showFallback = page.fallback() == Fallback.SHOW_FALLBACK && !dataRoute && !development
+                    && !Crawlers.isCrawler(request.header("user-agent"));
+        }
+        Request routed = ApiAccess.withRoute(request, effective, match.params());
+        Response response;
+        try {
+            boolean cacheable = !development && route.isIsr() && (effective.equals("GET"));
+            Handler checked = checked(handler); // before the cache, so an invalid answer is never stored
+            response = cacheable
+                    ? cache.serve(route, checked, routed, match.params(), background, showFallback)
+                    : checked.handle(routed);
+        } catch (Throwable e) {
+            return handlerFailed(method, route.pattern(), request.path(), e);
+        }
+        if (route.dynamic() == Dynamic.FORCE_DYNAMIC && !response.headers().has("cache-control")) {
+            response = response.withHeader("cache-control", NO_STORE);
+        }
+        if (dataRoute) {
+            response = propsResponse(response);
+        }
+        if (dataRoute && response.headers().has("etag")) {
+            // The props JSON is another representation of the same entry: its own tag, changing with the page's.
+            String etag = Etags.variant(response.header("etag"), "json");
+            response = etag == null ? response.withHeaders(response.headers().without("etag"))
+                    : response.withHeader("etag", etag);
+        }
+        return headFromGet || method.equals("HEAD") ? response.withBody(Body.EMPTY) : response;
+    }
+
+    /**
+     * The answer to a handler that failed, and its log line (route, method, what failed): one place, so a
+     * failure the Wasm runtime catches outside Java's own {@code catch} (a trap) reads the same.
+     */
+    public Response handlerFailed(Request request, Throwable error) {
+        var match = router.match(request.path());
+        return handlerFailed(request.method(), match == null ? "(no route)" : match.target().pattern(),
+                request.path(), error);
+    }
+
+    private Response handlerFailed(String method, String pattern, String path, Throwable error) {
+        log.error("handler for " + method + " " + pattern + " (" + path + ") failed", error);
+        return plain(500, "Internal Server Error");
+    }
+
+    /** The handler, refusing an answer that cannot be sent as is: null, or a header field HTTP cannot carry. */
+    private static Handler checked(Handler handler) {
+        return request -> {
+            Response response = handler.handle(request);
+            if (response == null) {
+                throw new IllegalStateException("the handler returned null instead of a Response");
+            }
+            for (var field : response.headers().entries()) {
+                if (!HeaderFields.isValidName(field.getKey())) {
+                    throw new InvalidHeaderException("the response header name \"" + field.getKey()
+                            + "\" is not an RFC 9110 token (letters, digits and !#$%&'*+-.^_`|~ only)");
+                }
+                if (!HeaderFields.isValidValue(field.getValue())) {
+                    throw new InvalidHeaderException("the value of the response header \"" + field.getKey()
+                            + "\" holds CR, LF, NUL, another control character or one above U+00FF; remove line"
+                            + " breaks from it (or percent-encode request input before putting it in a header)");
+                }
+            }
+            return response;
+        };
+    }
+
+    /** A handler answered with a header field that HTTP cannot carry. */
+    static final class InvalidHeaderException extends IllegalStateException {
+        InvalidHeaderException(String message) {
+            super(message);
+        }
+    }
+
+    /** A page response turned into its props JSON, keeping its status (404 for not-found) and cache headers. */
+    private static Response propsResponse(Response page) {
+        String props = ApiAccess.props(page);
+        if (props == null) {
+            return page;
+        }
+        int status = page.status() == 404 ? 404 : 200;
+        return Response.of(status, page.headers().without("location").with("content-type", "application/json"),
+                Body.of(props));
+    }
+
+    /** The app's purger, else the one the environment configures (read once per env), else null. */
+    private CachePurger purger(Env env) {
+        if (appPurger != null) {
+            return appPurger;
+        }
+        if (env != purgerEnv) {
+            envPurger = CloudflareZonePurger.fromEnv(env);
+            purgerEnv = env;
+        }
+        return envPurger;
+    }
+
+    private static boolean developmentMode(Request request) {
+        String mode = request.env().var(ISR_MODE);
+        if (mode == null || mode.isEmpty() || mode.equals("production")) {
+            return false;
+        }
+        if (mode.equals("development")) {
+            return true;
+        }
+        throw new IllegalArgumentException("ISR_MODE must be \"production\" or \"development\", got \"" + mode
+                + "\"; fix the vars entry in wrangler.jsonc");
+    }
+
+    private static String allow(RouteSpec route) {
+        Set<String> methods = new LinkedHashSet<>();
+        for (Map.Entry<String, Handler> e : route.handlers().entrySet()) {
+            methods.add(e.getKey());
+            if (e.getKey().equals("GET")) {
+                methods.add("HEAD");
+            }
+        }
+        methods.add("OPTIONS");
+        return String.join(", ", methods);
+    }
+
+    /**
+     * A 404 for a path the app does not serve: the app's 404 page for a client that accepts HTML, else a short
+     * text (an API client, or a page's data route, has no use for a page). Never cached: a new route may answer
+     * the path after the next deployment.
+     */
+    private Response notFound(Request request, boolean dataRoute) {
+        if (dataRoute) {
+            return plain(404, "Not Found");
+        }
+        // Read from the request as received: this answer is never cached, and no handler ran.
+        String accept = request.header("accept");
+        Response response = accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html")
+                ? Response.html(notFoundPage).withStatus(404)
+                : plain(404, "Not Found");
+        return response.withHeader("vary", "accept");
+    }
+
+    private static Response plain(int status, String text) {
+        return Response.of(status, Headers.of("content-type", "text/plain; charset=utf-8"), Body.of(text));
+    }
+}

@@ -1,0 +1,92 @@
+package dev.isr4j.routing;
+
+import dev.isr4j.data.DataCache;
+import dev.isr4j.Revalidator;
+import dev.isr4j.api.BackgroundWork;
+import dev.isr4j.api.EarlyRead;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * What the runtime attaches to one request: background work, revalidation, the data cache, and what the
+ * cached data used while handling it implies for the response's own entry (smallest revalidate, tags).
+ */
+public final class RequestScope {
+    public static final RequestScope NONE = new RequestScope(Runnable::run, Revalidator.NONE, null);
+
+    private final BackgroundWork background;
+    private final Revalidator revalidator;
+    private final DataCache dataCache;
+    private long dataRevalidateBound = Long.MAX_VALUE;
+    private final Set<String> dataTags = new LinkedHashSet<>();
+    private long resultRevalidate;
+    private EarlyRead.Found earlyRead;
+
+    public RequestScope(BackgroundWork background, Revalidator revalidator, DataCache dataCache) {
+        this.background = background;
+        this.revalidator = revalidator;
+        this.dataCache = dataCache;
+    }
+
+    public BackgroundWork background() {
+        return background;
+    }
+
+    public Revalidator revalidator() {
+        return revalidator;
+    }
+
+    public DataCache dataCache() {
+        if (dataCache == null) {
+            throw new IllegalStateException("the data cache is not available outside a running app");
+        }
+        return dataCache;
+    }
+
+    /** Records cached data used: the enclosing entry revalidates no later than it and carries its tags. */
+    public synchronized void noteData(long revalidateSeconds, Iterable<String> tags) {
+        dataRevalidateBound = Math.min(dataRevalidateBound, revalidateSeconds);
+        for (String t : tags) {
+            dataTags.add(t);
+        }
+    }
+
+    /** The runtime's early cache read for this request (used for its first lookup of that key). */
+    public RequestScope earlyRead(EarlyRead.Found found) {
+        this.earlyRead = found;
+        return this;
+    }
+
+    public EarlyRead.Found earlyRead() {
+        return earlyRead;
+    }
+
+    /** A page's props result: its own revalidate (0 = the page's) and extra tags. */
+    public synchronized void noteResult(long revalidateSeconds, Iterable<String> tags) {
+        if (revalidateSeconds > 0) {
+            resultRevalidate = revalidateSeconds;
+        }
+        for (String t : tags) {
+            dataTags.add(t);
+        }
+    }
+
+    /** The revalidate a page's props result asked for, or 0. */
+    public synchronized long resultRevalidate() {
+        return resultRevalidate;
+    }
+
+    /** The smallest revalidate of cached data used, or {@code Long.MAX_VALUE}. */
+    public synchronized long dataRevalidateBound() {
+        return dataRevalidateBound;
+    }
+
+    public synchronized Set<String> dataTags() {
+        return new LinkedHashSet<>(dataTags);
+    }
+
+    /** The same services for another request (a regeneration), with fresh data bounds. */
+    public RequestScope fresh() {
+        return new RequestScope(background, revalidator, dataCache);
+    }
+}

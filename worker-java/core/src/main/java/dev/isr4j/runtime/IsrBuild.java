@@ -1,0 +1,54 @@
+package dev.isr4j.runtime;
+
+import dev.isr4j.App;
+import dev.isr4j.AppProvider;
+import dev.isr4j.Json;
+import dev.isr4j.api.Clock;
+import dev.isr4j.api.Log;
+import dev.isr4j.page.Prerenderer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The door at build time, as {@link IsrRuntime} is at run time: prerenders an app's static paths (every static
+ * path of every page, every parameterless FORCE_STATIC route) on the JVM, through the same dispatcher and KV
+ * cache handler the worker runs, into the bundle the worker ships and serves as HITs from its first request.
+ *
+ * <p>{@code isr4j:build} (the Maven plugin) runs {@link #main} with the app module's runtime class path; without
+ * Maven: {@code java -cp <that class path> dev.isr4j.runtime.IsrBuild worker-shim/build/prerendered.mjs}.
+ * The JVM test kit starts from {@link #prerender}, as the deployed worker starts from the build's bundle.
+ */
+public final class IsrBuild {
+    private IsrBuild() {
+    }
+
+    /**
+     * Prerenders the app {@link AppProvider#load()} finds into {@code args[0]}, an ES module
+     * ({@code export default "<bundle JSON>"}). Fails when a static path does not render.
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: IsrBuild <output.mjs>");
+            System.exit(2);
+        }
+        String bundle = prerender(AppProvider.load(), Clock.SYSTEM, Log.STDERR);
+        Path out = Path.of(args[0]);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        var module = new StringBuilder("// Generated at build time by isr4j's Prerenderer: pages rendered ahead "
+                + "of the first request.\nexport default ");
+        Json.writeString(module, bundle);
+        module.append(";\n");
+        Files.writeString(out, module.toString(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The bundle of the app's prerendered entries, which {@link IsrRuntime#start} takes as {@code prerenderedBundle}.
+     *
+     * @throws IllegalStateException when a static path does not render (a 5xx), naming it
+     */
+    public static String prerender(App app, Clock clock, Log log) {
+        return Prerenderer.render(app, clock, log);
+    }
+}

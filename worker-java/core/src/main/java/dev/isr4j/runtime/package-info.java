@@ -1,0 +1,11 @@
+/**
+ * The doors into isr4j for hosts and builds: {@link dev.isr4j.runtime.IsrRuntime} starts an app, names the early
+ * cache read of a request, handles it, and gives handlers their KV bindings ({@link
+ * dev.isr4j.runtime.IsrRuntime#kv}); {@link dev.isr4j.runtime.IsrBuild} prerenders an app's static paths at build
+ * time. The Wasm entry point, the JVM test kit and the Maven plugin all go through them, so the test kit runs
+ * the path workerd takes. Also what a host reads from the environment about itself ({@link
+ * dev.isr4j.runtime.Deadlines}).
+ *
+ * <p>Wires the other packages together and decides nothing itself: no routing, caching or storage rules live here.
+ */
+package dev.isr4j.runtime;

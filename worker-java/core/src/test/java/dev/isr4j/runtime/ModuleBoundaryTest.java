@@ -1,0 +1,41 @@
+package dev.isr4j.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.isr4j.App;
+import java.lang.module.ModuleDescriptor;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** What isr4j-core shows as a module: the API, the extension points, the doors and the cache handlers. */
+class ModuleBoundaryTest {
+    @Test
+    void onlyTheApiTheDoorsAndTheCacheHandlersAreExportedToEveryone() {
+        Module module = App.class.getModule();
+        assumeTrue(module.isNamed(), "the tests run on the class path; the module descriptor is not in force");
+        var unqualified = new TreeSet<String>();
+        var qualified = new TreeMap<String, Set<String>>();
+        for (ModuleDescriptor.Exports e : module.getDescriptor().exports()) {
+            if (e.isQualified()) {
+                qualified.put(e.source(), new TreeSet<>(e.targets()));
+            } else {
+                unqualified.add(e.source());
+            }
+        }
+        assertEquals(Set.of("dev.isr4j", "dev.isr4j.api", "dev.isr4j.cache", "dev.isr4j.runtime"), unqualified);
+        assertEquals(Map.of("dev.isr4j.coord", Set.of("dev.isr4j.testkit", "dev.isr4j.wasm"),
+                "dev.isr4j.json", Set.of("dev.isr4j.wasm"),
+                "dev.isr4j.text", Set.of("dev.isr4j.wasm")), qualified);
+    }
+
+    @Test
+    void theBuildDoorTheDescriptorNamesIsExported() {
+        Module module = IsrBuild.class.getModule();
+        assumeTrue(module.isNamed(), "the tests run on the class path; the module descriptor is not in force");
+        assertEquals(true, module.isExported(IsrBuild.class.getPackageName()));
+    }
+}
