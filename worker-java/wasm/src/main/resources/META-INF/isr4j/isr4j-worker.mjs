@@ -76,6 +76,16 @@ java.prerendered(prerendered); // pages rendered at build time (mvn package), se
 export default {
   fetch(request, env, ctx) {
     const run = (read, slot) => new Promise((resolve) => java.fetch(request, env, ctx, resolve, read, slot));
+    // A fresh HIT Java can answer from what it knows now is answered at once; anything else goes to fetch.
+    const answer = (read, slot) => new Promise((resolve) => {
+      let answered = false;
+      try {
+        answered = java.answerNow(request, read, slot, resolve);
+      } catch {
+        // the normal path answers (and reports) whatever failed here
+      }
+      if (!answered) java.fetch(request, env, ctx, resolve, read, slot);
+    });
     // Java starts the one cache read a cached answer needs (or returns null); Java gets its result up front,
     // so a HIT never suspends on a promise. A failed read is Java's to handle on the normal path. The promise
     // carries a slot number under which Java keeps what it worked out about the request meanwhile.
@@ -87,7 +97,7 @@ export default {
     }
     if (pending === null) return run(null, -1);
     const slot = pending.isr4jSlot;
-    return pending.then((read) => run(read, slot), () => run(null, slot));
+    return pending.then((read) => answer(read, slot), () => run(null, slot));
   },
 };
 

@@ -79,6 +79,16 @@ public interface CacheHandler {
         return get(found.read().cacheKey(), background);
     }
 
+    /**
+     * Classifies what an early read found from what is known without waiting (no store read, no lock), or null
+     * when that is not enough; the caller then uses {@link #lookup(EarlyRead.Found, BackgroundWork)}. A host
+     * calls it where nothing may suspend (workerd answers such a HIT without starting a green thread), so an
+     * implementation must never block or await. The default knows nothing without waiting.
+     */
+    default CacheLookup lookupNow(EarlyRead.Found found) {
+        return null;
+    }
+
     /** Removes an entry (used for corrupted entries). */
     default Completion delete(String key) {
         return Completion.DONE;

@@ -63,6 +63,14 @@ public final class KvCacheHandler implements CacheHandler {
     static final int MAX_OVERSIZE_REPORTS = 1000;
 
     private final Map<String, TagState> tagCache;
+    /**
+     * The latest state this isolate learnt of each tag, a slot per hash (another tag may take the slot): what
+     * {@link #lookupNow} reads without the lock {@link #tagCache} needs. Written with the cache, in remember().
+     */
+    private final TagSeen[] recentTags = new TagSeen[1024];
+
+    private record TagSeen(String tag, TagState state) {
+    }
     private final Map<String, Boolean> reportedOversize = lru(MAX_OVERSIZE_REPORTS);
 
     /**
@@ -290,6 +298,46 @@ public final class KvCacheHandler implements CacheHandler {
             return copy != null ? copy : kvLookup(key, store.getWithMetadata(entryKey(key)), background);
         }
         return kvLookup(key, found.stored(), background);
+    }
+
+    /**
+     * A fresh (or stale) entry the early read found, classified from what this isolate already knows: its tags'
+     * states as last read, within the window they are trusted for. Null for anything else (absent, unreadable,
+     * another key's, a body kept in R2, a tag not known here, a KV entry a regional copy should be made of):
+     * {@link #lookup(EarlyRead.Found, BackgroundWork)} decides those, and says what it finds. Reads nothing,
+     * takes no lock and logs nothing, so a host may call it where nothing may wait.
+     */
+    @Override
+    public CacheLookup lookupNow(EarlyRead.Found found) {
+        if (found == null || found.stored() == null || (regional != null && !found.regional())) {
+            return null;
+        }
+        KvEntryFormat.Decoded decoded;
+        try {
+            decoded = KvEntryFormat.decode(found.stored());
+        } catch (RuntimeException e) {
+            return null;
+        }
+        CacheEntry entry = decoded.entry();
+        long now = clock.millis();
+        if (decoded.object() != null || !decoded.key().equals(found.read().cacheKey())
+                || StoredEntries.writtenInTheFuture(entry.lastModified(), now) || now >= entry.expireAt()) {
+            return null;
+        }
+        long window = tagStore != null ? tagStoreCacheMillis : options.tagCacheMillis();
+        boolean stale = now >= entry.revalidateAt();
+        for (String tag : entry.tags()) {
+            TagSeen seen = recentTags[tag.hashCode() & (recentTags.length - 1)];
+            if (seen == null || !seen.tag().equals(tag) || seen.state().unknown()
+                    || now - seen.state().readAt() >= window || seen.state().expiredAt() >= entry.lastModified()) {
+                return null; // not known here, unreadable, no longer trusted, or revalidated: the full lookup decides
+            }
+            stale |= seen.state().staleAt() >= entry.lastModified();
+        }
+        if (found.regional() && stale) {
+            return null; // a regional copy is served only while fresh; KV decides otherwise
+        }
+        return stale ? CacheLookup.stale(entry) : CacheLookup.fresh(entry);
     }
 
     /** Classifies a value already read from KV for {@code key} (null: absent), as {@link #get} does. */
@@ -815,6 +863,7 @@ public final class KvCacheHandler implements CacheHandler {
         synchronized (tagCache) {
             tagCache.put(tag, state);
         }
+        recentTags[tag.hashCode() & (recentTags.length - 1)] = new TagSeen(tag, state);
     }
 
     /** Tag states this isolate holds (at most {@link Options#maxCachedTags()}). */

@@ -120,12 +120,11 @@ public final class RouteCache {
                 return bundled;
             }
         }
-        if (isStatic && (lookup.state() == CacheLookup.State.FRESH || lookup.state() == CacheLookup.State.STALE)) {
-            return served(lookup.entry(), "STATIC", route, ageOf(lookup.entry()));
+        Response stored = storedAnswer(route, lookup);
+        if (stored != null) {
+            return stored;
         }
         switch (lookup.state()) {
-            case FRESH:
-                return served(lookup.entry(), "HIT", route, ageOf(lookup.entry()));
             case STALE:
                 startRegeneration(key, route, routeHandler, request, params, background, lookup.entry().lastModified());
                 return served(lookup.entry(), "STALE", route, ageOf(lookup.entry()));
@@ -174,6 +173,29 @@ public final class RouteCache {
         long n = isStatic ? STATIC_SECONDS : options.revalidateSeconds();
         return CachedAnswer.decorate(withSetCookies(value.headers(), response), isStatic ? "STATIC" : "MISS", -1, n,
                 isStatic ? 0 : Math.max(0, expire - n), "isr4j; fwd=miss; stored", options.tags());
+    }
+
+    /**
+     * The answer to a GET of {@code path} under {@code route} from what the early read found, when it is a fresh
+     * entry (or, for FORCE_STATIC, any servable one) the cache handler can classify without waiting; else null,
+     * and {@link #serve} decides. Starts nothing and never suspends.
+     */
+    public Response answerNow(RouteSpec route, String path, EarlyRead.Found early) {
+        if (early == null || !early.read().cacheKey().equals(keyFor(route, path))) {
+            return null;
+        }
+        CacheLookup lookup = handler.lookupNow(early);
+        return lookup == null ? null : storedAnswer(route, lookup);
+    }
+
+    /** A HIT (or STATIC) answer from a lookup that needs nothing done: FRESH, or any servable one for FORCE_STATIC. */
+    private Response storedAnswer(RouteSpec route, CacheLookup lookup) {
+        boolean servable = lookup.state() == CacheLookup.State.FRESH || lookup.state() == CacheLookup.State.STALE;
+        if (route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC && servable) {
+            return served(lookup.entry(), "STATIC", route, ageOf(lookup.entry()));
+        }
+        return lookup.state() == CacheLookup.State.FRESH ? served(lookup.entry(), "HIT", route, ageOf(lookup.entry()))
+                : null;
     }
 
     /** What the client gets: what was stored (with its validators) plus what is never stored (Set-Cookie). */

@@ -208,8 +208,7 @@ public final class Dispatcher {
             }
         }
         String path = request.path();
-        boolean dataRoute = path.startsWith(DATA_PREFIX) && path.endsWith(".json")
-                && path.length() > DATA_PREFIX.length() + 5;
+        boolean dataRoute = isDataRoute(path);
         if (dataRoute) {
             // /_isr/data/blog/a.json -> the page /blog/a, answered with its props from the same entry
             request = ApiAccess.withPath(request, path.substring(DATA_PREFIX.length() - 1, path.length() - 5));
@@ -257,6 +256,11 @@ public final class Dispatcher {
         } catch (Throwable e) {
             return handlerFailed(method, route.pattern(), request.path(), e);
         }
+        return finish(route, response, dataRoute, method.equals("HEAD"));
+    }
+
+    /** What every routed answer goes through last: its cache rules, its data-route form, HEAD's empty body. */
+    private static Response finish(RouteSpec route, Response response, boolean dataRoute, boolean head) {
         if (route.dynamic() == Dynamic.FORCE_DYNAMIC && !response.headers().has("cache-control")) {
             response = response.withHeader("cache-control", NO_STORE);
         }
@@ -269,7 +273,49 @@ public final class Dispatcher {
             response = etag == null ? response.withHeaders(response.headers().without("etag"))
                     : response.withHeader("etag", etag);
         }
-        return headFromGet || method.equals("HEAD") ? response.withBody(Body.EMPTY) : response;
+        return head ? response.withBody(Body.EMPTY) : response;
+    }
+
+    /**
+     * The answer to {@code request} when what the host's early read found ({@code early}) is a fresh entry that
+     * can be served from what is known now, decided by the same rules as {@link #handle} (which it equals for
+     * such a request); null for everything else, which {@link #handle} answers. It runs no handler, starts no
+     * background work and never suspends, so a host may call it where nothing may wait.
+     */
+    public Response answerNow(Request request, EarlyRead.Found early) {
+        if (early == null) {
+            return null;
+        }
+        String method = request.method();
+        try {
+            if (developmentMode(request) || !(method.equals("GET") || method.equals("HEAD"))) {
+                return null;
+            }
+            purger(request.env()); // a purger misconfigured in the environment fails every request alike
+        } catch (IllegalArgumentException e) {
+            return null; // a configuration error: handle() reports it
+        }
+        String path = request.path();
+        if (CanonicalPath.problem(path) != null || path.equals(RevalidateEndpoint.PATH) || isDataRoute(path)) {
+            return null;
+        }
+        var match = router.match(path);
+        if (match == null) {
+            return null;
+        }
+        var route = match.target();
+        // HEAD is answered from GET's entry only where the route has no HEAD handler of its own.
+        if (!route.isIsr() || !route.handlers().containsKey("GET")
+                || (method.equals("HEAD") && route.handlers().containsKey("HEAD"))
+                || (route.page() != null && !route.page().isListed(path))) {
+            return null;
+        }
+        Response stored = cache.answerNow(route, path, early);
+        return stored == null ? null : forDownstream(request, finish(route, stored, false, method.equals("HEAD")));
+    }
+
+    private static boolean isDataRoute(String path) {
+        return path.startsWith(DATA_PREFIX) && path.endsWith(".json") && path.length() > DATA_PREFIX.length() + 5;
     }
 
     /**

@@ -94,6 +94,15 @@ public final class IsrRuntime {
     }
 
     /**
+     * The answer to {@code request} when what the early read found is a fresh entry servable from what this
+     * isolate knows now (the same answer {@link #handle} gives it), or null: then call {@link #handle}. It runs no
+     * handler, starts no background work and never suspends, so a host can answer most HITs with it directly.
+     */
+    public Response answerNow(Request request, EarlyRead.Found early) {
+        return dispatcher.answerNow(request, early);
+    }
+
+    /**
      * Answers {@code request}; its background work (cache writes, regenerations) goes to {@code background}.
      *
      * @param early what the host's early read of {@link #earlyRead} found, or null when it made none

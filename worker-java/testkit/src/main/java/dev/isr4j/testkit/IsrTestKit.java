@@ -9,6 +9,7 @@ import dev.isr4j.Headers;
 import dev.isr4j.JsonCodec;
 import dev.isr4j.Kv;
 import dev.isr4j.Request;
+import dev.isr4j.Response;
 import dev.isr4j.api.BackgroundWork;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
@@ -44,6 +45,7 @@ public final class IsrTestKit {
     private final TestClock clock;
     private final Map<String, String> vars;
     private final Map<String, InMemoryKvStore> namespaces = new HashMap<>();
+    private int answeredNow;
     private final StubFetcher fetcher = new StubFetcher();
     private final RecordingLog log = new RecordingLog();
     private final ArrayDeque<Runnable> background = new ArrayDeque<>();
@@ -121,6 +123,14 @@ public final class IsrTestKit {
     }
 
     /** Background tasks queued and not yet run. */
+    /**
+     * How many requests so far were answered at once from an entry the runtime could classify without waiting
+     * (as workerd answers most HITs: no green thread, no promise); the rest went through the full path.
+     */
+    public int answeredAtOnce() {
+        return answeredNow;
+    }
+
     public int pendingBackgroundWork() {
         synchronized (background) {
             return background.size();
@@ -203,11 +213,17 @@ public final class IsrTestKit {
                 }
             };
             // The path workerd takes: the runtime names the one read a cached answer needs, the host makes it
-            // before handing over the request, and what it found stands in for the first cache lookup.
+            // before handing over the request; a fresh entry the runtime can serve from what it knows is answered
+            // at once, and otherwise what the read found stands in for the first cache lookup.
             EarlyRead early = runtime.earlyRead(request);
             InMemoryKvStore store = namespaces.get(IsrRuntime.KV_BINDING);
             EarlyRead.Found found = early == null || store == null ? null
                     : new EarlyRead.Found(early, store.getWithMetadata(early.storeKey()), false);
+            Response now = runtime.answerNow(request, found);
+            if (now != null) {
+                answeredNow++;
+                return new TestResponse(now);
+            }
             return new TestResponse(runtime.handle(request, queue, found));
         }
     }

@@ -47,6 +47,25 @@ class IsrTestKitTest {
         assertEquals(2, kit.fetcher().requests().size());
     }
 
+    /** As in workerd: once this isolate knows an entry's tags, a fresh HIT is answered at once, the same HIT. */
+    @Test
+    void aHitWhoseTagsAreKnownIsAnsweredAtOnceAsInWorkerd() {
+        var kit = IsrTestKit.start(weatherApp());
+        kit.fetcher().stub("https://api.example.com/weather/oslo", Response.json("{\"c\": 3}"));
+        assertEquals("MISS", kit.get("/weather/oslo").cacheState());
+        kit.drain();
+        var first = kit.get("/weather/oslo"); // the full path: reads the entry's tag records
+        assertEquals(0, kit.answeredAtOnce());
+        var again = kit.get("/weather/oslo");
+        assertEquals(1, kit.answeredAtOnce());
+        assertEquals("HIT", again.cacheState());
+        assertEquals(first.header("etag"), again.header("etag"));
+        assertEquals(first.text(), again.text());
+        kit.clock().advanceSeconds(300);
+        assertEquals("STALE", kit.get("/weather/oslo").cacheState());
+        assertEquals(1, kit.answeredAtOnce(), "a stale entry goes the full path, which regenerates it");
+    }
+
     @Test
     void theCacheLivesInTheKvFakeInTheProductionFormat() {
         var kit = IsrTestKit.start(weatherApp());

@@ -31,6 +31,15 @@ final class EarlyReads {
         return withSlot(read, slot);
     }
 
+    /** What prefetch remembered for this request, or null; the slot stays taken (see {@link #take}). */
+    static Started peek(int slot, JSRequest jsRequest) {
+        if (slot < 0 || slot >= SLOTS) {
+            return null;
+        }
+        Started started = STARTED[slot];
+        return started == null || !same(started.jsRequest(), jsRequest) ? null : started;
+    }
+
     /** What prefetch remembered for this request, or null; the slot is freed either way. */
     static Started take(int slot, JSRequest jsRequest) {
         if (slot < 0 || slot >= SLOTS) {

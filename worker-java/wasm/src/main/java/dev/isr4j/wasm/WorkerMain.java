@@ -48,6 +48,33 @@ public final class WorkerMain {
     }
 
     /**
+     * Answers a request whose early read found a fresh entry, at once: no green thread, no promise (see
+     * {@link IsrRuntime#answerNow}). True when {@code resolve} got the Response; false when the request goes to
+     * {@link #fetch}, which then decides everything as if this had not been called. Nothing here may suspend.
+     */
+    @JSExport
+    public static boolean answerNow(JSRequest request, JSObject read, int slot, JSObject resolve) {
+        IsrRuntime r = runtime;
+        EarlyReads.Started started = EarlyReads.peek(slot, request);
+        if (r == null || started == null || read == null || JSRuntime.isNullish(read) || JsKvStore.timedOut(read)) {
+            return false;
+        }
+        Response response;
+        try {
+            response = r.answerNow(started.request(), JsTiers.found(started.early(), read));
+            if (response == null) {
+                return false;
+            }
+            JsConversions.respond(response, resolve);
+        } catch (RuntimeException e) {
+            return false; // the normal path answers (and reports) it
+        }
+        EarlyReads.take(slot, request);
+        JsBody.release(read); // the Response owns the body now; see JsBody for why this matters
+        return true;
+    }
+
+    /**
      * A trap (a JS error from inside the module, such as a stack overflow) ended a green thread outside Java's
      * catch; the shim and {@link JsPromises} report it here, and the thread that was running answers for it.
      */
@@ -130,11 +157,14 @@ public final class WorkerMain {
      */
     @JSExport
     public static JSObject prefetch(JSRequest request, JSEnv jsEnv) {
+        // Only once the app is running: starting it (the first request) is the normal path's work. Kept that way,
+        // nothing here can suspend, so TeaVM runs this export as a plain call, without a green thread for it.
+        IsrRuntime r = runtime;
+        if (r == null || kvStore == null) {
+            return null;
+        }
         try {
-            IsrRuntime r = runtime(jsEnv);
-            if (kvStore == null) {
-                return null;
-            }
+            rebind(jsEnv);
             Request javaRequest = JsConversions.toJava(request, env);
             EarlyRead early = r.earlyRead(javaRequest);
             return early == null ? null
@@ -197,15 +227,21 @@ public final class WorkerMain {
             CoordinatorHost.install(created, env, LOG); // before it is kept: a bad var fails every request alike
             runtime = created;
             prerenderedBundle = null; // parsed; the text is no longer needed
-        } else if (jsEnv != env.current()) {
-            // workerd hands every request the same env; a test harness may build one per call
+        } else {
+            rebind(jsEnv);
+        }
+        return runtime;
+    }
+
+    /** workerd hands every request the same env; a test harness may build one per call. Never suspends. */
+    private static void rebind(JSEnv jsEnv) {
+        if (jsEnv != env.current()) {
             env.rebind(jsEnv);
             if (kvStore != null) {
                 kvStore.rebind(env.namespace(IsrRuntime.KV_BINDING));
             }
             CoordinatorHost.rebind(env);
         }
-        return runtime;
     }
 
     /** The IsrCoordinator Durable Object's constructor: its SQLite tables (see CoordinatorHost). */

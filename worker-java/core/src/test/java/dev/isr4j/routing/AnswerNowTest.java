@@ -1,0 +1,154 @@
+package dev.isr4j.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.isr4j.App;
+import dev.isr4j.Dynamic;
+import dev.isr4j.Headers;
+import dev.isr4j.Request;
+import dev.isr4j.Response;
+import dev.isr4j.api.EarlyRead;
+import dev.isr4j.testing.IsrHarness;
+import dev.isr4j.testing.KvHarness;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * answerNow (a HIT served without waiting on anything) gives exactly the answer handle() gives the same request
+ * and read, and declines (null) wherever serving needs a read, a render, background work or a decision it
+ * cannot make from what this isolate knows.
+ */
+class AnswerNowTest {
+    private final AtomicInteger renders = new AtomicInteger();
+
+    private App app() {
+        App app = App.create();
+        app.route("/api/data").revalidate(60).tags("things").get(req -> Response.json("{\"n\":" + renders.incrementAndGet() + "}"));
+        app.route("/api/static").dynamic(Dynamic.FORCE_STATIC).get(req -> Response.text("static " + renders.incrementAndGet()));
+        app.route("/api/own-head").revalidate(60).get(req -> Response.text("get"))
+                .on("HEAD", req -> Response.text("head handler"));
+        return app;
+    }
+
+    private static Request request(String method, String path, String... headers) {
+        return Request.builder(method, IsrHarness.ORIGIN + path).headers(Headers.of(headers)).build();
+    }
+
+    private static EarlyRead.Found found(KvHarness h, Request request) {
+        EarlyRead early = h.dispatcher.earlyRead(request);
+        assertNotNull(early, "an early read for " + request.path());
+        return new EarlyRead.Found(early, h.store.getWithMetadata(early.storeKey()), false);
+    }
+
+    /** Written, its tags read once (by the full path), so this isolate knows them. */
+    private static KvHarness warmed(KvHarness h, String path) {
+        h.get(path);
+        h.background.drain();
+        h.clock.advanceMillis(2_000);
+        h.get(path);
+        h.background.drain();
+        return h;
+    }
+
+    private static void assertSameAnswer(Response expected, Response actual) {
+        assertNotNull(actual, "answered at once");
+        assertEquals(expected.status(), actual.status());
+        assertEquals(expected.headers().entries(), actual.headers().entries());
+        assertEquals(expected.text(), actual.text());
+    }
+
+    @Test
+    void aFreshHitIsTheAnswerHandleGives() {
+        var h = warmed(new KvHarness(app()), "/api/data");
+        for (var r : List.of(request("GET", "/api/data"), request("HEAD", "/api/data"),
+                request("GET", "/api/data", "accept", "application/json"))) {
+            Response now = h.dispatcher.answerNow(r, found(h, r));
+            Response full = h.dispatcher.handle(request(r.method(), "/api/data", "accept", "application/json"),
+                    h.background, found(h, r));
+            assertSameAnswer(full, now);
+            assertEquals("HIT", now.header("x-isr-cache"));
+            assertEquals("2", now.header("age"));
+        }
+        assertEquals(1, renders.get(), "nothing rendered again");
+        assertEquals(0, h.background.pending(), "no background work");
+    }
+
+    @Test
+    void aConditionalHitIsA304AsFromHandle() {
+        var h = warmed(new KvHarness(app()), "/api/data");
+        String etag = h.get("/api/data").header("etag");
+        var conditional = request("GET", "/api/data", "if-none-match", etag);
+        Response now = h.dispatcher.answerNow(conditional, found(h, conditional));
+        assertSameAnswer(h.dispatcher.handle(request("GET", "/api/data", "if-none-match", etag), h.background,
+                found(h, conditional)), now);
+        assertEquals(304, now.status());
+    }
+
+    @Test
+    void forceStaticIsServedAsStaticEvenPastItsRevalidate() {
+        var h = warmed(new KvHarness(app()), "/api/static");
+        var r = request("GET", "/api/static");
+        Response now = h.dispatcher.answerNow(r, found(h, r));
+        assertSameAnswer(h.dispatcher.handle(request("GET", "/api/static"), h.background, found(h, r)), now);
+        assertEquals("STATIC", now.header("x-isr-cache"));
+    }
+
+    @Test
+    void declinesWhatNeedsMoreThanWhatIsKnown() {
+        var h = new KvHarness(app());
+        var r = request("GET", "/api/data");
+        assertNull(h.dispatcher.answerNow(r, found(h, r)), "nothing stored: a MISS renders");
+        h.get("/api/data");
+        h.background.drain();
+        var fresh = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);
+        assertNull(fresh.dispatcher.answerNow(r, found(fresh, r)), "tags never read in this isolate");
+
+        warmed(h, "/api/data");
+        assertNotNull(h.dispatcher.answerNow(r, found(h, r)));
+        h.clock.advanceMillis(60_000);
+        assertNull(h.dispatcher.answerNow(r, found(h, r)), "stale: the full path regenerates");
+        assertEquals("STALE", h.dispatcher.handle(r, h.background, found(h, r)).header("x-isr-cache"));
+    }
+
+    @Test
+    void declinesOnceATagIsRevalidatedOrNoLongerTrusted() {
+        var h = warmed(new KvHarness(app()), "/api/data");
+        var r = request("GET", "/api/data");
+        assertNotNull(h.dispatcher.answerNow(r, found(h, r)));
+        h.clock.advanceMillis(dev.isr4j.cache.KvCacheHandler.Options.DEFAULT_TAG_CACHE_MILLIS);
+        assertNull(h.dispatcher.answerNow(r, found(h, r)), "tag states past the window they are trusted for");
+        h.get("/api/data"); // reads them again
+        h.background.drain();
+        assertNotNull(h.dispatcher.answerNow(r, found(h, r)));
+        h.kv.revalidateTag(List.of("things")).await();
+        assertNull(h.dispatcher.answerNow(r, found(h, r)), "revalidated here: never a HIT");
+        assertEquals("MISS", h.dispatcher.handle(r, h.background, found(h, r)).header("x-isr-cache"));
+    }
+
+    @Test
+    void declinesMethodsRoutesAndModesItDoesNotServe() {
+        var h = warmed(new KvHarness(app()), "/api/own-head");
+        var head = request("HEAD", "/api/own-head");
+        assertNull(h.dispatcher.answerNow(head, new EarlyRead.Found(h.dispatcher.earlyRead(request("GET", "/api/own-head")),
+                h.memory.getWithMetadata(h.entryKey("/api/own-head")), false)), "a route's own HEAD handler runs");
+        var get = request("GET", "/api/own-head");
+        assertNotNull(h.dispatcher.answerNow(get, found(h, get)));
+        assertNull(h.dispatcher.answerNow(get, null), "no early read");
+        var development = new dev.isr4j.Env() {
+            @Override
+            public String var(String name) {
+                return name.equals("ISR_MODE") ? "development" : null;
+            }
+
+            @Override
+            public dev.isr4j.Kv kv(String binding) {
+                return null;
+            }
+        };
+        assertNull(h.dispatcher.answerNow(Request.builder("GET", IsrHarness.ORIGIN + "/api/own-head").env(development)
+                .build(), found(h, get)), "development mode");
+    }
+}
