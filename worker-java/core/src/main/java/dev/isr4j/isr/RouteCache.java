@@ -17,7 +17,6 @@ import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.Log;
-import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.coord.RegenerationLeases;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -72,6 +72,11 @@ final class JsKvStore implements KvStore {
             + " (e) => { clearTimeout(timer); throw e; });")
     private static native <T extends JSObject> JSPromise<T> withDeadline(JSPromise<T> read, int ms);
 
+    /** True for a read that found no value, failed, or outlasted its deadline: one call, nothing converted. */
+    @JSBody(params = "r", script = "return r === null || r === undefined || r.isr4jTimedOut === true"
+            + " || r.value === null || r.value === undefined;")
+    static native boolean nothingFound(JSObject r);
+
     /** A {@code getWithMetadata(key, "arrayBuffer")} result as a stored value, or null when absent. */
     static Stored stored(JSKvNamespace.WithMetadata result) {
         if (absent(result)) {

@@ -55,8 +55,11 @@ public final class WorkerMain {
     @JSExport
     public static boolean answerNow(JSRequest request, JSObject read, int slot, JSObject resolve) {
         IsrRuntime r = runtime;
+        if (r == null || read == null || JsKvStore.nothingFound(read)) {
+            return false; // a MISS (or a read past its deadline) renders: nothing to classify here
+        }
         EarlyReads.Started started = EarlyReads.peek(slot, request);
-        if (r == null || started == null || read == null || JSRuntime.isNullish(read) || JsKvStore.timedOut(read)) {
+        if (started == null) {
             return false;
         }
         Response response;
