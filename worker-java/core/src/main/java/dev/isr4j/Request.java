@@ -1,6 +1,5 @@
 package dev.isr4j;
 
-import java.util.Locale;
 import dev.isr4j.routing.CanonicalPath;
 import dev.isr4j.data.DataCache;
 import dev.isr4j.routing.RequestScope;
@@ -53,7 +52,7 @@ public final class Request {
     }
 
     private Request(Builder b) {
-        this.method = b.method.toUpperCase(Locale.ROOT);
+        this.method = Text.asciiUpperCase(b.method);
         this.url = b.url;
         int scheme = url.indexOf("://");
         int pathStart = scheme < 0 ? url.indexOf('/') : url.indexOf('/', scheme + 3);
@@ -280,7 +279,7 @@ public final class Request {
 
     /** A copy of this request for another method and the given path parameters, fresh dynamic flag. */
     Request withRoute(String method, Map<String, String> params) {
-        var copy = new Request(this, method.toUpperCase(Locale.ROOT));
+        var copy = new Request(this, Text.asciiUpperCase(method));
         copy.params = params.isEmpty() ? Map.of() : Map.copyOf(params);
         copy.scope = scope;
         copy.body = body;

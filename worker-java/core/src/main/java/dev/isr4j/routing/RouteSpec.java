@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** A declared route: pattern, ISR options and one handler per method. */
@@ -90,7 +89,7 @@ public final class RouteSpec {
         if (handler == null) {
             throw new IllegalArgumentException("Route " + pattern + ": the " + method + " handler is null");
         }
-        String m = method.toUpperCase(Locale.ROOT);
+        String m = dev.isr4j.text.Text.asciiUpperCase(method);
         if (handlers.containsKey(m)) {
             throw new IllegalArgumentException("Route " + pattern + " has two " + m + " handlers");
         }

@@ -86,7 +86,7 @@ public final class Router<T> {
                         shape.append("/*");
                         rank.append('1');
                     }
-                    if (!Text.isWord(name, "_", 1, 64) || Character.isDigit(name.charAt(0))) {
+                    if (!Text.isWord(name, "_", 1, 64) || (name.charAt(0) >= '0' && name.charAt(0) <= '9')) {
                         throw new IllegalArgumentException("In route " + source + ", parameter " + s
                                 + " needs a name made of letters, digits and '_'");
                     }

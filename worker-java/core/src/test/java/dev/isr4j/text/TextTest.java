@@ -36,4 +36,13 @@ class TextTest {
         assertTrue(Text.isLetters("GET"));
         assertFalse(Text.isLetters("G3T"));
     }
+
+    @org.junit.jupiter.api.Test
+    void asciiUpperCaseChangesOnlyAsciiLetters() {
+        org.junit.jupiter.api.Assertions.assertEquals("GET", Text.asciiUpperCase("get"));
+        org.junit.jupiter.api.Assertions.assertEquals("M-SEARCH", Text.asciiUpperCase("m-Search"));
+        String same = "PURGE";
+        org.junit.jupiter.api.Assertions.assertSame(same, Text.asciiUpperCase(same));
+        org.junit.jupiter.api.Assertions.assertEquals("\u00e9T\u00df", Text.asciiUpperCase("\u00e9t\u00df"));
+    }
 }

@@ -214,8 +214,8 @@ public final class WorkerMain {
 
     /** The shim hands over the build's prerendered pages once, at start-up. */
     @JSExport
-    public static void prerendered(String bundle) {
-        prerenderedBundle = bundle;
+    public static void prerendered(JSObject bundle) {
+        prerenderedBundle = JsText.string(bundle); // tens of kilobytes: one UTF-8 buffer, not a call per character
     }
 
     private static IsrRuntime runtime(JSEnv jsEnv) {
