@@ -64,8 +64,9 @@ final class WaitUntilBackground implements BackgroundWork {
     @Override
     public void keepAlive(Completion write) {
         if (write instanceof JsCompletion js) {
-            ctx.waitUntil(js.promise); // the write itself: waitUntil holds the invocation until it is durable
-            ctx.waitUntil(withDeadline(js.promise, deadlineMillis, WRITE)); // and says so if it is late
+            // The write itself: waitUntil holds the invocation until it is durable. Every write kept alive is also
+            // awaited by a submitted task, whose deadline says so when it is late.
+            ctx.waitUntil(js.promise);
         }
     }
 
@@ -80,5 +81,4 @@ final class WaitUntilBackground implements BackgroundWork {
 
     // Made once: a Java string crosses one character per call.
     private static final JSObject TASK = JSString.valueOf("a background task (regeneration or cache write)");
-    private static final JSObject WRITE = JSString.valueOf("a cache write");
 }
