@@ -116,19 +116,23 @@ public final class JsonReader {
 
     private String string() {
         expect('"');
-        var sb = new StringBuilder();
+        StringBuilder sb = null; // only for a string with escapes: a plain one is a substring of the text
+        int run = pos;
         while (true) {
             char c = next();
             if (c == '"') {
-                return sb.toString();
+                return sb == null ? s.substring(run, pos - 1) : sb.append(s, run, pos - 1).toString();
             }
             if (c < 0x20) {
                 throw error("control character in string");
             }
             if (c != '\\') {
-                sb.append(c);
                 continue;
             }
+            if (sb == null) {
+                sb = new StringBuilder(pos - run + 16);
+            }
+            sb.append(s, run, pos - 1);
             char e = next();
             switch (e) {
                 case '"', '\\', '/' -> sb.append(e);
@@ -143,7 +147,7 @@ public final class JsonReader {
                     }
                     int code = 0;
                     for (int i = 0; i < 4; i++) {
-                        int d = Character.digit(s.charAt(pos++), 16);
+                        int d = hexDigit(s.charAt(pos++));
                         if (d < 0) {
                             throw error("bad \\u escape");
                         }
@@ -153,7 +157,18 @@ public final class JsonReader {
                 }
                 default -> throw error("bad escape \\" + e);
             }
+            run = pos;
         }
+    }
+
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 
     private Object number() {
