@@ -11,9 +11,9 @@ import org.teavm.jso.typedarrays.Int8Array;
  * from KV to the Response without entering Wasm.
  *
  * <p>Java never holds the ArrayBuffer itself, only a JS object whose {@code value} is the buffer (a KV read
- * result, or {@code {value}}). TeaVM's runtime caches every JS object that enters Java behind a WeakRef, which
- * only a major GC clears; holding a 1 MiB buffer that way kept every response body alive far past its
- * request. The holder can be emptied ({@link #release}) once the Response owns the buffer.
+ * result, or {@code {value}}), and empties it ({@link #release}) once the Response owns the buffer, so nothing
+ * Java still reaches (a request's thread lives until a full GC when something keeps it, see the shim's
+ * thread start) can keep a body alive past its request.
  *
  * <p>A holder may also carry a stream with its {@code size} (an R2 object's body): it goes to the Response as
  * it is, and Java cannot read it. Every copy between Java and JS is counted in

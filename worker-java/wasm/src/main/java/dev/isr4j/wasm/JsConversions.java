@@ -40,8 +40,8 @@ final class JsConversions {
     private static native JSObject framed(JSHeaders headers);
 
     /**
-     * One call builds the Response and hands it to {@code resolve} (the shim's), so it never enters Java: a JS
-     * object that does is kept by TeaVM's wrapper cache until a major GC, and a Response holds its body. Headers
+     * One call builds the Response and hands it to {@code resolve} (the shim's), so no Java object holds it (a
+     * Response holds its body, and a request's Java objects may outlive it until a full GC). Headers
      * cross as one framed buffer (see {@link HeaderFraming}: every name and value carries its length, so no
      * character of a value can start another field), the body as bytes.
      *
