@@ -32,6 +32,27 @@ public interface KvStore {
     /** The value as text, or null when absent. */
     String getText(String key);
 
+    /** What one of several reads found: its text (null when absent), or why the read failed. */
+    record TextRead(String text, RuntimeException failure) {
+    }
+
+    /**
+     * Reads several keys as text at once: a store that can overlaps them (in workerd, one wait for all of
+     * them instead of one per key). One result per key, in order; a read that fails is reported in its place
+     * and does not fail the others. The default reads one after the other.
+     */
+    default List<TextRead> getTexts(List<String> keys) {
+        var out = new java.util.ArrayList<TextRead>(keys.size());
+        for (String key : keys) {
+            try {
+                out.add(new TextRead(getText(key), null));
+            } catch (RuntimeException e) {
+                out.add(new TextRead(null, e));
+            }
+        }
+        return out;
+    }
+
     /** @param metadataJson JSON object text, or null; @param expirationTtlSeconds 0 for none, else >= 60 */
     Completion put(String key, Body value, String metadataJson, long expirationTtlSeconds);
 

@@ -528,9 +528,10 @@ public final class KvCacheHandler implements CacheHandler {
         if (tagStore != null && (fromStore = readFromTagStore(tags, now)) == null) {
             return CacheLookup.State.MISS; // fail closed: the entry counts as revalidated now
         }
+        Map<String, TagState> states = fromStore != null ? fromStore : readTags(tags, now);
         boolean stale = false;
         for (String tag : tags) {
-            TagState state = fromStore != null ? fromStore.get(tag) : tagState(tag, now);
+            TagState state = states.get(tag);
             if (state.unknown() || state.expiredAt() >= lastModified) {
                 return CacheLookup.State.MISS;
             }
@@ -810,14 +811,46 @@ public final class KvCacheHandler implements CacheHandler {
         return states;
     }
 
-    private TagState tagState(String tag, long now) {
-        TagState cached = trusted(tag, now);
-        if (cached != null) {
-            return cached;
+    /**
+     * The states of {@code tags}: those this isolate still trusts, the rest read from KV all at once (one wait
+     * for all of them, not one per tag) and remembered.
+     */
+    private Map<String, TagState> readTags(List<String> tags, long now) {
+        var states = new java.util.HashMap<String, TagState>();
+        var missing = new ArrayList<String>();
+        for (String tag : tags) {
+            if (states.containsKey(tag) || missing.contains(tag)) {
+                continue;
+            }
+            TagState cached = trusted(tag, now);
+            if (cached != null) {
+                states.put(tag, cached);
+            } else {
+                missing.add(tag);
+            }
         }
-        TagState state = readTag(tag).state();
-        remember(tag, state);
-        return state;
+        if (missing.isEmpty()) {
+            return states;
+        }
+        var keys = new ArrayList<String>(missing.size());
+        for (String tag : missing) {
+            keys.add(tagKey(tag));
+        }
+        List<KvStore.TextRead> reads;
+        try {
+            reads = store.getTexts(keys);
+        } catch (RuntimeException e) {
+            reads = null; // counted below as a failed read of each
+        }
+        for (int i = 0; i < missing.size(); i++) {
+            String tag = missing.get(i);
+            KvStore.TextRead read = reads != null && i < reads.size() ? reads.get(i)
+                    : new KvStore.TextRead(null, new IllegalStateException("the store answered no read for it"));
+            TagState state = tagRead(tag, read, clock.millis()).state();
+            remember(tag, state);
+            states.put(tag, state);
+        }
+        return states;
     }
 
     /** What KV holds for a tag; {@code foreign}: the record under its key is another tag's. */
@@ -825,14 +858,22 @@ public final class KvCacheHandler implements CacheHandler {
     }
 
     private TagRead readTag(String tag) {
-        long now = clock.millis();
-        String text;
+        KvStore.TextRead read;
         try {
-            text = store.getText(tagKey(tag));
+            read = new KvStore.TextRead(store.getText(tagKey(tag)), null);
         } catch (RuntimeException e) {
-            log.error("reading tag " + tag + " failed; its entries are not served from the cache", e);
+            read = new KvStore.TextRead(null, e);
+        }
+        return tagRead(tag, read, clock.millis());
+    }
+
+    /** What a read of a tag's record means: its state, unreadable when the read failed or the record is broken. */
+    private TagRead tagRead(String tag, KvStore.TextRead read, long now) {
+        if (read.failure() != null) {
+            log.error("reading tag " + tag + " failed; its entries are not served from the cache", read.failure());
             return new TagRead(TagState.unreadable(now), false);
         }
+        String text = read.text();
         if (text == null) {
             return new TagRead(new TagState(-1, -1, now, false), false);
         }

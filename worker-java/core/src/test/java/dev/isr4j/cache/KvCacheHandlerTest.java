@@ -844,4 +844,65 @@ class KvCacheHandlerTest {
         Completion c = handler.set(KEY, text("x"), revalidate60());
         assertThrows(IllegalStateException.class, c::await, "the write's failure reaches the awaiting task");
     }
+
+    /** An entry's tags not known in this isolate are read in one batch; a failed read among them fails closed. */
+    @Test
+    void anEntrysUnknownTagsAreReadTogetherAndAFailedOneCountsAsRevalidated() {
+        var batches = new ArrayList<List<String>>();
+        var failingKey = new String[1];
+        KvStore batching = new KvStore() {
+            @Override
+            public Stored getWithMetadata(String key) {
+                return memory.getWithMetadata(key);
+            }
+
+            @Override
+            public String getText(String key) {
+                throw new AssertionError("tags are read in a batch, not one by one: " + key);
+            }
+
+            @Override
+            public List<TextRead> getTexts(List<String> keys) {
+                batches.add(List.copyOf(keys));
+                var out = new ArrayList<TextRead>();
+                for (String key : keys) {
+                    out.add(key.equals(failingKey[0]) ? new TextRead(null, new IllegalStateException("KV is down"))
+                            : new TextRead(memory.getText(key), null));
+                }
+                return out;
+            }
+
+            @Override
+            public Completion put(String key, Body value, String metadataJson, long ttl) {
+                return memory.put(key, value, metadataJson, ttl);
+            }
+
+            @Override
+            public Completion putText(String key, String value, long ttl) {
+                return memory.putText(key, value, ttl);
+            }
+
+            @Override
+            public Completion delete(String key) {
+                return memory.delete(key);
+            }
+
+            @Override
+            public Page list(String prefix, String cursor) {
+                return memory.list(prefix, cursor);
+            }
+        };
+        var handler = new KvCacheHandler(batching, clock, log, KvCacheHandler.Options.defaults());
+        handler.set(KEY, text("x"), revalidate60("a", "b", "c")).await();
+        clock.advanceMillis(1);
+        assertEquals(State.FRESH, handler.get(KEY).state());
+        assertEquals(List.of(List.of(handler.tagKey("a"), handler.tagKey("b"), handler.tagKey("c"))), batches);
+        assertEquals(State.FRESH, handler.get(KEY).state(), "known now: no read");
+        assertEquals(1, batches.size());
+
+        var fresh = new KvCacheHandler(batching, clock, log, KvCacheHandler.Options.defaults());
+        failingKey[0] = fresh.tagKey("b");
+        assertEquals(State.MISS, fresh.get(KEY).state(), "one tag unreadable: the entry is not served");
+        assertTrue(log.toString().contains("reading tag b failed"), log::toString);
+    }
 }

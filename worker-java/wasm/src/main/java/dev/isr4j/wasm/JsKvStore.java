@@ -99,6 +99,53 @@ final class JsKvStore implements KvStore {
         return JSRuntime.isNullish(value) ? null : JSRuntime.asString(value);
     }
 
+    /** All reads started at once, each with its deadline, and awaited together: one suspension for all. */
+    @Override
+    public List<TextRead> getTexts(List<String> keys) {
+        if (keys.size() == 1) {
+            return KvStore.super.getTexts(keys);
+        }
+        JSObject reads = newArray();
+        for (String key : keys) {
+            push(reads, withDeadline(kv.get(key, "text"), readTimeoutMillis));
+        }
+        JSObject settled = JsPromises.await(allSettled(reads));
+        var out = new ArrayList<TextRead>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            JSObject value = settledValue(settled, i);
+            if (settledFailed(settled, i)) {
+                out.add(new TextRead(null, new JsPromises.JsFailure("KV read of \"" + keys.get(i) + "\" failed: "
+                        + JsText.string(settledReason(settled, i)))));
+            } else if (timedOut(value)) {
+                out.add(new TextRead(null, new JsPromises.JsFailure(lateMessage(keys.get(i)))));
+            } else {
+                out.add(new TextRead(JsText.string(value), null));
+            }
+        }
+        return out;
+    }
+
+    @JSBody(script = "return [];")
+    private static native JSObject newArray();
+
+    @JSBody(params = {"a", "p"}, script = "a.push(p);")
+    private static native void push(JSObject array, JSObject promise);
+
+    // Never rejects: each outcome as {ok, value} or {ok: false, reason} (its text), in the reads' order.
+    @JSBody(params = "reads", script = "return Promise.all(reads.map(function (p) { return p.then("
+            + "function (v) { return { ok: true, value: v }; },"
+            + " function (e) { return { ok: false, reason: String(e && e.message || e) }; }); }));")
+    private static native JSPromise<JSObject> allSettled(JSObject reads);
+
+    @JSBody(params = {"s", "i"}, script = "return !s[i].ok;")
+    private static native boolean settledFailed(JSObject settled, int i);
+
+    @JSBody(params = {"s", "i"}, script = "return s[i].ok ? s[i].value : null;")
+    private static native JSObject settledValue(JSObject settled, int i);
+
+    @JSBody(params = {"s", "i"}, script = "return s[i].reason;")
+    private static native JSObject settledReason(JSObject settled, int i);
+
     @Override
     public Completion put(String key, Body value, String metadataJson, long expirationTtlSeconds) {
         JSObject holder = value.length() == 0 ? null : JsBody.holderOf(value);
