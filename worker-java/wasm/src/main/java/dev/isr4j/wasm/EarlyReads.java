@@ -40,16 +40,12 @@ final class EarlyReads {
         return started == null || !same(started.jsRequest(), jsRequest) ? null : started;
     }
 
-    /** What prefetch remembered for this request, or null; the slot is freed either way. */
+    /** What prefetch remembered for this request, or null; a slot that holds it is freed. */
     static Started take(int slot, JSRequest jsRequest) {
-        if (slot < 0 || slot >= SLOTS) {
-            return null;
+        Started started = peek(slot, jsRequest);
+        if (started != null) {
+            STARTED[slot] = null;
         }
-        Started started = STARTED[slot];
-        if (started == null || !same(started.jsRequest(), jsRequest)) {
-            return null;
-        }
-        STARTED[slot] = null;
         return started;
     }
 
