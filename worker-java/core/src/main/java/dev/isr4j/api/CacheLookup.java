@@ -43,10 +43,14 @@ public record CacheLookup(State state, CacheEntry entry) {
      */
     public static CacheLookup classify(CacheEntry entry, long now, CacheHandler tags) {
         if (now >= entry.expireAt()) {
-            return INVALIDATED;
+            return INVALIDATED; // its tags need not be read
         }
-        var byTags = tags.tagState(entry.tags(), entry.lastModified());
-        if (byTags == State.MISS) {
+        return classify(entry, now, tags.tagState(entry.tags(), entry.lastModified()));
+    }
+
+    /** As {@link #classify(CacheEntry, long, CacheHandler)}, with what the entry's tags say already known. */
+    public static CacheLookup classify(CacheEntry entry, long now, State byTags) {
+        if (now >= entry.expireAt() || byTags == State.MISS) {
             return INVALIDATED;
         }
         return now >= entry.revalidateAt() || byTags == State.STALE ? stale(entry) : fresh(entry);

@@ -321,23 +321,22 @@ public final class KvCacheHandler implements CacheHandler {
         CacheEntry entry = decoded.entry();
         long now = clock.millis();
         if (decoded.object() != null || !decoded.key().equals(found.read().cacheKey())
-                || StoredEntries.writtenInTheFuture(entry.lastModified(), now) || now >= entry.expireAt()) {
+                || StoredEntries.writtenInTheFuture(entry.lastModified(), now)) {
             return null;
         }
-        long window = tagStore != null ? tagStoreCacheMillis : options.tagCacheMillis();
-        boolean stale = now >= entry.revalidateAt();
+        Map<String, TagState> known = new java.util.HashMap<>();
         for (String tag : entry.tags()) {
             TagSeen seen = recentTags[tag.hashCode() & (recentTags.length - 1)];
-            if (seen == null || !seen.tag().equals(tag) || seen.state().unknown()
-                    || now - seen.state().readAt() >= window || seen.state().expiredAt() >= entry.lastModified()) {
-                return null; // not known here, unreadable, no longer trusted, or revalidated: the full lookup decides
+            if (seen == null || !seen.tag().equals(tag) || seen.state().unknown() || !trusts(seen.state(), now)) {
+                return null; // not known here, unreadable or no longer trusted: the full lookup reads it
             }
-            stale |= seen.state().staleAt() >= entry.lastModified();
+            known.put(tag, seen.state());
         }
-        if (found.regional() && stale) {
-            return null; // a regional copy is served only while fresh; KV decides otherwise
+        CacheLookup lookup = CacheLookup.classify(entry, now, byTags(entry.tags(), entry.lastModified(), known));
+        if (lookup.state() == CacheLookup.State.MISS || (found.regional() && lookup.state() != CacheLookup.State.FRESH)) {
+            return null; // expired or revalidated, or a regional copy that is not fresh: the full lookup decides
         }
-        return stale ? CacheLookup.stale(entry) : CacheLookup.fresh(entry);
+        return lookup;
     }
 
     /** Classifies a value already read from KV for {@code key} (null: absent), as {@link #get} does. */
@@ -528,7 +527,11 @@ public final class KvCacheHandler implements CacheHandler {
         if (tagStore != null && (fromStore = readFromTagStore(tags, now)) == null) {
             return CacheLookup.State.MISS; // fail closed: the entry counts as revalidated now
         }
-        Map<String, TagState> states = fromStore != null ? fromStore : readTags(tags, now);
+        return byTags(tags, lastModified, fromStore != null ? fromStore : readTags(tags, now));
+    }
+
+    /** What the states of an entry's tags say of an entry last written at {@code lastModified}. */
+    private static CacheLookup.State byTags(List<String> tags, long lastModified, Map<String, TagState> states) {
         boolean stale = false;
         for (String tag : tags) {
             TagState state = states.get(tag);
@@ -757,13 +760,17 @@ public final class KvCacheHandler implements CacheHandler {
 
     /** The tag state this isolate may still trust, or null. */
     private TagState trusted(String tag, long now) {
-        long window = tagStore != null ? tagStoreCacheMillis : options.tagCacheMillis();
+        TagState cached;
         synchronized (tagCache) {
-            TagState cached = tagCache.get(tag);
-            long trustFor = cached == null ? 0 : cached.unknown()
-                    ? Math.min(window, FAILED_TAG_READ_RETRY_MILLIS) : window;
-            return cached != null && now - cached.readAt() < trustFor ? cached : null;
+            cached = tagCache.get(tag);
         }
+        return cached != null && trusts(cached, now) ? cached : null;
+    }
+
+    /** Whether a tag state read at {@code readAt} may still be used; an unreadable one is asked again sooner. */
+    private boolean trusts(TagState state, long now) {
+        long window = tagStore != null ? tagStoreCacheMillis : options.tagCacheMillis();
+        return now - state.readAt() < (state.unknown() ? Math.min(window, FAILED_TAG_READ_RETRY_MILLIS) : window);
     }
 
     /**

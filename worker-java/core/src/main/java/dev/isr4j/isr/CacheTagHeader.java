@@ -52,20 +52,25 @@ public final class CacheTagHeader {
         if (tags == null || tags.isEmpty()) {
             return null;
         }
-        Last last = LAST;
-        if (last != null && last.tags() == tags) {
-            return last.value(); // the same (immutable) list as the last answer's: a hot entry served again
+        int slot = System.identityHashCode(tags) & (RECENT.length - 1);
+        Recent recent = RECENT[slot];
+        if (recent != null && recent.tags() == tags) {
+            return recent.value(); // the same (immutable) list as an earlier answer's: a hot entry served again
         }
         String value = compute(tags);
-        LAST = new Last(tags, value);
+        RECENT[slot] = new Recent(tags, value);
         return value;
     }
 
-    /** The last list asked about and its value (one record, so a reader never pairs one with another's). */
-    private record Last(List<String> tags, String value) {
+    /**
+     * Lists asked about lately and their values, a slot per identity hash (entries the decoder remembers hand
+     * out the same list on every read). One record per slot, so a reader never pairs one list with another's
+     * value, and threads need no lock.
+     */
+    private record Recent(List<String> tags, String value) {
     }
 
-    private static volatile Last LAST;
+    private static final Recent[] RECENT = new Recent[64];
 
     private static String compute(List<String> tags) {
         var ordered = new ArrayList<String>(tags.size());

@@ -125,8 +125,11 @@ public final class Dispatcher {
         return key == null ? null : cacheHandler.earlyRead(key);
     }
 
-    /** The cache key a request's answer would be read from, or null when it is not answered from the cache. */
-    private String cacheKeyOf(Request request) {
+    /**
+     * The ISR route whose cache a GET or HEAD of {@code request} goes to, or null: another method, development
+     * mode (or a misconfigured one), a path that is answered 400, no such route, or one without a GET handler.
+     */
+    private RouteSpec cachedRoute(Request request) {
         try {
             if (developmentMode(request) || !(request.method().equals("GET") || request.method().equals("HEAD"))) {
                 return null;
@@ -138,12 +141,15 @@ public final class Dispatcher {
             return null;
         }
         var match = router.match(request.path());
-        if (match == null || !match.target().isIsr() || !match.target().handlers().containsKey("GET")) {
-            return null;
-        }
-        var route = match.target();
-        if (route.page() != null && !route.page().isListed(request.path())
-                && route.page().fallback() == Fallback.NONE) {
+        return match == null || !match.target().isIsr() || !match.target().handlers().containsKey("GET") ? null
+                : match.target();
+    }
+
+    /** The cache key a request's answer would be read from, or null when it is not answered from the cache. */
+    private String cacheKeyOf(Request request) {
+        RouteSpec route = cachedRoute(request);
+        if (route == null || (route.page() != null && !route.page().isListed(request.path())
+                && route.page().fallback() == Fallback.NONE)) {
             return null;
         }
         return cache.keyFor(route, request.path());
@@ -286,26 +292,20 @@ public final class Dispatcher {
         if (early == null) {
             return null;
         }
-        String method = request.method();
+        RouteSpec route = cachedRoute(request);
+        if (route == null) {
+            return null;
+        }
         try {
-            if (developmentMode(request) || !(method.equals("GET") || method.equals("HEAD"))) {
-                return null;
-            }
             purger(request.env()); // a purger misconfigured in the environment fails every request alike
         } catch (IllegalArgumentException e) {
             return null; // a configuration error: handle() reports it
         }
+        String method = request.method();
         String path = request.path();
-        if (CanonicalPath.problem(path) != null || path.equals(RevalidateEndpoint.PATH) || isDataRoute(path)) {
-            return null;
-        }
-        var match = router.match(path);
-        if (match == null) {
-            return null;
-        }
-        var route = match.target();
-        // HEAD is answered from GET's entry only where the route has no HEAD handler of its own.
-        if (!route.isIsr() || !route.handlers().containsKey("GET")
+        // Answered before routing by handle(); and HEAD is answered from GET's entry only where the route has no
+        // HEAD handler of its own.
+        if (path.equals(RevalidateEndpoint.PATH) || isDataRoute(path)
                 || (method.equals("HEAD") && route.handlers().containsKey("HEAD"))
                 || (route.page() != null && !route.page().isListed(path))) {
             return null;

@@ -39,33 +39,16 @@ public final class HeaderFraming {
      * @throws IllegalArgumentException when a name or value holds a character above U+00FF
      */
     public static byte[] encodeLatin1(List<Map.Entry<String, String>> fields) {
-        int size = 0;
-        for (var f : fields) {
-            size += f.getKey().length() + f.getValue().length() + 2 * 11;
-        }
-        byte[] out = new byte[size];
-        int at = 0;
-        for (var f : fields) {
-            at = putLatin1(out, at, f.getKey());
-            at = putLatin1(out, at, f.getValue());
-        }
-        return java.util.Arrays.copyOf(out, at);
-    }
-
-    private static int putLatin1(byte[] out, int at, String text) {
-        String length = Integer.toString(text.length());
-        for (int i = 0; i < length.length(); i++) {
-            out[at++] = (byte) length.charAt(i);
-        }
-        out[at++] = ':';
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
+        String framed = encode(fields);
+        byte[] out = new byte[framed.length()];
+        for (int i = 0; i < out.length; i++) {
+            char c = framed.charAt(i);
             if (c > 0xff) {
                 throw new IllegalArgumentException("a header field holds a character above U+00FF");
             }
-            out[at++] = (byte) c;
+            out[i] = (byte) c;
         }
-        return at;
+        return out;
     }
 
     private static void append(StringBuilder out, String text) {

@@ -248,6 +248,20 @@ class DownstreamContractTest {
             assertEquals(all, h.get("/api/data").header("cache-tag"));
         }
 
+        /** Values are remembered per list: lists asked about in turn each get their own, again and again. */
+        @Test
+        void eachTagListKeepsItsOwnValueWhenAskedAboutInTurn() {
+            var lists = new java.util.ArrayList<java.util.List<String>>();
+            for (int i = 0; i < 200; i++) {
+                lists.add(java.util.List.of("t" + i, "path:/p" + i));
+            }
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < lists.size(); i++) {
+                    assertEquals("path:/p" + i + ",t" + i, CacheTagHeader.value(lists.get(i)));
+                }
+            }
+        }
+
         @Test
         void tagsACdnCannotTakeAreSentAsADigestAndTheHeaderStaysWithinItsLimit() {
             assertEquals("posts", CacheTagHeader.downstream("posts"));
