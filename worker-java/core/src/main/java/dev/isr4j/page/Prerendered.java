@@ -7,10 +7,13 @@ import dev.isr4j.Body;
 import dev.isr4j.api.CacheEntry;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.api.Log;
+import java.util.AbstractMap;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The bundle of entries rendered at build time ({@link Prerenderer}), as JSON text:
@@ -21,6 +24,15 @@ public final class Prerendered {
     public static final int VERSION = 1;
 
     private Prerendered() {
+    }
+
+    /**
+     * The bundle's entries, parsed when first asked for: a request answered from the cache never needs them, so
+     * a fresh isolate's first HIT does not pay for parsing (and compiling the parser for) every prerendered page.
+     * {@code bundle} is asked once, at that time; null or empty is no entries.
+     */
+    public static Map<String, CacheEntry> lazy(Supplier<String> bundle, Log log) {
+        return bundle == null ? Map.of() : new Lazy(bundle, log);
     }
 
     /** Parses a bundle; an unreadable bundle or entry is logged and skipped (the page then renders on demand). */
@@ -55,5 +67,50 @@ public final class Prerendered {
             log.error("prerendered bundle is unreadable; pages render on demand", e);
         }
         return out;
+    }
+
+    /** A read-only map whose entries are the bundle's, parsed on first use (never suspends: plain parsing). */
+    private static final class Lazy extends AbstractMap<String, CacheEntry> {
+        private Supplier<String> bundle;
+        private final Log log;
+        private Map<String, CacheEntry> entries;
+
+        Lazy(Supplier<String> bundle, Log log) {
+            this.bundle = bundle;
+            this.log = log;
+        }
+
+        private Map<String, CacheEntry> entries() {
+            Map<String, CacheEntry> parsed = entries;
+            if (parsed == null) {
+                Supplier<String> source = bundle;
+                String text;
+                try {
+                    text = source == null ? null : source.get();
+                } catch (RuntimeException e) {
+                    log.error("prerendered bundle could not be read; pages render on demand", e);
+                    text = null;
+                }
+                parsed = Map.copyOf(parse(text, log));
+                entries = parsed;
+                bundle = null; // parsed: the text is no longer needed
+            }
+            return parsed;
+        }
+
+        @Override
+        public CacheEntry get(Object key) {
+            return entries().get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return entries().containsKey(key);
+        }
+
+        @Override
+        public Set<Entry<String, CacheEntry>> entrySet() {
+            return entries().entrySet();
+        }
     }
 }

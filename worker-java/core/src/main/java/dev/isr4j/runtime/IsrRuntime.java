@@ -20,6 +20,7 @@ import dev.isr4j.routing.ApiAccess;
 import dev.isr4j.routing.Dispatcher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The one door into isr4j's runtime for a host: the Wasm entry point in workerd and the JVM test kit both
@@ -53,12 +54,22 @@ public final class IsrRuntime {
      */
     public static IsrRuntime start(App app, KvStore cacheKv, KvCacheHandler.Tiers tiers, Clock clock, Log log,
                                    String prerenderedBundle) {
+        return startWithBundle(app, cacheKv, tiers, clock, log, prerenderedBundle == null ? null : () -> prerenderedBundle);
+    }
+
+    /**
+     * As {@link #start(App, KvStore, KvCacheHandler.Tiers, Clock, Log, String)}, with the prerendered bundle asked
+     * for (once) only when a request first needs it: a cached answer never does, so it is not read or parsed
+     * before then.
+     */
+    public static IsrRuntime startWithBundle(App app, KvStore cacheKv, KvCacheHandler.Tiers tiers, Clock clock,
+                                             Log log, Supplier<String> prerenderedBundle) {
         var patterns = new ArrayList<String>();
         for (var route : ApiAccess.routes(app)) {
             patterns.add(route.pattern());
         }
         var dispatcher = new Dispatcher(app, cacheHandler(app, cacheKv, tiers, clock, log), log,
-                Prerendered.parse(prerenderedBundle, log), clock);
+                Prerendered.lazy(prerenderedBundle, log), clock);
         return new IsrRuntime(dispatcher, List.copyOf(patterns));
     }
 

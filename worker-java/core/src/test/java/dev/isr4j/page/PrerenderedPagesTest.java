@@ -392,6 +392,55 @@ class PrerenderedPagesTest {
         assertTrue(store.contains("cache:pages:/blog/hello-world"));
     }
 
+    @Test
+    void theRuntimeReadsTheBundleOnlyWhenARequestFirstNeedsItAndThenOnce() {
+        App app = app();
+        String bundle = build(app);
+        var clock = new ManualClock(DEPLOY_TIME);
+        var store = new InMemoryKvStore(clock);
+        var background = new QueuedBackgroundWork();
+        // a first isolate installs the bundled page into KV
+        var first = IsrRuntime.start(app, store, KvCacheHandler.Tiers.NONE, clock, new RecordingLog(), bundle);
+        assertEquals("HIT", first.handle(Request.builder("GET", IsrHarness.ORIGIN + "/blog/hello-world").build(),
+                background, null).header("x-isr-cache"));
+        background.drain();
+
+        var reads = new AtomicInteger();
+        var second = IsrRuntime.startWithBundle(app, store, KvCacheHandler.Tiers.NONE, clock, new RecordingLog(),
+                () -> {
+                    reads.incrementAndGet();
+                    return bundle;
+                });
+        var hit = second.handle(Request.builder("GET", IsrHarness.ORIGIN + "/blog/hello-world").build(), background,
+                null);
+        assertEquals("HIT", hit.header("x-isr-cache"));
+        assertEquals(0, reads.get(), "an answer from the cache neither reads nor parses the bundle");
+
+        var bundled = second.handle(Request.builder("GET", IsrHarness.ORIGIN + "/docs/intro").build(), background,
+                null);
+        assertEquals("HIT", bundled.header("x-isr-cache"), "a page not in the cache yet comes from the bundle");
+        assertEquals(1, reads.get());
+        assertEquals("MISS", second.handle(Request.builder("GET", IsrHarness.ORIGIN + "/api/plain").build(),
+                background, null).header("x-isr-cache"));
+        assertEquals(1, reads.get(), "the bundle is read once per isolate");
+    }
+
+    @Test
+    void aBundleThatCannotBeReadIsLoggedAndPagesRenderOnDemand() {
+        App app = app();
+        var clock = new ManualClock(DEPLOY_TIME);
+        var log = new RecordingLog();
+        var runtime = IsrRuntime.startWithBundle(app, new InMemoryKvStore(clock), KvCacheHandler.Tiers.NONE, clock,
+                log, () -> {
+                    throw new IllegalStateException("gone");
+                });
+        var r = runtime.handle(Request.builder("GET", IsrHarness.ORIGIN + "/blog/hello-world").build(),
+                new QueuedBackgroundWork(), null);
+        assertEquals(200, r.status());
+        assertEquals("MISS", r.header("x-isr-cache"));
+        assertTrue(log.hasError("prerendered bundle could not be read"), log.toString());
+    }
+
     // ----- invalidating a bundled page --------------------------------------------------------------------------
 
     /** A bundled page nobody requested since deploy is reached by its ancestor's layout tag, never listed. */

@@ -29,7 +29,8 @@ public final class WorkerMain {
     private static final Log LOG = new ConsoleLog();
     private static IsrRuntime runtime;
     private static JsEnv env;
-    private static String prerenderedBundle;
+    /** The build's prerendered pages as the shim gave them (a JS string), until the runtime first needs them. */
+    private static JSObject prerenderedBundle;
     private static JsKvStore kvStore;
     private static long backgroundMillis = Deadlines.DEFAULT_BACKGROUND_MILLIS;
 
@@ -215,7 +216,14 @@ public final class WorkerMain {
     /** The shim hands over the build's prerendered pages once, at start-up. */
     @JSExport
     public static void prerendered(JSObject bundle) {
-        prerenderedBundle = JsText.string(bundle); // tens of kilobytes: one UTF-8 buffer, not a call per character
+        prerenderedBundle = bundle; // crossed into Java and parsed only when a request first needs it
+    }
+
+    /** The bundle's text, once (tens of kilobytes: one UTF-8 buffer, not a call per character). */
+    private static String takePrerendered() {
+        JSObject bundle = prerenderedBundle;
+        prerenderedBundle = null;
+        return bundle == null || JSRuntime.isNullish(bundle) ? null : JsText.string(bundle);
     }
 
     private static IsrRuntime runtime(JSEnv jsEnv) {
@@ -225,11 +233,10 @@ public final class WorkerMain {
             kvStore = namespace == null ? null : new JsKvStore(namespace, Deadlines.kvReadMillis(env));
             backgroundMillis = Deadlines.backgroundMillis(env);
             App app = AppProvider.load();
-            IsrRuntime created = IsrRuntime.start(app, kvStore, JsTiers.of(env, LOG), Clock.SYSTEM, LOG,
-                    prerenderedBundle);
+            IsrRuntime created = IsrRuntime.startWithBundle(app, kvStore, JsTiers.of(env, LOG), Clock.SYSTEM, LOG,
+                    WorkerMain::takePrerendered);
             CoordinatorHost.install(created, env, LOG); // before it is kept: a bad var fails every request alike
             runtime = created;
-            prerenderedBundle = null; // parsed; the text is no longer needed
         } else {
             rebind(jsEnv);
         }
