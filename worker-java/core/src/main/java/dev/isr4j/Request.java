@@ -1,5 +1,7 @@
 package dev.isr4j;
 
+import dev.isr4j.api.BackgroundWork;
+
 import dev.isr4j.routing.CanonicalPath;
 import dev.isr4j.data.DataCache;
 import dev.isr4j.routing.RequestScope;
@@ -227,7 +229,12 @@ public final class Request {
      * stays alive until it finishes). Errors are logged, never sent to the client.
      */
     public void waitUntil(Runnable task) {
-        scope.background().submit(task);
+        BackgroundWork background = scope.background();
+        if (background == null) {
+            task.run(); // outside a running app (a handler called directly): there is no "after", so now
+        } else {
+            background.submit(task);
+        }
     }
 
     /**

@@ -81,13 +81,15 @@ java.prerendered(prerendered); // pages rendered at build time (mvn package), se
 export default {
   fetch(request, env, ctx) {
     const run = (read, slot) => new Promise((resolve) => java.fetch(request, env, ctx, resolve, read, slot));
-    // A fresh HIT Java can answer from what it knows now is answered at once; anything else goes to fetch.
+    // A HIT (or STALE) Java can answer from what it knows now is answered at once; anything else goes to fetch.
     const answer = (read, slot) => new Promise((resolve) => {
       let answered = false;
       try {
-        answered = java.answerNow(request, read, slot, resolve);
-      } catch {
-        // the normal path answers (and reports) whatever failed here
+        answered = java.answerNow(request, ctx, read, slot, resolve);
+      } catch (error) {
+        // Never expected (Java declines what it cannot answer): a trap here means a suspending call was reached
+        // from this export. The normal path still answers.
+        console.error("[isr4j] answering at once failed; the normal path answers:", error);
       }
       if (!answered) java.fetch(request, env, ctx, resolve, read, slot);
     });
@@ -97,8 +99,9 @@ export default {
     let pending = null;
     try {
       pending = java.prefetch(request, env);
-    } catch {
-      // an early read is an optimisation only: the normal path reads (and reports) for itself
+    } catch (error) {
+      // Never expected, as above; an early read is an optimisation only: the normal path reads for itself.
+      console.error("[isr4j] starting the early read failed; the normal path reads:", error);
     }
     if (pending === null) return run(null, -1);
     const slot = pending.isr4jSlot;

@@ -125,8 +125,7 @@ public final class RouteCache {
         }
         switch (lookup.state()) {
             case STALE:
-                startRegeneration(key, route, routeHandler, request, params, background, lookup.entry().lastModified());
-                return served(lookup.entry(), "STALE", route, ageOf(lookup.entry()));
+                return serveStale(route, routeHandler, request, params, background, lookup);
             case CORRUPT:
                 log.warn("unreadable cache entry " + key + " is treated as a miss");
                 break;
@@ -185,6 +184,31 @@ public final class RouteCache {
         }
         CacheLookup lookup = handler.lookupNow(early);
         return lookup == null ? null : storedAnswer(route, lookup);
+    }
+
+    /**
+     * What the early read found, when it is a STALE entry of a revalidating route that can be classified from what
+     * this isolate knows now (as {@link #answerNow} does for fresh ones); else null. Starts nothing, never suspends.
+     */
+    public CacheLookup staleNow(RouteSpec route, String path, EarlyRead.Found early) {
+        if (route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC || early == null
+                || !early.read().cacheKey().equals(keyFor(route, path))) {
+            return null;
+        }
+        CacheLookup lookup = handler.lookupNow(early);
+        return lookup != null && lookup.state() == CacheLookup.State.STALE ? lookup : null;
+    }
+
+    /**
+     * A STALE lookup's answer: the stored entry as it is, and its regeneration started in the background (one per
+     * key per isolate, under the coordinator's lease when there is one). Never suspends: {@link #serve} answers
+     * STALE with it, and so can a host that has the lookup at once ({@link #staleNow}).
+     */
+    public Response serveStale(RouteSpec route, Handler routeHandler, Request request, Map<String, String> params,
+                               BackgroundWork background, CacheLookup lookup) {
+        startRegeneration(keyFor(route, request.path()), route, routeHandler, request, params, background,
+                lookup.entry().lastModified());
+        return served(lookup.entry(), "STALE", route, ageOf(lookup.entry()));
     }
 
     /** A HIT (or STATIC) answer from a lookup that needs nothing done: FRESH, or any servable one for FORCE_STATIC. */

@@ -26,6 +26,7 @@ import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CachePurger;
 import dev.isr4j.cache.CloudflareZonePurger;
 import dev.isr4j.api.Clock;
+import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.Log;
 import java.util.LinkedHashSet;
@@ -202,12 +203,10 @@ public final class Dispatcher {
         if (pathProblem != null) {
             return plain(400, "Bad Request: " + pathProblem);
         }
-        Revalidator requestRevalidator = revalidator.forRequest(purger, background, log);
-        request = ApiAccess.withScope(request, new RequestScope(background, requestRevalidator, dataCache)
-                .earlyRead(early));
+        request = scoped(request, purger, background, early);
         if (request.path().equals(RevalidateEndpoint.PATH)) {
             try {
-                return RevalidateEndpoint.handle(request, requestRevalidator, log);
+                return RevalidateEndpoint.handle(request, ApiAccess.scope(request).revalidator(), log);
             } catch (RuntimeException e) {
                 log.error("revalidation endpoint failed", e);
                 return plain(500, "Internal Server Error");
@@ -265,6 +264,13 @@ public final class Dispatcher {
         return finish(route, response, dataRoute, method.equals("HEAD"));
     }
 
+    /** The request with what it may use while it is handled: its background work, revalidator, data cache. */
+    private Request scoped(Request request, CachePurger purger, BackgroundWork background, EarlyRead.Found early) {
+        Revalidator requestRevalidator = revalidator.forRequest(purger, background, log);
+        return ApiAccess.withScope(request, new RequestScope(background, requestRevalidator, dataCache)
+                .earlyRead(early));
+    }
+
     /** What every routed answer goes through last: its cache rules, its data-route form, HEAD's empty body. */
     private static Response finish(RouteSpec route, Response response, boolean dataRoute, boolean head) {
         if (route.dynamic() == Dynamic.FORCE_DYNAMIC && !response.headers().has("cache-control")) {
@@ -289,6 +295,15 @@ public final class Dispatcher {
      * background work and never suspends, so a host may call it where nothing may wait.
      */
     public Response answerNow(Request request, EarlyRead.Found early) {
+        return answerNow(request, early, null);
+    }
+
+    /**
+     * As {@link #answerNow(Request, EarlyRead.Found)}, and with somewhere to start background work, also a STALE
+     * entry known to be servable now: answered as it is, its regeneration started in {@code background} (as
+     * {@link #handle} does). Still never suspends.
+     */
+    public Response answerNow(Request request, EarlyRead.Found early, BackgroundWork background) {
         if (early == null) {
             return null;
         }
@@ -296,8 +311,9 @@ public final class Dispatcher {
         if (route == null) {
             return null;
         }
+        CachePurger purger;
         try {
-            purger(request.env()); // a purger misconfigured in the environment fails every request alike
+            purger = purger(request.env()); // a purger misconfigured in the environment fails every request alike
         } catch (IllegalArgumentException e) {
             return null; // a configuration error: handle() reports it
         }
@@ -311,6 +327,15 @@ public final class Dispatcher {
             return null;
         }
         Response stored = cache.answerNow(route, path, early);
+        if (stored == null && background != null) {
+            CacheLookup stale = cache.staleNow(route, path, early);
+            if (stale != null) {
+                var match = router.match(path);
+                Request routed = ApiAccess.withRoute(scoped(request, purger, background, early), "GET", match.params());
+                stored = cache.serveStale(route, checked(route.handlers().get("GET")), routed, match.params(),
+                        background, stale);
+            }
+        }
         return stored == null ? null : forDownstream(request, finish(route, stored, false, method.equals("HEAD")));
     }
 

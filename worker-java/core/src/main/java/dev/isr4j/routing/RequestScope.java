@@ -12,7 +12,11 @@ import java.util.Set;
  * cached data used while handling it implies for the response's own entry (smallest revalidate, tags).
  */
 public final class RequestScope {
-    public static final RequestScope NONE = new RequestScope(Runnable::run, Revalidator.NONE, null);
+    /**
+     * A request's scope outside a running app (a handler called directly, as in a unit test): no background work
+     * (see {@link #background}), no revalidation, no data cache.
+     */
+    public static final RequestScope NONE = new RequestScope(null, Revalidator.NONE, null);
 
     private final BackgroundWork background;
     private final Revalidator revalidator;
@@ -28,6 +32,11 @@ public final class RequestScope {
         this.dataCache = dataCache;
     }
 
+    /**
+     * Where this request's background work goes; null outside a running app ({@link #NONE}). Never a
+     * {@code BackgroundWork} that runs its task in the caller: under TeaVM that would make every {@code submit}
+     * call a possible suspension, and a STALE answer starts its regeneration where nothing may suspend.
+     */
     public BackgroundWork background() {
         return background;
     }

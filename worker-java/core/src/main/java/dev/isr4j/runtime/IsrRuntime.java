@@ -114,6 +114,15 @@ public final class IsrRuntime {
     }
 
     /**
+     * As {@link #answerNow(Request, EarlyRead.Found)}, and also a STALE entry servable from what this isolate knows
+     * now: answered as it is, with its regeneration started in {@code background} (as {@link #handle} would).
+     * Still never suspends.
+     */
+    public Response answerNow(Request request, EarlyRead.Found early, BackgroundWork background) {
+        return dispatcher.answerNow(request, early, background);
+    }
+
+    /**
      * Answers {@code request}; its background work (cache writes, regenerations) goes to {@code background}.
      *
      * @param early what the host's early read of {@link #earlyRead} found, or null when it made none

@@ -113,6 +113,63 @@ class AnswerNowTest {
         assertEquals("STALE", h.dispatcher.handle(r, h.background, found(h, r)).header("x-isr-cache"));
     }
 
+    /** Tag states trusted for two minutes: an entry goes stale (60 s) while its tags are still known here. */
+    private KvHarness trustingTagsLonger() {
+        return warmed(new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults()
+                .withTagCacheMillis(120_000)), "/api/data");
+    }
+
+    @Test
+    void aStaleEntryIsAnsweredAtOnceAsHandleWouldWithOneRegenerationQueued() {
+        var h = trustingTagsLonger();
+        var r = request("GET", "/api/data");
+        String before = h.get("/api/data").text();
+        h.clock.advanceMillis(60_000);
+        Response now = h.dispatcher.answerNow(r, found(h, r), h.background);
+        assertNotNull(now, "a stale entry whose tags are known is answered at once");
+        assertEquals("STALE", now.header("x-isr-cache"));
+        assertEquals(before, now.text(), "the stored body, as it is");
+        assertEquals(1, h.background.pending(), "its regeneration is queued");
+        assertEquals(1, renders.get(), "and has not run yet");
+
+        Response full = h.dispatcher.handle(request("GET", "/api/data"), h.background, found(h, r));
+        assertSameAnswer(full, now);
+        Response head = h.dispatcher.answerNow(request("HEAD", "/api/data"), found(h, r), h.background);
+        assertNotNull(head);
+        assertEquals("STALE", head.header("x-isr-cache"));
+        assertEquals("", head.text());
+        assertEquals(1, h.background.pending(), "one regeneration per key, however many stale answers");
+
+        h.background.drain();
+        assertEquals(2, renders.get());
+        Response after = h.dispatcher.answerNow(r, found(h, r), h.background);
+        assertNotNull(after);
+        assertEquals("HIT", after.header("x-isr-cache"));
+        assertEquals("{\"n\":2}", after.text(), "the regenerated entry");
+    }
+
+    @Test
+    void aStaleEntryIsNotAnsweredAtOnceWithoutSomewhereToRegenerate() {
+        var h = trustingTagsLonger();
+        var r = request("GET", "/api/data");
+        h.clock.advanceMillis(60_000);
+        assertNull(h.dispatcher.answerNow(r, found(h, r)));
+        assertEquals(0, h.background.pending());
+    }
+
+    @Test
+    void aStaleEntryWhoseTagIsRevalidatedOrUnknownIsNotAnsweredAtOnce() {
+        var h = trustingTagsLonger();
+        var r = request("GET", "/api/data");
+        h.clock.advanceMillis(60_000);
+        h.kv.revalidateTag(List.of("things")).await();
+        assertNull(h.dispatcher.answerNow(r, found(h, r), h.background), "revalidated: a MISS renders");
+        var fresh = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);
+        fresh.clock.advanceMillis(60_000);
+        assertNull(fresh.dispatcher.answerNow(r, found(fresh, r), fresh.background), "tags never read here");
+        assertEquals(0, h.background.pending() + fresh.background.pending());
+    }
+
     @Test
     void declinesOnceATagIsRevalidatedOrNoLongerTrusted() {
         var h = warmed(new KvHarness(app()), "/api/data");

@@ -214,12 +214,12 @@ public final class IsrTestKit {
             };
             // The path workerd takes: the runtime names the one read a cached answer needs, the host makes it
             // before handing over the request; a fresh entry the runtime can serve from what it knows is answered
-            // at once, and otherwise what the read found stands in for the first cache lookup.
+            // at once (a stale one too, its regeneration queued), and otherwise what the read found stands in for the first cache lookup.
             EarlyRead early = runtime.earlyRead(request);
             InMemoryKvStore store = namespaces.get(IsrRuntime.KV_BINDING);
             EarlyRead.Found found = early == null || store == null ? null
                     : new EarlyRead.Found(early, store.getWithMetadata(early.storeKey()), false);
-            Response now = runtime.answerNow(request, found);
+            Response now = runtime.answerNow(request, found, queue);
             if (now != null) {
                 answeredNow++;
                 return new TestResponse(now);

@@ -49,12 +49,14 @@ public final class WorkerMain {
     }
 
     /**
-     * Answers a request whose early read found a fresh entry, at once: no green thread, no promise (see
+     * Answers a request whose early read found a fresh entry (or a stale one, whose regeneration then starts on a
+     * green thread of its own, held by waitUntil), at once: no green thread for the answer, no promise (see
      * {@link IsrRuntime#answerNow}). True when {@code resolve} got the Response; false when the request goes to
      * {@link #fetch}, which then decides everything as if this had not been called. Nothing here may suspend.
      */
     @JSExport
-    public static boolean answerNow(JSRequest request, JSObject read, int slot, JSObject resolve) {
+    public static boolean answerNow(JSRequest request, JSExecutionContext ctx, JSObject read, int slot,
+                                    JSObject resolve) {
         IsrRuntime r = runtime;
         if (r == null || read == null || JsKvStore.nothingFound(read)) {
             return false; // a MISS (or a read past its deadline) renders: nothing to classify here
@@ -65,7 +67,8 @@ public final class WorkerMain {
         }
         Response response;
         try {
-            response = r.answerNow(started.request(), JsTiers.found(started.early(), read));
+            response = r.answerNow(started.request(), JsTiers.found(started.early(), read),
+                    new WaitUntilBackground(ctx, LOG, backgroundMillis));
             if (response == null) {
                 return false;
             }

@@ -1,0 +1,61 @@
+// The answers the shim takes straight from Java's synchronous export (answerNow: a fresh HIT, or a STALE entry
+// whose regeneration then starts in the background) in workerd: the same answers as the normal path, and the
+// export never traps. It must not reach a call that can suspend (TeaVM then needs a green thread it does not
+// have there); when it does, the shim logs it and falls back, so these answers still look right: the log is
+// what tells.
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { pollUntil, startWorker } from "./mf.mjs";
+import { workerLogs } from "./worker-logs.mjs";
+
+const FAILED = "[isr4j] answering at once failed";
+const EARLY_READ_FAILED = "[isr4j] starting the early read failed";
+
+describe("answers at once from the synchronous export", { timeout: 90_000 }, () => {
+  let worker;
+  const logs = workerLogs();
+  before(async () => {
+    // Regional tier off: every HIT is a KV read, which the export classifies itself.
+    worker = await startWorker({ vars: { ISR_REGIONAL_CACHE: "off" }, miniflare: { handleRuntimeStdio: logs.handleRuntimeStdio } });
+  });
+  after(async () => {
+    await worker?.dispose();
+  });
+
+  const noTrapLogged = () => {
+    assert.ok(!logs.text().includes(FAILED), `the synchronous export trapped:\n${logs.text()}`);
+    assert.ok(!logs.text().includes(EARLY_READ_FAILED), `the early read export trapped:\n${logs.text()}`);
+  };
+
+  it("HIT, then STALE with the old body, then the regenerated body: no trap on the way", async () => {
+    const path = "/api/prices/answer-now-1";
+    const miss = await worker.request(path);
+    assert.equal(miss.headers.get("x-isr-cache"), "MISS", miss.summary());
+    const first = miss.json();
+    // A HIT (its tag states now read by the normal path), then repeated HITs answered at once.
+    const hit = await pollUntil(() => worker.request(path), (r) => r.headers.get("x-isr-cache") === "HIT", { what: "a HIT" });
+    assert.deepEqual(hit.json(), first);
+    // revalidate(1): stale a second after the write; the stale answer carries the old body at once.
+    const stale = await pollUntil(() => worker.request(path), (r) => r.headers.get("x-isr-cache") === "STALE",
+      { what: "a STALE answer", intervalMs: 100 });
+    assert.deepEqual(stale.json(), first, "STALE serves the stored body");
+    assert.match(stale.headers.get("cache-control"), /s-maxage=0/);
+    // Its regeneration ran in the background: a later answer is the newly rendered body.
+    const renewed = await pollUntil(() => worker.request(path),
+      (r) => r.status === 200 && r.json().updatedAt !== first.updatedAt, { what: "the regenerated body", intervalMs: 50 });
+    assert.ok(renewed.json().updatedAt > first.updatedAt);
+    noTrapLogged();
+  });
+
+  it("conditional and HEAD requests of a cached entry: no trap", async () => {
+    const path = "/api/products/answer-now-2";
+    await worker.request(path);
+    const hit = await pollUntil(() => worker.request(path), (r) => r.headers.get("x-isr-cache") === "HIT", { what: "a HIT" });
+    const again = await worker.request(path, { headers: { "if-none-match": hit.headers.get("etag") } });
+    assert.equal(again.status, 304, again.summary());
+    const head = await worker.request(path, { method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get("x-isr-cache"), "HIT");
+    noTrapLogged();
+  });
+});
