@@ -11,12 +11,21 @@ import { workerLogs } from "./worker-logs.mjs";
 const FAILED = "[isr4j] answering at once failed";
 const EARLY_READ_FAILED = "[isr4j] starting the early read failed";
 
-describe("answers at once from the synchronous export", { timeout: 90_000 }, () => {
+const SETUPS = [
+  // Tag records in KV: a path's first HIT in an isolate has the shim read them for Java, then asks again.
+  { name: "tag records in KV", miniflare: { durableObjects: {} } },
+  // Tag records in the coordinator (as wrangler.jsonc deploys it): the full path reads them.
+  { name: "tag records in the coordinator", miniflare: {} },
+];
+
+for (const setup of SETUPS) {
+describe(`answers at once from the synchronous export (${setup.name})`, { timeout: 90_000 }, () => {
   let worker;
   const logs = workerLogs();
   before(async () => {
     // Regional tier off: every HIT is a KV read, which the export classifies itself.
-    worker = await startWorker({ vars: { ISR_REGIONAL_CACHE: "off" }, miniflare: { handleRuntimeStdio: logs.handleRuntimeStdio } });
+    worker = await startWorker({ vars: { ISR_REGIONAL_CACHE: "off" },
+      miniflare: { ...setup.miniflare, handleRuntimeStdio: logs.handleRuntimeStdio } });
   });
   after(async () => {
     await worker?.dispose();
@@ -28,7 +37,7 @@ describe("answers at once from the synchronous export", { timeout: 90_000 }, () 
   };
 
   it("HIT, then STALE with the old body, then the regenerated body: no trap on the way", async () => {
-    const path = "/api/prices/answer-now-1";
+    const path = `/api/prices/answer-now-1-${SETUPS.indexOf(setup)}`;
     const miss = await worker.request(path);
     assert.equal(miss.headers.get("x-isr-cache"), "MISS", miss.summary());
     const first = miss.json();
@@ -48,7 +57,7 @@ describe("answers at once from the synchronous export", { timeout: 90_000 }, () 
   });
 
   it("conditional and HEAD requests of a cached entry: no trap", async () => {
-    const path = "/api/products/answer-now-2";
+    const path = `/api/products/answer-now-2-${SETUPS.indexOf(setup)}`;
     await worker.request(path);
     const hit = await pollUntil(() => worker.request(path), (r) => r.headers.get("x-isr-cache") === "HIT", { what: "a HIT" });
     const again = await worker.request(path, { headers: { "if-none-match": hit.headers.get("etag") } });
@@ -59,3 +68,4 @@ describe("answers at once from the synchronous export", { timeout: 90_000 }, () 
     noTrapLogged();
   });
 });
+}

@@ -81,17 +81,26 @@ java.prerendered(prerendered); // pages rendered at build time (mvn package), se
 export default {
   fetch(request, env, ctx) {
     const run = (read, slot) => new Promise((resolve) => java.fetch(request, env, ctx, resolve, read, slot));
-    // A HIT (or STALE) Java can answer from what it knows now is answered at once; anything else goes to fetch.
+    // A HIT (or STALE) Java can answer from what it knows now is answered at once; when it lacks only tag records,
+    // Java starts their reads and is asked again with what they found; anything else goes to fetch.
     const answer = (read, slot) => new Promise((resolve) => {
-      let answered = false;
-      try {
-        answered = java.answerNow(request, ctx, read, slot, resolve);
-      } catch (error) {
-        // Never expected (Java declines what it cannot answer): a trap here means a suspending call was reached
-        // from this export. The normal path still answers.
-        console.error("[isr4j] answering at once failed; the normal path answers:", error);
-      }
-      if (!answered) java.fetch(request, env, ctx, resolve, read, slot);
+      const attempt = (tagTexts) => {
+        let outcome = null;
+        try {
+          outcome = java.answerNow(request, ctx, read, slot, resolve, tagTexts);
+        } catch (error) {
+          // Never expected (Java declines what it cannot answer): a trap here means a suspending call was
+          // reached from this export. The normal path still answers.
+          console.error("[isr4j] answering at once failed; the normal path answers:", error);
+        }
+        if (outcome === true) return;
+        if (outcome !== null && typeof outcome?.then === "function") {
+          outcome.then(attempt, () => java.fetch(request, env, ctx, resolve, read, slot));
+          return;
+        }
+        java.fetch(request, env, ctx, resolve, read, slot);
+      };
+      attempt(null);
     });
     // Java starts the one cache read a cached answer needs (or returns null); Java gets its result up front,
     // so a HIT never suspends on a promise. A failed read is Java's to handle on the normal path. The promise

@@ -89,6 +89,36 @@ public interface CacheHandler {
         return null;
     }
 
+    /**
+     * The store reads {@link #lookupNow} lacks to classify what an early read found: the records of its tags this
+     * isolate does not know (or no longer trusts), as store keys with the tags they belong to. Null when it lacks
+     * none, or when no such reads could let it answer (then {@link #lookup(EarlyRead.Found, BackgroundWork)}
+     * decides). A host that can read them without suspending does, hands the results to {@link #learnTagReads},
+     * and asks {@link #lookupNow} again. Reads nothing itself, never blocks or awaits. The default lacks nothing.
+     */
+    default TagReads tagReadsNow(EarlyRead.Found found) {
+        return null;
+    }
+
+    /**
+     * What the reads of {@link #tagReadsNow} found, one result per key in order (absent: null text; failed: its
+     * failure), for {@link #lookupNow} to use. Never blocks or awaits; a failed read teaches nothing (the full
+     * lookup reads it again, and says so). The default ignores them.
+     */
+    default void learnTagReads(TagReads reads, List<KvStore.TextRead> results) {
+    }
+
+    /** Tag records to read: {@code storeKeys.get(i)} holds the state of {@code tags.get(i)}. */
+    record TagReads(List<String> tags, List<String> storeKeys) {
+        public TagReads {
+            tags = List.copyOf(tags);
+            storeKeys = List.copyOf(storeKeys);
+            if (tags.size() != storeKeys.size()) {
+                throw new IllegalArgumentException("one store key per tag");
+            }
+        }
+    }
+
     /** Removes an entry (used for corrupted entries). */
     default Completion delete(String key) {
         return Completion.DONE;

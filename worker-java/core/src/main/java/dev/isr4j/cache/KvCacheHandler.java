@@ -309,6 +309,86 @@ public final class KvCacheHandler implements CacheHandler {
      */
     @Override
     public CacheLookup lookupNow(EarlyRead.Found found) {
+        long now = clock.millis();
+        KvEntryFormat.Decoded decoded = classifiableNow(found, now);
+        if (decoded == null) {
+            return null;
+        }
+        CacheEntry entry = decoded.entry();
+        Map<String, TagState> known = new java.util.HashMap<>();
+        for (String tag : entry.tags()) {
+            TagState state = knownNow(tag, now);
+            if (state == null) {
+                return null; // not known here, unreadable or no longer trusted: the full lookup reads it
+            }
+            known.put(tag, state);
+        }
+        CacheLookup lookup = CacheLookup.classify(entry, now, byTags(entry.tags(), entry.lastModified(), known));
+        if (lookup.state() == CacheLookup.State.MISS || (found.regional() && lookup.state() != CacheLookup.State.FRESH)) {
+            return null; // expired or revalidated, or a regional copy that is not fresh: the full lookup decides
+        }
+        return lookup;
+    }
+
+    /**
+     * The records of the tags of what the early read found that {@link #lookupNow} lacks, when reading them could
+     * let it answer: an entry it can classify now but for those tags, with tag records in KV (not the coordinator).
+     */
+    @Override
+    public TagReads tagReadsNow(EarlyRead.Found found) {
+        long now = clock.millis();
+        KvEntryFormat.Decoded decoded = tagStore == null ? classifiableNow(found, now) : null;
+        if (decoded == null || now >= decoded.entry().expireAt()) {
+            return null;
+        }
+        var tags = new ArrayList<String>();
+        var keys = new ArrayList<String>();
+        for (String tag : decoded.entry().tags()) {
+            if (knownNow(tag, now) == null && !tags.contains(tag)) {
+                tags.add(tag);
+                keys.add(tagKey(tag));
+            }
+        }
+        return tags.isEmpty() ? null : new TagReads(tags, keys);
+    }
+
+    /**
+     * Learns what reads of {@link #tagReadsNow} found, for {@link #lookupNow} only (without the lock the tag cache
+     * takes, so nothing here may wait). A state already known with later revalidations keeps them: a record read
+     * while this isolate revalidated the tag can be the older one. A failed or foreign read teaches nothing.
+     */
+    @Override
+    public void learnTagReads(TagReads reads, List<KvStore.TextRead> results) {
+        if (reads == null || results == null) {
+            return;
+        }
+        long now = clock.millis();
+        for (int i = 0; i < reads.tags().size() && i < results.size(); i++) {
+            String tag = reads.tags().get(i);
+            KvStore.TextRead read = results.get(i);
+            if (read == null || read.failure() != null || !reads.storeKeys().get(i).equals(tagKey(tag))) {
+                continue;
+            }
+            TagRead learned = tagRead(tag, read, now);
+            if (learned.foreign() || learned.state().unknown()) {
+                continue;
+            }
+            int slot = tag.hashCode() & (recentTags.length - 1);
+            TagSeen seen = recentTags[slot];
+            TagState state = learned.state();
+            if (seen != null && seen.tag().equals(tag) && !seen.state().unknown()) {
+                state = new TagState(Math.max(state.expiredAt(), seen.state().expiredAt()),
+                        Math.max(state.staleAt(), seen.state().staleAt()), now, false);
+            }
+            recentTags[slot] = new TagSeen(tag, state);
+        }
+    }
+
+    /**
+     * What the early read found, decoded, when {@link #lookupNow} may classify it: a verified entry of the key read,
+     * its body in KV (not R2), not written in the future, and read from the regional copy when there is one.
+     */
+    private KvEntryFormat.Decoded classifiableNow(EarlyRead.Found found, long now) {
         if (found == null || found.stored() == null || (regional != null && !found.regional())) {
             return null;
         }
@@ -318,25 +398,18 @@ public final class KvCacheHandler implements CacheHandler {
         } catch (RuntimeException e) {
             return null;
         }
-        CacheEntry entry = decoded.entry();
-        long now = clock.millis();
         if (decoded.object() != null || !decoded.key().equals(found.read().cacheKey())
-                || StoredEntries.writtenInTheFuture(entry.lastModified(), now)) {
+                || StoredEntries.writtenInTheFuture(decoded.entry().lastModified(), now)) {
             return null;
         }
-        Map<String, TagState> known = new java.util.HashMap<>();
-        for (String tag : entry.tags()) {
-            TagSeen seen = recentTags[tag.hashCode() & (recentTags.length - 1)];
-            if (seen == null || !seen.tag().equals(tag) || seen.state().unknown() || !trusts(seen.state(), now)) {
-                return null; // not known here, unreadable or no longer trusted: the full lookup reads it
-            }
-            known.put(tag, seen.state());
-        }
-        CacheLookup lookup = CacheLookup.classify(entry, now, byTags(entry.tags(), entry.lastModified(), known));
-        if (lookup.state() == CacheLookup.State.MISS || (found.regional() && lookup.state() != CacheLookup.State.FRESH)) {
-            return null; // expired or revalidated, or a regional copy that is not fresh: the full lookup decides
-        }
-        return lookup;
+        return decoded;
+    }
+
+    /** A tag's state as this isolate knows it without waiting (the lock-free mirror), or null when it does not. */
+    private TagState knownNow(String tag, long now) {
+        TagSeen seen = recentTags[tag.hashCode() & (recentTags.length - 1)];
+        return seen == null || !seen.tag().equals(tag) || seen.state().unknown() || !trusts(seen.state(), now) ? null
+                : seen.state();
     }
 
     /** Classifies a value already read from KV for {@code key} (null: absent), as {@link #get} does. */

@@ -186,6 +186,16 @@ public final class RouteCache {
         return lookup == null ? null : storedAnswer(route, lookup);
     }
 
+    /** The tag records the handler lacks to answer {@code path} at once (see {@link CacheHandler#tagReadsNow}). */
+    public CacheHandler.TagReads tagReadsNow(RouteSpec route, String path, EarlyRead.Found early) {
+        return early.read().cacheKey().equals(keyFor(route, path)) ? handler.tagReadsNow(early) : null;
+    }
+
+    /** What reads of {@link #tagReadsNow} found (see {@link CacheHandler#learnTagReads}). */
+    public void learnTagReads(CacheHandler.TagReads reads, List<dev.isr4j.api.KvStore.TextRead> results) {
+        handler.learnTagReads(reads, results);
+    }
+
     /**
      * What the early read found, when it is a STALE entry of a revalidating route that can be classified from what
      * this isolate knows now (as {@link #answerNow} does for fresh ones); else null. Starts nothing, never suspends.

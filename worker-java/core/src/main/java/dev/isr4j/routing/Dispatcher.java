@@ -304,10 +304,7 @@ public final class Dispatcher {
      * {@link #handle} does). Still never suspends.
      */
     public Response answerNow(Request request, EarlyRead.Found early, BackgroundWork background) {
-        if (early == null) {
-            return null;
-        }
-        RouteSpec route = cachedRoute(request);
+        RouteSpec route = early == null ? null : routeAnswerableNow(request);
         if (route == null) {
             return null;
         }
@@ -319,13 +316,6 @@ public final class Dispatcher {
         }
         String method = request.method();
         String path = request.path();
-        // Answered before routing by handle(); and HEAD is answered from GET's entry only where the route has no
-        // HEAD handler of its own.
-        if (path.equals(RevalidateEndpoint.PATH) || isDataRoute(path)
-                || (method.equals("HEAD") && route.handlers().containsKey("HEAD"))
-                || (route.page() != null && !route.page().isListed(path))) {
-            return null;
-        }
         Response stored = cache.answerNow(route, path, early);
         if (stored == null && background != null) {
             CacheLookup stale = cache.staleNow(route, path, early);
@@ -337,6 +327,37 @@ public final class Dispatcher {
             }
         }
         return stored == null ? null : forDownstream(request, finish(route, stored, false, method.equals("HEAD")));
+    }
+
+    /**
+     * The tag records {@link #answerNow} lacks to answer {@code request} from what the early read found (see
+     * {@link CacheHandler#tagReadsNow}), or null. Reads nothing, never suspends.
+     */
+    public CacheHandler.TagReads tagReadsNow(Request request, EarlyRead.Found early) {
+        RouteSpec route = early == null ? null : routeAnswerableNow(request);
+        return route == null ? null : cache.tagReadsNow(route, request.path(), early);
+    }
+
+    /** What reads of {@link #tagReadsNow} found, for {@link #answerNow} (see {@link CacheHandler#learnTagReads}). */
+    public void learnTagReads(CacheHandler.TagReads reads, java.util.List<dev.isr4j.api.KvStore.TextRead> results) {
+        cache.learnTagReads(reads, results);
+    }
+
+    /** The route of a request answerNow may answer (a cached GET or HEAD from GET's entry), or null. */
+    private RouteSpec routeAnswerableNow(Request request) {
+        RouteSpec route = cachedRoute(request);
+        if (route == null) {
+            return null;
+        }
+        String path = request.path();
+        // Answered before routing by handle(); and HEAD is answered from GET's entry only where the route has no
+        // HEAD handler of its own.
+        if (path.equals(RevalidateEndpoint.PATH) || isDataRoute(path)
+                || (request.method().equals("HEAD") && route.handlers().containsKey("HEAD"))
+                || (route.page() != null && !route.page().isListed(path))) {
+            return null;
+        }
+        return route;
     }
 
     private static boolean isDataRoute(String path) {

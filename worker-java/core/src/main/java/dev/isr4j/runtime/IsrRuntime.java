@@ -123,6 +123,20 @@ public final class IsrRuntime {
     }
 
     /**
+     * The tag records {@link #answerNow} lacks to answer {@code request} from what its early read found, or null: a
+     * host that can read them without suspending hands what it found to {@link #learnTagReads} and calls
+     * {@link #answerNow} again. Reads nothing, never suspends.
+     */
+    public CacheHandler.TagReads tagReadsNow(Request request, EarlyRead.Found early) {
+        return dispatcher.tagReadsNow(request, early);
+    }
+
+    /** What reads of {@link #tagReadsNow} found, one per key in order; never suspends. */
+    public void learnTagReads(CacheHandler.TagReads reads, List<KvStore.TextRead> results) {
+        dispatcher.learnTagReads(reads, results);
+    }
+
+    /**
      * Answers {@code request}; its background work (cache writes, regenerations) goes to {@code background}.
      *
      * @param early what the host's early read of {@link #earlyRead} found, or null when it made none

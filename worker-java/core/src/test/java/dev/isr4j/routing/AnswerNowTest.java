@@ -170,6 +170,91 @@ class AnswerNowTest {
         assertEquals(0, h.background.pending() + fresh.background.pending());
     }
 
+    /** Reads what the handler says answerNow lacks, as the host does, and hands it back. */
+    private static void readTagsAsTheHostDoes(KvHarness h, Request r) {
+        var reads = h.dispatcher.tagReadsNow(r, found(h, r));
+        assertNotNull(reads, "tag records to read");
+        h.dispatcher.learnTagReads(reads, h.store.getTexts(reads.storeKeys()));
+    }
+
+    @Test
+    void tagsThisIsolateNeverReadAreNamedAndOnceReadTheHitIsAnsweredAtOnce() {
+        var h = warmed(new KvHarness(app()), "/api/data");
+        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);
+        var r = request("GET", "/api/data");
+        assertNull(other.dispatcher.answerNow(r, found(other, r)), "tags never read in this isolate");
+        var reads = other.dispatcher.tagReadsNow(r, found(other, r));
+        assertNotNull(reads);
+        assertEquals(List.of("things", "path:/api/data", "layout:/", "layout:/api", "layout:/api/data"), reads.tags());
+        assertEquals(List.of(other.kv.tagKey("things"), other.kv.tagKey("path:/api/data"), other.kv.tagKey("layout:/"),
+                other.kv.tagKey("layout:/api"), other.kv.tagKey("layout:/api/data")), reads.storeKeys());
+        other.dispatcher.learnTagReads(reads, other.store.getTexts(reads.storeKeys()));
+        assertNull(other.dispatcher.tagReadsNow(r, found(other, r)), "nothing more to read");
+        Response now = other.dispatcher.answerNow(r, found(other, r));
+        assertSameAnswer(other.dispatcher.handle(request("GET", "/api/data"), other.background, found(other, r)), now);
+        assertEquals("HIT", now.header("x-isr-cache"));
+    }
+
+    @Test
+    void aTagRevalidatedElsewhereAndReadThisWayIsNeverAHit() {
+        var h = warmed(new KvHarness(app()), "/api/data");
+        h.clock.advanceMillis(1_000);
+        h.kv.revalidateTag(List.of("things")).await(); // another isolate, hard
+        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);
+        other.clock.advanceMillis(2_000);
+        var r = request("GET", "/api/data");
+        readTagsAsTheHostDoes(other, r);
+        assertNull(other.dispatcher.answerNow(r, found(other, r), other.background));
+        assertEquals("MISS", other.dispatcher.handle(r, other.background, found(other, r)).header("x-isr-cache"));
+    }
+
+    @Test
+    void aRecordReadBeforeThisIsolateRevalidatedTheTagDoesNotUndoIt() {
+        var h = warmed(new KvHarness(app()), "/api/data");
+        var r = request("GET", "/api/data");
+        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);
+        other.clock.advanceMillis(1_000);
+        var reads = other.dispatcher.tagReadsNow(r, found(other, r));
+        var old = other.store.getTexts(reads.storeKeys()); // in flight while...
+        other.kv.revalidateTag(List.of("things")).await(); // ...this isolate revalidates the tag
+        other.clock.advanceMillis(1_000);
+        other.dispatcher.learnTagReads(reads, old);
+        assertNull(other.dispatcher.answerNow(r, found(other, r), other.background), "revalidated here: never a HIT");
+    }
+
+    @Test
+    void aFailedTagReadTeachesNothing() {
+        var h = warmed(new KvHarness(app()), "/api/data");
+        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);
+        var r = request("GET", "/api/data");
+        var reads = other.dispatcher.tagReadsNow(r, found(other, r));
+        var failed = new java.util.ArrayList<dev.isr4j.api.KvStore.TextRead>();
+        for (int i = 0; i < reads.storeKeys().size(); i++) {
+            failed.add(new dev.isr4j.api.KvStore.TextRead(null, new IllegalStateException("KV is down")));
+        }
+        other.dispatcher.learnTagReads(reads, failed);
+        assertNull(other.dispatcher.answerNow(r, found(other, r)));
+        assertNotNull(other.dispatcher.tagReadsNow(r, found(other, r)), "still to be read");
+        var fewer = other.store.getTexts(reads.storeKeys()).subList(0, 2);
+        other.dispatcher.learnTagReads(reads, fewer);
+        assertNull(other.dispatcher.answerNow(r, found(other, r)), "a tag without a result stays unknown");
+    }
+
+    @Test
+    void aSoftRevalidatedTagReadThisWayServesStaleAtOnce() {
+        var h = warmed(new KvHarness(app()), "/api/data");
+        h.clock.advanceMillis(1_000);
+        h.kv.revalidateTag(List.of("things"), true).await(); // soft: stale-while-revalidate
+        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);
+        other.clock.advanceMillis(2_000);
+        var r = request("GET", "/api/data");
+        readTagsAsTheHostDoes(other, r);
+        Response now = other.dispatcher.answerNow(r, found(other, r), other.background);
+        assertNotNull(now);
+        assertEquals("STALE", now.header("x-isr-cache"));
+        assertEquals(1, other.background.pending(), "its regeneration");
+    }
+
     @Test
     void declinesOnceATagIsRevalidatedOrNoLongerTrusted() {
         var h = warmed(new KvHarness(app()), "/api/data");

@@ -214,12 +214,18 @@ public final class IsrTestKit {
             };
             // The path workerd takes: the runtime names the one read a cached answer needs, the host makes it
             // before handing over the request; a fresh entry the runtime can serve from what it knows is answered
-            // at once (a stale one too, its regeneration queued), and otherwise what the read found stands in for the first cache lookup.
+            // at once (a stale one too, its regeneration queued; tag records it lacks are read first), and otherwise
+            // what the read found stands in for the first cache lookup.
             EarlyRead early = runtime.earlyRead(request);
             InMemoryKvStore store = namespaces.get(IsrRuntime.KV_BINDING);
             EarlyRead.Found found = early == null || store == null ? null
                     : new EarlyRead.Found(early, store.getWithMetadata(early.storeKey()), false);
             Response now = runtime.answerNow(request, found, queue);
+            var tagReads = now == null && store != null ? runtime.tagReadsNow(request, found) : null;
+            if (tagReads != null) { // the tag records it lacks, read as workerd's host reads them, and again
+                runtime.learnTagReads(tagReads, store.getTexts(tagReads.storeKeys()));
+                now = runtime.answerNow(request, found, queue);
+            }
             if (now != null) {
                 answeredNow++;
                 return new TestResponse(now);

@@ -49,21 +49,30 @@ class IsrTestKitTest {
 
     /** As in workerd: once this isolate knows an entry's tags, a fresh HIT is answered at once, the same HIT. */
     @Test
-    void aHitWhoseTagsAreKnownIsAnsweredAtOnceAsInWorkerd() {
+    void hitsAndStaleAnswersAreAnsweredAtOnceAsInWorkerd() {
         var kit = IsrTestKit.start(weatherApp());
         kit.fetcher().stub("https://api.example.com/weather/oslo", Response.json("{\"c\": 3}"));
         assertEquals("MISS", kit.get("/weather/oslo").cacheState());
+        assertEquals(0, kit.answeredAtOnce(), "a MISS renders on the full path");
         kit.drain();
-        var first = kit.get("/weather/oslo"); // the full path: reads the entry's tag records
-        assertEquals(0, kit.answeredAtOnce());
-        var again = kit.get("/weather/oslo");
+        var first = kit.get("/weather/oslo"); // its tag records are read first, then it is answered at once
+        assertEquals("HIT", first.cacheState());
         assertEquals(1, kit.answeredAtOnce());
+        var again = kit.get("/weather/oslo");
+        assertEquals(2, kit.answeredAtOnce());
         assertEquals("HIT", again.cacheState());
         assertEquals(first.header("etag"), again.header("etag"));
         assertEquals(first.text(), again.text());
         kit.clock().advanceSeconds(300);
-        assertEquals("STALE", kit.get("/weather/oslo").cacheState());
-        assertEquals(1, kit.answeredAtOnce(), "a stale entry goes the full path, which regenerates it");
+        kit.fetcher().stub("https://api.example.com/weather/oslo", Response.json("{\"c\": 4}"));
+        var stale = kit.get("/weather/oslo");
+        assertEquals("STALE", stale.cacheState());
+        assertEquals(first.text(), stale.text());
+        assertEquals(3, kit.answeredAtOnce(), "a stale entry is answered at once too, its regeneration queued");
+        kit.drain();
+        var renewed = kit.get("/weather/oslo");
+        assertEquals("HIT", renewed.cacheState());
+        assertTrue(renewed.text().contains("4"), renewed.text());
     }
 
     @Test

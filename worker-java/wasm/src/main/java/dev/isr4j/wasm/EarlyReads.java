@@ -1,6 +1,7 @@
 package dev.isr4j.wasm;
 
 import dev.isr4j.Request;
+import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.EarlyRead;
 import dev.isr4j.wasm.js.JSRequest;
 import org.teavm.jso.JSBody;
@@ -16,8 +17,13 @@ final class EarlyReads {
     record Started(JSRequest jsRequest, Request request, EarlyRead early) {
     }
 
+    /** Tag records answerNow asked the shim to wait for, for a request in a slot (see {@link #waitForTags}). */
+    private record TagWait(JSRequest jsRequest, CacheHandler.TagReads reads) {
+    }
+
     private static final int SLOTS = 256;
     private static final Started[] STARTED = new Started[SLOTS];
+    private static final TagWait[] TAG_WAITS = new TagWait[SLOTS];
     private static int next;
 
     private EarlyReads() {
@@ -45,8 +51,29 @@ final class EarlyReads {
         Started started = peek(slot, jsRequest);
         if (started != null) {
             STARTED[slot] = null;
+            TAG_WAITS[slot] = null;
         }
         return started;
+    }
+
+    /** Notes that the request in {@code slot} waits for the reads of {@code reads} before answerNow tries again. */
+    static void waitForTags(int slot, JSRequest jsRequest, CacheHandler.TagReads reads) {
+        if (slot >= 0 && slot < SLOTS) {
+            TAG_WAITS[slot] = new TagWait(jsRequest, reads);
+        }
+    }
+
+    /** The tag reads this request waited for (once), or null. */
+    static CacheHandler.TagReads waitedForTags(int slot, JSRequest jsRequest) {
+        if (slot < 0 || slot >= SLOTS) {
+            return null;
+        }
+        TagWait wait = TAG_WAITS[slot];
+        if (wait == null || !same(wait.jsRequest(), jsRequest)) {
+            return null;
+        }
+        TAG_WAITS[slot] = null;
+        return wait.reads();
     }
 
     @JSBody(params = {"read", "slot"}, script = "read.isr4jSlot = slot; return read;")

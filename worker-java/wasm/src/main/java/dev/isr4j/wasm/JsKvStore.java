@@ -105,11 +105,23 @@ final class JsKvStore implements KvStore {
         if (keys.size() == 1) {
             return KvStore.super.getTexts(keys);
         }
+        return textsOf(keys, JsPromises.await(startTexts(keys)));
+    }
+
+    /**
+     * Starts reading {@code keys} as text, each with its deadline, and returns the promise of all outcomes (it never
+     * rejects; {@link #textsOf} reads it). Never suspends.
+     */
+    JSPromise<JSObject> startTexts(List<String> keys) {
         JSObject reads = newArray();
         for (String key : keys) {
             push(reads, withDeadline(kv.get(key, "text"), readTimeoutMillis));
         }
-        JSObject settled = JsPromises.await(allSettled(reads));
+        return allSettled(reads);
+    }
+
+    /** What the reads {@link #startTexts} started found, one per key in order: text, null (absent) or why it failed. */
+    List<TextRead> textsOf(List<String> keys, JSObject settled) {
         var out = new ArrayList<TextRead>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             JSObject value = settledValue(settled, i);

@@ -8,6 +8,7 @@ import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
 import dev.isr4j.App;
 import dev.isr4j.Request;
+import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.EarlyRead;
 import dev.isr4j.runtime.Deadlines;
 import dev.isr4j.runtime.IsrRuntime;
@@ -16,6 +17,7 @@ import dev.isr4j.wasm.js.JSEnv;
 import dev.isr4j.wasm.js.JSExecutionContext;
 import dev.isr4j.wasm.js.JSRequest;
 import dev.isr4j.wasm.js.JSSqlStorage;
+import org.teavm.jso.core.JSBoolean;
 import org.teavm.jso.core.JSString;
 import org.teavm.jso.JSExport;
 import org.teavm.jso.JSObject;
@@ -50,36 +52,49 @@ public final class WorkerMain {
 
     /**
      * Answers a request whose early read found a fresh entry (or a stale one, whose regeneration then starts on a
-     * green thread of its own, held by waitUntil), at once: no green thread for the answer, no promise (see
-     * {@link IsrRuntime#answerNow}). True when {@code resolve} got the Response; false when the request goes to
-     * {@link #fetch}, which then decides everything as if this had not been called. Nothing here may suspend.
+     * green thread of its own, held by waitUntil), at once: no green thread for the answer (see
+     * {@link IsrRuntime#answerNow}). Returns true when {@code resolve} got the Response; a promise when the answer
+     * needs tag records this isolate does not know yet: their reads are started, and the shim calls again with
+     * what they found ({@code tagTexts}); null when the request goes to {@link #fetch}, which then decides
+     * everything as if this had not been called. Nothing here may suspend.
      */
     @JSExport
-    public static boolean answerNow(JSRequest request, JSExecutionContext ctx, JSObject read, int slot,
-                                    JSObject resolve) {
+    public static JSObject answerNow(JSRequest request, JSExecutionContext ctx, JSObject read, int slot,
+                                     JSObject resolve, JSObject tagTexts) {
         IsrRuntime r = runtime;
         if (r == null || read == null || JsKvStore.nothingFound(read)) {
-            return false; // a MISS (or a read past its deadline) renders: nothing to classify here
+            return null; // a MISS (or a read past its deadline) renders: nothing to classify here
         }
         EarlyReads.Started started = EarlyReads.peek(slot, request);
         if (started == null) {
-            return false;
+            return null;
         }
         Response response;
         try {
-            response = r.answerNow(started.request(), JsTiers.found(started.early(), read),
-                    new WaitUntilBackground(ctx, LOG, backgroundMillis));
+            EarlyRead.Found found = JsTiers.found(started.early(), read);
+            CacheHandler.TagReads waited = EarlyReads.waitedForTags(slot, request);
+            if (waited != null && tagTexts != null && !JSRuntime.isNullish(tagTexts)) {
+                r.learnTagReads(waited, kvStore.textsOf(waited.storeKeys(), tagTexts));
+            }
+            response = r.answerNow(started.request(), found, new WaitUntilBackground(ctx, LOG, backgroundMillis));
             if (response == null) {
-                return false;
+                CacheHandler.TagReads reads = waited == null ? r.tagReadsNow(started.request(), found) : null;
+                if (reads == null) {
+                    return null; // once only: what the reads did not settle, the normal path does
+                }
+                EarlyReads.waitForTags(slot, request, reads);
+                return kvStore.startTexts(reads.storeKeys());
             }
             JsConversions.respond(response, resolve);
         } catch (RuntimeException e) {
-            return false; // the normal path answers (and reports) it
+            return null; // the normal path answers (and reports) it
         }
         EarlyReads.take(slot, request);
         JsBody.release(read); // the Response owns the body now; see JsBody for why this matters
-        return true;
+        return ANSWERED;
     }
+
+    private static final JSObject ANSWERED = JSBoolean.valueOf(true);
 
     /**
      * A trap (a JS error from inside the module, such as a stack overflow) ended a green thread outside Java's
