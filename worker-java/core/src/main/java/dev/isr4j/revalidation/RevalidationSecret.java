@@ -6,7 +6,7 @@ import dev.isr4j.Headers;
 import dev.isr4j.Json;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
-import java.nio.charset.StandardCharsets;
+import dev.isr4j.text.Utf8;
 
 /**
  * The one check of the revalidation secret ({@code ISR_REVALIDATE_SECRET}, sent as
@@ -47,8 +47,8 @@ public final class RevalidationSecret {
 
     /** Compares without an early exit, so timing does not reveal how much of the secret matched. */
     static boolean constantTimeEquals(String given, String expected) {
-        byte[] a = given.getBytes(StandardCharsets.UTF_8);
-        byte[] b = expected.getBytes(StandardCharsets.UTF_8);
+        byte[] a = Utf8.encode(given);
+        byte[] b = Utf8.encode(expected);
         int diff = a.length ^ b.length;
         for (int i = 0; i < b.length; i++) {
             diff |= (i < a.length ? a[i] : 0) ^ b[i];
