@@ -501,8 +501,7 @@ public final class KvCacheHandler implements CacheHandler {
                     || c == '_' || c == '~') {
                 out.append((char) c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+                out.append('%').append("0123456789ABCDEF".charAt(c >> 4)).append("0123456789ABCDEF".charAt(c & 0xf));
             }
         }
         return out.toString();

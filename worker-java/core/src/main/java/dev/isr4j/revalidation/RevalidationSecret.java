@@ -6,6 +6,7 @@ import dev.isr4j.Headers;
 import dev.isr4j.Json;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
+import dev.isr4j.text.Text;
 import dev.isr4j.text.Utf8;
 
 /**
@@ -29,7 +30,8 @@ public final class RevalidationSecret {
         if (secret == null || secret.isEmpty()) {
             return Outcome.NOT_CONFIGURED;
         }
-        String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : "";
+        String token = auth != null && auth.length() >= 7
+                && Text.asciiLowerCase(auth.substring(0, 7)).equals("bearer ") ? auth.substring(7).trim() : "";
         return constantTimeEquals(token, secret) ? Outcome.ACCEPTED : Outcome.REJECTED;
     }
 

@@ -28,6 +28,23 @@ public final class Text {
         return true;
     }
 
+    /** {@code s} with A-Z made a-z and every other character kept: {@link #asciiUpperCase}'s mirror. */
+    public static String asciiLowerCase(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                char[] chars = s.toCharArray();
+                for (int j = i; j < chars.length; j++) {
+                    if (chars[j] >= 'A' && chars[j] <= 'Z') {
+                        chars[j] = (char) (chars[j] + ('a' - 'A'));
+                    }
+                }
+                return new String(chars);
+            }
+        }
+        return s;
+    }
+
     /**
      * {@code s} with a-z made A-Z and every other character kept: for HTTP methods (tokens), without the
      * Unicode case tables (which cost milliseconds to load in a fresh Wasm isolate).
