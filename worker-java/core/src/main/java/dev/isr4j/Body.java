@@ -1,6 +1,6 @@
 package dev.isr4j;
 
-import java.nio.charset.StandardCharsets;
+import dev.isr4j.text.Utf8;
 
 /**
  * The bytes of a request or response body. A runtime may back a body with bytes that live outside Java
@@ -22,7 +22,7 @@ public interface Body {
     }
 
     default String text() {
-        return new String(bytes(), StandardCharsets.UTF_8);
+        return Utf8.decode(bytes());
     }
 
     static Body of(byte[] bytes) {
@@ -30,7 +30,7 @@ public interface Body {
     }
 
     static Body of(String text) {
-        return new ByteArrayBody(text.getBytes(StandardCharsets.UTF_8));
+        return new ByteArrayBody(Utf8.encode(text));
     }
 
     /** A body held as a Java byte array. */

@@ -1,9 +1,9 @@
 package dev.isr4j;
 
+import dev.isr4j.text.Text;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -56,12 +56,12 @@ public final class Headers {
         if (value == null) {
             throw new IllegalArgumentException("Header '" + name + "' has no value; pass an empty string instead");
         }
-        return Map.entry(name.toLowerCase(Locale.ROOT), value);
+        return Map.entry(Text.asciiLowerCase(name), value);
     }
 
     /** The first value of {@code name}, or null. */
     public String get(String name) {
-        var key = name.toLowerCase(Locale.ROOT);
+        var key = Text.asciiLowerCase(name);
         for (var e : fields) {
             if (e.getKey().equals(key)) {
                 return e.getValue();
@@ -71,7 +71,7 @@ public final class Headers {
     }
 
     public List<String> getAll(String name) {
-        var key = name.toLowerCase(Locale.ROOT);
+        var key = Text.asciiLowerCase(name);
         var out = new ArrayList<String>();
         for (var e : fields) {
             if (e.getKey().equals(key)) {
@@ -88,7 +88,7 @@ public final class Headers {
     /** Replaces every value of {@code name} with this one. */
     public Headers with(String name, String value) {
         var list = new ArrayList<Map.Entry<String, String>>(fields.size() + 1);
-        var key = name.toLowerCase(Locale.ROOT);
+        var key = Text.asciiLowerCase(name);
         for (var e : fields) {
             if (!e.getKey().equals(key)) {
                 list.add(e);
@@ -110,7 +110,7 @@ public final class Headers {
         outer:
         for (var e : fields) {
             for (var n : names) {
-                if (e.getKey().equalsIgnoreCase(n)) {
+                if (Text.asciiLowerCase(e.getKey()).equals(Text.asciiLowerCase(n))) {
                     continue outer;
                 }
             }

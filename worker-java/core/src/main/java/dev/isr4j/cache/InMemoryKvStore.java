@@ -4,7 +4,7 @@ import dev.isr4j.Body;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Completion;
 import dev.isr4j.api.KvStore;
-import java.nio.charset.StandardCharsets;
+import dev.isr4j.text.Utf8;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +37,13 @@ public final class InMemoryKvStore implements KvStore {
     @Override
     public synchronized String getText(String key) {
         Item item = live(key);
-        return item == null ? null : new String(item.value(), StandardCharsets.UTF_8);
+        return item == null ? null : Utf8.decode(item.value());
     }
 
     @Override
     public synchronized Completion put(String key, Body value, String metadataJson, long expirationTtlSeconds) {
         checkKey(key);
-        if (metadataJson != null && metadataJson.getBytes(StandardCharsets.UTF_8).length > MAX_METADATA_BYTES) {
+        if (metadataJson != null && Utf8.length(metadataJson) > MAX_METADATA_BYTES) {
             throw new IllegalArgumentException("KV metadata over " + MAX_METADATA_BYTES + " bytes for " + key);
         }
         if (value.length() > MAX_VALUE_BYTES) {
@@ -120,7 +120,7 @@ public final class InMemoryKvStore implements KvStore {
     }
 
     private static void checkKey(String key) {
-        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        int bytes = Utf8.length(key);
         if (bytes == 0 || bytes > MAX_KEY_BYTES) {
             throw new IllegalArgumentException("KV keys must be 1-" + MAX_KEY_BYTES + " bytes, got " + bytes);
         }

@@ -256,7 +256,7 @@ public final class KvCacheHandler implements CacheHandler {
      */
     public String tagKey(String tag) {
         String key = options.appPrefix() + "__tag:" + tag;
-        return key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= KvStore.MAX_KEY_BYTES
+        return dev.isr4j.text.Utf8.length(key) <= KvStore.MAX_KEY_BYTES
                 && !tag.startsWith("__hash:") ? key : options.appPrefix() + "__tag:__hash:" + CacheKeys.fnv1a64Hex(tag);
     }
 
@@ -568,14 +568,13 @@ public final class KvCacheHandler implements CacheHandler {
 
     static String urlEncode(String s) {
         var out = new StringBuilder(s.length() + 16);
-        for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte b : dev.isr4j.text.Utf8.encode(s)) {
             int c = b & 0xff;
             if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
                     || c == '_' || c == '~') {
                 out.append((char) c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+                out.append('%').append("0123456789ABCDEF".charAt(c >> 4)).append("0123456789ABCDEF".charAt(c & 0xf));
             }
         }
         return out.toString();

@@ -48,7 +48,7 @@ public final class CoordinatorClient {
                 options.leaseMillis())), null);
         CoordinatorObject.Verdict verdict;
         try {
-            verdict = CoordinatorObject.Verdict.valueOf(String.valueOf(m.get("r")).toUpperCase(java.util.Locale.ROOT));
+            verdict = CoordinatorObject.Verdict.valueOf(dev.isr4j.text.Text.asciiUpperCase(String.valueOf(m.get("r"))));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("coordinator answered " + m.get("r") + " to a claim");
         }

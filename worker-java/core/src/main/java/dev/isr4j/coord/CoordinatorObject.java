@@ -130,7 +130,7 @@ public final class CoordinatorObject {
                 case CoordinatorProtocol.CLAIM: {
                     Claim claim = claim(text(request, "key"), text(request, "holder"), number(request, "seen"),
                             number(request, "leaseMs"));
-                    return Json.object().put("r", claim.verdict().name().toLowerCase(java.util.Locale.ROOT))
+                    return Json.object().put("r", dev.isr4j.text.Text.asciiLowerCase(claim.verdict().name()))
                             .put("until", claim.until()).put("done", claim.done()).toJson();
                 }
                 case CoordinatorProtocol.FINISH:

@@ -20,7 +20,7 @@ import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.Log;
-import java.nio.charset.StandardCharsets;
+import dev.isr4j.text.Utf8;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -244,7 +244,7 @@ public final class DataCache {
             return value.body().bytes();
         }
         if (!bytes && "text".equals(kind)) {
-            return new String(value.body().bytes(), StandardCharsets.UTF_8);
+            return Utf8.decode(value.body().bytes());
         }
         throw new IllegalArgumentException("stored kind " + kind + " does not match the function's value type");
     }

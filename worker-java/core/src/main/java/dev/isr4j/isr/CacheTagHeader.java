@@ -3,7 +3,7 @@ package dev.isr4j.isr;
 import dev.isr4j.store.CacheKeys;
 import dev.isr4j.Body;
 import dev.isr4j.Headers;
-import java.nio.charset.StandardCharsets;
+import dev.isr4j.text.Utf8;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,7 +31,7 @@ public final class CacheTagHeader {
         if (tag.length() <= MAX_TAG_LENGTH && isPlain(tag)) {
             return tag;
         }
-        String digest = Etags.of(0, Headers.empty(), Body.of(tag.getBytes(StandardCharsets.UTF_8)));
+        String digest = Etags.of(0, Headers.empty(), Body.of(Utf8.encode(tag)));
         return "isr4j-h-" + digest.substring(1, digest.length() - 1);
     }
 

@@ -2,7 +2,7 @@ package dev.isr4j.isr;
 
 import dev.isr4j.Body;
 import dev.isr4j.Headers;
-import java.nio.charset.StandardCharsets;
+import dev.isr4j.text.Utf8;
 
 /**
  * Strong entity tags for cached answers: a 128-bit digest of what a client receives from an entry (status,
@@ -45,9 +45,9 @@ public final class Etags {
     }
 
     private static void field(long[] h, String name, String value) {
-        mix(h, name.getBytes(StandardCharsets.UTF_8));
+        mix(h, Utf8.encode(name));
         mix(h, new byte[] {0});
-        mix(h, value.getBytes(StandardCharsets.UTF_8));
+        mix(h, Utf8.encode(value));
         mix(h, new byte[] {'\n'});
     }
 

@@ -1,6 +1,6 @@
 package dev.isr4j.page;
 
-import java.util.Locale;
+import dev.isr4j.text.Text;
 
 /**
  * Recognises search-engine crawlers and link-preview bots by their {@code User-Agent}, so a SHOW_FALLBACK page
@@ -40,8 +40,8 @@ public final class Crawlers {
         if (userAgent == null || userAgent.isEmpty()) {
             return false;
         }
-        String ua = (userAgent.length() > MAX_LENGTH ? userAgent.substring(0, MAX_LENGTH) : userAgent)
-                .toLowerCase(Locale.ROOT);
+        String ua = Text.asciiLowerCase(userAgent.length() > MAX_LENGTH ? userAgent.substring(0, MAX_LENGTH) : userAgent)
+                ;
         for (String fragment : FRAGMENTS) {
             if (ua.contains(fragment)) {
                 return true;

@@ -11,7 +11,6 @@ import dev.isr4j.Request;
 import dev.isr4j.Response;
 import dev.isr4j.Revalidator;
 import dev.isr4j.api.Log;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

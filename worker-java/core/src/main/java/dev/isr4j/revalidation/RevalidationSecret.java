@@ -6,7 +6,8 @@ import dev.isr4j.Headers;
 import dev.isr4j.Json;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
-import java.nio.charset.StandardCharsets;
+import dev.isr4j.text.Text;
+import dev.isr4j.text.Utf8;
 
 /**
  * The one check of the revalidation secret ({@code ISR_REVALIDATE_SECRET}, sent as
@@ -29,7 +30,8 @@ public final class RevalidationSecret {
         if (secret == null || secret.isEmpty()) {
             return Outcome.NOT_CONFIGURED;
         }
-        String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : "";
+        String token = auth != null && auth.length() >= 7
+                && Text.asciiLowerCase(auth.substring(0, 7)).equals("bearer ") ? auth.substring(7).trim() : "";
         return constantTimeEquals(token, secret) ? Outcome.ACCEPTED : Outcome.REJECTED;
     }
 
@@ -47,8 +49,8 @@ public final class RevalidationSecret {
 
     /** Compares without an early exit, so timing does not reveal how much of the secret matched. */
     static boolean constantTimeEquals(String given, String expected) {
-        byte[] a = given.getBytes(StandardCharsets.UTF_8);
-        byte[] b = expected.getBytes(StandardCharsets.UTF_8);
+        byte[] a = Utf8.encode(given);
+        byte[] b = Utf8.encode(expected);
         int diff = a.length ^ b.length;
         for (int i = 0; i < b.length; i++) {
             diff |= (i < a.length ? a[i] : 0) ^ b[i];

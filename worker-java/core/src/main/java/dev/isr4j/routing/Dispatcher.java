@@ -30,7 +30,6 @@ import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.Log;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -466,7 +465,7 @@ public final class Dispatcher {
         }
         // Read from the request as received: this answer is never cached, and no handler ran.
         String accept = request.header("accept");
-        Response response = accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html")
+        Response response = accept != null && dev.isr4j.text.Text.asciiLowerCase(accept).contains("text/html")
                 ? Response.html(notFoundPage).withStatus(404)
                 : plain(404, "Not Found");
         return response.withHeader("vary", "accept");

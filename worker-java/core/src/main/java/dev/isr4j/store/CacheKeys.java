@@ -1,7 +1,7 @@
 package dev.isr4j.store;
 
 import dev.isr4j.routing.CanonicalPath;
-import java.nio.charset.StandardCharsets;
+import dev.isr4j.text.Utf8;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -129,7 +129,7 @@ public final class CacheKeys {
 
     public static long fnv1a64(String s) {
         long h = 0xcbf29ce484222325L;
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+        for (byte b : Utf8.encode(s)) {
             h ^= b & 0xff;
             h *= 0x100000001b3L;
         }

@@ -7,7 +7,7 @@ import dev.isr4j.Json;
 import dev.isr4j.api.CacheEntry;
 import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.KvStore;
-import java.nio.charset.StandardCharsets;
+import dev.isr4j.text.Utf8;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +93,7 @@ public final class KvEntryFormat {
         if (serialisedLength(header) <= KvStore.MAX_METADATA_BYTES) {
             return new Encoded(stored, header);
         }
-        byte[] head = header.getBytes(StandardCharsets.UTF_8);
+        byte[] head = Utf8.encode(header);
         byte[] body = stored.bytes();
         byte[] value = new byte[4 + head.length + body.length];
         value[0] = (byte) (head.length >>> 24);
@@ -172,7 +172,7 @@ public final class KvEntryFormat {
                 throw new IllegalArgumentException("truncated header (" + n + " bytes announced, "
                         + (body.length() - 4) + " present)");
             }
-            header = asObject(JsonReader.parse(new String(body.slice(4, 4 + (int) n).bytes(), StandardCharsets.UTF_8)),
+            header = asObject(JsonReader.parse(Utf8.decode(body.slice(4, 4 + (int) n).bytes())),
                     "header");
             if (!kind.equals(checkVersion(header))) {
                 throw new IllegalArgumentException("header kind " + header.get("k") + " differs from metadata kind "
@@ -297,7 +297,7 @@ public final class KvEntryFormat {
 
     /** Bytes KV counts for metadata: the UTF-8 length of its JSON serialisation. */
     static int serialisedLength(String json) {
-        return json.getBytes(StandardCharsets.UTF_8).length;
+        return Utf8.length(json);
     }
 
     /** Checks the version; returns the kind. */

@@ -52,6 +52,6 @@ public final class Tags {
     }
 
     private static String codePoint(char c) {
-        return "U+" + Text.hex4(c).toUpperCase(java.util.Locale.ROOT);
+        return "U+" + Text.asciiUpperCase(Text.hex4(c));
     }
 }

@@ -1,7 +1,6 @@
 package dev.isr4j.text;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +26,23 @@ public final class Text {
             }
         }
         return true;
+    }
+
+    /** {@code s} with A-Z made a-z and every other character kept: {@link #asciiUpperCase}'s mirror. */
+    public static String asciiLowerCase(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                char[] chars = s.toCharArray();
+                for (int j = i; j < chars.length; j++) {
+                    if (chars[j] >= 'A' && chars[j] <= 'Z') {
+                        chars[j] = (char) (chars[j] + ('a' - 'A'));
+                    }
+                }
+                return new String(chars);
+            }
+        }
+        return s;
     }
 
     /**
@@ -90,15 +106,15 @@ public final class Text {
             } else if (c == '+' && plusIsSpace) {
                 bytes.write(' ');
             } else {
-                byte[] raw = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                byte[] raw = Utf8.encode(String.valueOf(c));
                 if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
-                    raw = s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    raw = Utf8.encode(s.substring(i, i + 2));
                     i++;
                 }
                 bytes.write(raw, 0, raw.length);
             }
         }
-        return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+        return Utf8.decode(bytes.toByteArray());
     }
 
     /**

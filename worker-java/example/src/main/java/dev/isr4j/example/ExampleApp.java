@@ -67,7 +67,7 @@ public final class ExampleApp implements AppProvider {
             String path = req.queryParam("path");
             PathType type = "layout".equals(req.queryParam("type")) ? PathType.LAYOUT : PathType.PAGE;
             req.revalidator().path(path, type, req.queryParam("profile"));
-            return Response.json(Json.object().put("revalidated", path).put("type", type.name().toLowerCase()));
+            return Response.json(Json.object().put("revalidated", path).put("type", type == PathType.LAYOUT ? "layout" : "page"));
         }));
 
         app.route("/api/dynamic-data").revalidate(60).get(req -> Response.json(Json.object()

@@ -55,6 +55,7 @@ final class WasmCompiler {
         build.setMaxHeapSize(128 << 20);
         build.setMinDirectBuffersSize(2 << 20);
         build.setCacheDirectory(cacheDirectory.toString());
+        build.setTransformers(new String[] {JsNumberText.class.getName()});
         BuildResult result;
         try {
             result = build.build();

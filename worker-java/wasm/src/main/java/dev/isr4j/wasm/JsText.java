@@ -1,6 +1,6 @@
 package dev.isr4j.wasm;
 
-import java.nio.charset.StandardCharsets;
+import dev.isr4j.text.Utf8;
 import org.teavm.jso.JSBody;
 import org.teavm.jso.JSObject;
 import org.teavm.jso.core.JSString;
@@ -42,7 +42,7 @@ final class JsText {
 
     /** Java text as UTF-8 bytes in a JS typed array, for a helper that decodes it once. */
     static Int8Array bytes(String text) {
-        return Int8Array.copyFromJavaArray(text.getBytes(StandardCharsets.UTF_8));
+        return Int8Array.copyFromJavaArray(Utf8.encode(text));
     }
 
     /**
@@ -92,7 +92,7 @@ final class JsText {
         for (int i = 0; i < n; i++) {
             byte b = bytes[i];
             if (b < 0) {
-                return new String(bytes, StandardCharsets.UTF_8);
+                return Utf8.decode(bytes);
             }
             chars[i] = (char) b;
         }

@@ -1,0 +1,44 @@
+package dev.isr4j.wasm;
+
+import org.teavm.jso.JSBody;
+
+/**
+ * Doubles to and from text with the host's JS number conversion instead of TeaVM's tables (a smaller module).
+ * The build's transformer routes {@code Double.parseDouble} and the {@code StringBuilder} double writer here;
+ * the text is Java's: {@code "0.001"}, {@code "1.5"}, {@code "100.0"}, {@code "1.0E7"}, {@code "1.25E-4"}
+ * (shortest digits that read back as the same double; zero is {@code "0.0"}, as TeaVM's writer has it).
+ */
+public final class JsNumbers {
+    private JsNumbers() {
+    }
+
+    /** What {@code Double.toString(v)} gives. */
+    public static String format(double v) {
+        return text(v);
+    }
+
+    @JSBody(params = "v", script = "if (v === 0) return '0.0'; if (v !== v) return 'NaN';"
+            + "if (!isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';"
+            + "var e = v.toExponential(), m = e.indexOf('e'), x = +e.slice(m + 1), s = v < 0 ? '-' : '',"
+            + " d = e.slice(s.length, m).replace('.', '');"
+            + "if (x >= 7 || x < -3) return s + d[0] + '.' + (d.slice(1) || '0') + 'E' + x;"
+            + "if (x < 0) return s + '0.' + '0'.repeat(-x - 1) + d;"
+            + "d = d.padEnd(x + 1, '0'); return s + d.slice(0, x + 1) + '.' + (d.slice(x + 1) || '0');")
+    private static native String text(double v);
+
+    /** {@code Double.parseDouble}: decimal text (optional sign, exponent, d/f suffix), NaN and Infinity. */
+    public static double parse(String s) {
+        String t = s.trim();
+        if (!decimal(t)) {
+            throw new NumberFormatException("Invalid double: \"" + t + "\"");
+        }
+        return number(t);
+    }
+
+    @JSBody(params = "s", script = "return /^[+-]?(NaN|Infinity|(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?[dDfF]?)$/"
+            + ".test(s);")
+    private static native boolean decimal(String s);
+
+    @JSBody(params = "s", script = "return Number(s.replace(/[dDfF]$/, ''));")
+    private static native double number(String s);
+}
