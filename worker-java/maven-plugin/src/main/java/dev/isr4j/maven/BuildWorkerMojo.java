@@ -109,7 +109,7 @@ public final class BuildWorkerMojo extends AbstractMojo {
                     buildDirectory.resolve(PRERENDERED_FILE));
             copy(app, required(wasm, "shim", WASM_DESCRIPTOR), shimDirectory.resolve(SHIM_FILE));
             copy(app, required(wasm, "nodeFsStub", WASM_DESCRIPTOR), buildDirectory.resolve(NODE_FS_STUB_FILE));
-            copy(getClass().getClassLoader(), WasmCompiler.RUNTIME_RESOURCE, buildDirectory.resolve(RUNTIME_FILE));
+            writeRuntime(buildDirectory.resolve(RUNTIME_FILE));
             new WasmCompiler(getLog()).compile(teavmClasspath(), required(wasm, "mainClass", WASM_DESCRIPTOR),
                     buildDirectory, WASM_FILE, teavmCacheDirectory.toPath(), methodNames);
         } catch (IOException e) {
@@ -181,6 +181,23 @@ public final class BuildWorkerMojo extends AbstractMojo {
                     + "the class path do not match this plugin: use the same isr4j version for both");
         }
         return value.trim();
+    }
+
+    /** TeaVM's runtime, with its per-arity helpers made on first use (see {@link TeaVMRuntimeText}). */
+    private void writeRuntime(Path target) throws IOException {
+        String runtime;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(WasmCompiler.RUNTIME_RESOURCE)) {
+            if (in == null) {
+                throw new IOException(WasmCompiler.RUNTIME_RESOURCE + " is missing from the class path");
+            }
+            runtime = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String lazy = TeaVMRuntimeText.withLazyHelpers(runtime);
+        if (lazy == null) {
+            getLog().warn("isr4j: TeaVM's runtime is not the one this plugin knows; shipped as it is (isolates start "
+                    + "~2.5 ms slower)");
+        }
+        Files.writeString(target, lazy != null ? lazy : runtime, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static void copy(ClassLoader loader, String resource, Path target) throws IOException {
