@@ -30,19 +30,7 @@ public final class Text {
 
     /** {@code s} with A-Z made a-z and every other character kept: {@link #asciiUpperCase}'s mirror. */
     public static String asciiLowerCase(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= 'A' && c <= 'Z') {
-                char[] chars = s.toCharArray();
-                for (int j = i; j < chars.length; j++) {
-                    if (chars[j] >= 'A' && chars[j] <= 'Z') {
-                        chars[j] = (char) (chars[j] + ('a' - 'A'));
-                    }
-                }
-                return new String(chars);
-            }
-        }
-        return s;
+        return shiftAscii(s, 'A', 'a' - 'A');
     }
 
     /**
@@ -50,13 +38,19 @@ public final class Text {
      * Unicode case tables (which cost milliseconds to load in a fresh Wasm isolate).
      */
     public static String asciiUpperCase(String s) {
+        return shiftAscii(s, 'a', 'A' - 'a');
+    }
+
+    /** {@code s} with each of the 26 letters from {@code first} moved by {@code shift}; {@code s} itself if none. */
+    private static String shiftAscii(String s, char first, int shift) {
+        char last = (char) (first + 25);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c >= 'a' && c <= 'z') {
+            if (c >= first && c <= last) {
                 char[] chars = s.toCharArray();
                 for (int j = i; j < chars.length; j++) {
-                    if (chars[j] >= 'a' && chars[j] <= 'z') {
-                        chars[j] = (char) (chars[j] - ('a' - 'A'));
+                    if (chars[j] >= first && chars[j] <= last) {
+                        chars[j] = (char) (chars[j] + shift);
                     }
                 }
                 return new String(chars);
