@@ -45,4 +45,13 @@ class TextTest {
         org.junit.jupiter.api.Assertions.assertSame(same, Text.asciiUpperCase(same));
         org.junit.jupiter.api.Assertions.assertEquals("\u00e9T\u00df", Text.asciiUpperCase("\u00e9t\u00df"));
     }
+
+    @org.junit.jupiter.api.Test
+    void asciiLowerCaseChangesOnlyAsciiLetters() {
+        org.junit.jupiter.api.Assertions.assertEquals("content-type", Text.asciiLowerCase("Content-Type"));
+        org.junit.jupiter.api.Assertions.assertEquals("az[@`{", Text.asciiLowerCase("AZ[@`{"));
+        String same = "x-isr-cache";
+        org.junit.jupiter.api.Assertions.assertSame(same, Text.asciiLowerCase(same));
+        org.junit.jupiter.api.Assertions.assertEquals("\u00c9t\u0130", Text.asciiLowerCase("\u00c9T\u0130"));
+    }
 }
