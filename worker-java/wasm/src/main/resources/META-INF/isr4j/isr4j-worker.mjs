@@ -85,8 +85,15 @@ export default {
     const run = (read, slot) => new Promise((resolve) => java.fetch(request, env, ctx, resolve, read, slot));
     // A HIT (or STALE) Java can answer from what it knows now is answered at once; when it lacks only tag records,
     // Java starts their reads and is asked again with what they found; anything else goes to fetch.
-    const answer = (read, slot) => new Promise((resolve) => {
+    const answer = (read, slot) => new Promise((resolve, reject) => {
       const attempt = (tagTexts) => {
+        try {
+          next(tagTexts);
+        } catch (error) {
+          reject(error); // a second attempt runs in a promise reaction: fail the request, never leave it hanging
+        }
+      };
+      const next = (tagTexts) => {
         let outcome = null;
         try {
           outcome = java.answerNow(request, ctx, read, slot, resolve, tagTexts);
@@ -97,7 +104,7 @@ export default {
         }
         if (outcome === true) return;
         if (outcome !== null && typeof outcome?.then === "function") {
-          outcome.then(attempt, () => java.fetch(request, env, ctx, resolve, read, slot));
+          outcome.then(attempt, () => attempt(undefined)); // cannot reject (see JsKvStore.startTexts): as a decline
           return;
         }
         java.fetch(request, env, ctx, resolve, read, slot);

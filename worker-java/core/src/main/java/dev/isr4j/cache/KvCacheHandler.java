@@ -71,6 +71,18 @@ public final class KvCacheHandler implements CacheHandler {
 
     private record TagSeen(String tag, TagState state) {
     }
+
+    /**
+     * Tags this isolate revalidated itself, with the state it wrote: what {@link #learnTagReads} merges a record
+     * read from KV with, since that read can predate the write (and the mirror's slot can have been taken by
+     * another tag since). Forgotten once older than the tag cache's window or KV's propagation, whichever is
+     * longer, when there are more than {@link #MAX_REVALIDATED_HERE}; if they are all younger, all are forgotten
+     * and nothing is learned that way for that long (the full path decides meanwhile).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, TagState> revalidatedHere =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    static final int MAX_REVALIDATED_HERE = 4096;
+    private static final long KV_PROPAGATION_MILLIS = 60_000;
     private final Map<String, Boolean> reportedOversize = lru(MAX_OVERSIZE_REPORTS);
 
     /**
@@ -337,6 +349,9 @@ public final class KvCacheHandler implements CacheHandler {
     @Override
     public TagReads tagReadsNow(EarlyRead.Found found) {
         long now = clock.millis();
+        if (!trusts(new TagState(-1, -1, now, false), now)) {
+            return null; // tag states are never trusted (a window of 0): what is read now could not be used
+        }
         KvEntryFormat.Decoded decoded = tagStore == null ? classifiableNow(found, now) : null;
         if (decoded == null || now >= decoded.entry().expireAt()) {
             return null;
@@ -344,6 +359,10 @@ public final class KvCacheHandler implements CacheHandler {
         var tags = new ArrayList<String>();
         var keys = new ArrayList<String>();
         for (String tag : decoded.entry().tags()) {
+            TagSeen seen = recentTags[tag.hashCode() & (recentTags.length - 1)];
+            if (seen != null && seen.tag().equals(tag) && seen.state().unknown() && trusts(seen.state(), now)) {
+                return null; // its last read failed moments ago: the full path fails closed without reading again
+            }
             if (knownNow(tag, now) == null && !tags.contains(tag)) {
                 tags.add(tag);
                 keys.add(tagKey(tag));
@@ -363,6 +382,9 @@ public final class KvCacheHandler implements CacheHandler {
             return;
         }
         long now = clock.millis();
+        if (now < learnNotBefore) {
+            return; // revalidations made here were forgotten: nothing is learned without the full path's lock
+        }
         for (int i = 0; i < reads.tags().size() && i < results.size(); i++) {
             String tag = reads.tags().get(i);
             KvStore.TextRead read = results.get(i);
@@ -377,11 +399,19 @@ public final class KvCacheHandler implements CacheHandler {
             TagSeen seen = recentTags[slot];
             TagState state = learned.state();
             if (seen != null && seen.tag().equals(tag) && !seen.state().unknown()) {
-                state = new TagState(Math.max(state.expiredAt(), seen.state().expiredAt()),
-                        Math.max(state.staleAt(), seen.state().staleAt()), now, false);
+                state = latest(state, seen.state(), now);
+            }
+            TagState own = revalidatedHere.get(tag);
+            if (own != null) {
+                state = latest(state, own, now);
             }
             recentTags[slot] = new TagSeen(tag, state);
         }
+    }
+
+    /** Both states' revalidations (each only ever moves later), as read at {@code now}. */
+    private static TagState latest(TagState a, TagState b, long now) {
+        return new TagState(Math.max(a.expiredAt(), b.expiredAt()), Math.max(a.staleAt(), b.staleAt()), now, false);
     }
 
     /**
@@ -783,6 +813,7 @@ public final class KvCacheHandler implements CacheHandler {
                 updated = new TagState(Math.max(old.state().expiredAt(), now), old.state().staleAt(), now, false);
             }
             remember(tag, updated);
+            noteRevalidatedHere(tag, updated, now);
             var record = Json.object().put("tag", tag).put("expired", updated.expiredAt())
                     .put("stale", updated.staleAt());
             writes.add(store.putText(tagKey(tag), record.toJson(), 0));
@@ -978,6 +1009,22 @@ public final class KvCacheHandler implements CacheHandler {
             return new TagRead(TagState.unreadable(now), false);
         }
     }
+
+    private void noteRevalidatedHere(String tag, TagState state, long now) {
+        revalidatedHere.put(tag, state);
+        if (revalidatedHere.size() > MAX_REVALIDATED_HERE) {
+            long keep = Math.max(options.tagCacheMillis(), KV_PROPAGATION_MILLIS);
+            revalidatedHere.entrySet().removeIf(e -> e.getValue().readAt() < now - keep);
+            if (revalidatedHere.size() > MAX_REVALIDATED_HERE) {
+                // Too many to keep: forget them all, and learn nothing until none of them could matter.
+                learnNotBefore = now + keep;
+                revalidatedHere.clear();
+            }
+        }
+    }
+
+    /** Until when {@link #learnTagReads} learns nothing, having forgotten revalidations made here. */
+    private volatile long learnNotBefore;
 
     private void remember(String tag, TagState state) {
         synchronized (tagCache) {

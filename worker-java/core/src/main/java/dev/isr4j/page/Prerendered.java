@@ -80,7 +80,9 @@ public final class Prerendered {
             this.log = log;
         }
 
-        private Map<String, CacheEntry> entries() {
+        // Locked for a multi-threaded host (the JVM test kit): the bundle is asked once. Only the full path (which
+        // may suspend) consults it, never what must answer without waiting.
+        private synchronized Map<String, CacheEntry> entries() {
             Map<String, CacheEntry> parsed = entries;
             if (parsed == null) {
                 Supplier<String> source = bundle;

@@ -223,6 +223,57 @@ class AnswerNowTest {
     }
 
     @Test
+    void aRevalidationMadeHereSurvivesItsMirrorSlotBeingTakenBeforeAnOlderRecordIsLearned() {
+        var h = warmed(new KvHarness(app()), "/api/data");
+        var r = request("GET", "/api/data");
+        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);
+        other.clock.advanceMillis(1_000);
+        var reads = other.dispatcher.tagReadsNow(r, found(other, r));
+        var old = other.store.getTexts(reads.storeKeys()); // in flight while...
+        other.kv.revalidateTag(List.of("things")).await(); // ...this isolate revalidates the tag
+        // another tag that falls in the same slot of the lock-free mirror takes it
+        String rival = null;
+        for (int i = 0; rival == null; i++) {
+            String candidate = "rival-" + i;
+            if ((candidate.hashCode() & 1023) == ("things".hashCode() & 1023)) {
+                rival = candidate;
+            }
+        }
+        var rivalReads = new dev.isr4j.api.CacheHandler.TagReads(List.of(rival), List.of(other.kv.tagKey(rival)));
+        other.kv.learnTagReads(rivalReads, other.store.getTexts(rivalReads.storeKeys()));
+        other.clock.advanceMillis(1_000);
+        other.dispatcher.learnTagReads(reads, old);
+        assertNull(other.dispatcher.answerNow(r, found(other, r), other.background), "revalidated here: never a HIT");
+        assertEquals("MISS", other.dispatcher.handle(r, other.background, found(other, r)).header("x-isr-cache"));
+    }
+
+    @Test
+    void aTagWhoseReadJustFailedIsNotReadAgainForAnAnswerAtOnce() {
+        var h = warmed(new KvHarness(app()), "/api/data");
+        var failing = new java.util.concurrent.atomic.AtomicReference<dev.isr4j.testing.RecordingKvStore>();
+        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> {
+            failing.set(new dev.isr4j.testing.RecordingKvStore(h.memory));
+            return failing.get();
+        });
+        var r = request("GET", "/api/data");
+        failing.get().getTextThrows = true;
+        other.get("/api/data"); // the full path: its tag reads fail, the entry is not served from the cache
+        failing.get().getTextThrows = false;
+        assertNull(other.dispatcher.tagReadsNow(r, found(other, r)), "failed moments ago: the full path fails closed");
+        other.clock.advanceMillis(dev.isr4j.cache.KvCacheHandler.FAILED_TAG_READ_RETRY_MILLIS);
+        assertNotNull(other.dispatcher.tagReadsNow(r, found(other, r)), "asked again once the failure is old");
+    }
+
+    @Test
+    void noTagReadsAreAskedForWhenNoTagStateIsEverTrusted() {
+        var h = warmed(new KvHarness(app()), "/api/data");
+        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults().withTagCacheMillis(0),
+                s -> h.memory);
+        var r = request("GET", "/api/data");
+        assertNull(other.dispatcher.tagReadsNow(r, found(other, r)));
+    }
+
+    @Test
     void aFailedTagReadTeachesNothing() {
         var h = warmed(new KvHarness(app()), "/api/data");
         var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);

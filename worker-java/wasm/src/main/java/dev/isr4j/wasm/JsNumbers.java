@@ -6,7 +6,7 @@ import org.teavm.jso.JSBody;
  * Doubles to and from text with the host's JS number conversion instead of TeaVM's tables (a smaller module).
  * The build's transformer routes {@code Double.parseDouble} and the {@code StringBuilder} double writer here;
  * the text is Java's: {@code "0.001"}, {@code "1.5"}, {@code "100.0"}, {@code "1.0E7"}, {@code "1.25E-4"}
- * (shortest digits that read back as the same double; zero is {@code "0.0"}, as TeaVM's writer has it).
+ * (shortest digits that read back as the same double; zeros are {@code "0.0"} and {@code "-0.0"}).
  */
 public final class JsNumbers {
     private JsNumbers() {
@@ -17,7 +17,7 @@ public final class JsNumbers {
         return text(v);
     }
 
-    @JSBody(params = "v", script = "if (v === 0) return '0.0'; if (v !== v) return 'NaN';"
+    @JSBody(params = "v", script = "if (v === 0) return 1 / v < 0 ? '-0.0' : '0.0'; if (v !== v) return 'NaN';"
             + "if (!isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';"
             + "var e = v.toExponential(), m = e.indexOf('e'), x = +e.slice(m + 1), s = v < 0 ? '-' : '',"
             + " d = e.slice(s.length, m).replace('.', '');"
