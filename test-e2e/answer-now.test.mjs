@@ -5,7 +5,7 @@
 // what tells.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { pollUntil, startWorker } from "./mf.mjs";
+import { AUTH, WITH_SECRET, pollUntil, startWorker } from "./mf.mjs";
 import { workerLogs } from "./worker-logs.mjs";
 
 const FAILED = "[isr4j] answering at once failed";
@@ -25,7 +25,7 @@ describe(`answers at once from the synchronous export (${setup.name})`, { timeou
   const logs = workerLogs();
   before(async () => {
     // Regional tier off: every HIT is a KV read, which the export classifies itself.
-    worker = await startWorker({ vars: { ISR_REGIONAL_CACHE: "off" },
+    worker = await startWorker({ vars: { ...WITH_SECRET, ISR_REGIONAL_CACHE: "off" },
       miniflare: { ...setup.miniflare, handleRuntimeStdio: logs.handleRuntimeStdio } });
   });
   after(async () => {
@@ -55,6 +55,34 @@ describe(`answers at once from the synchronous export (${setup.name})`, { timeou
     const renewed = await pollUntil(() => worker.request(path),
       (r) => r.status === 200 && r.json().updatedAt !== first.updatedAt, { what: "the regenerated body", intervalMs: 50 });
     assert.ok(renewed.json().updatedAt > first.updatedAt);
+    noTrapLogged();
+  });
+
+  it("a revalidated tag is never answered from what was known before: hard -> MISS, soft -> STALE, then renewed", async () => {
+    const path = `/api/products/answer-now-3-${SETUPS.indexOf(setup)}`;
+    const revalidate = async (profile) => {
+      const r = await worker.request("/__isr/revalidate", {
+        method: "POST",
+        headers: { ...AUTH, "content-type": "application/json" },
+        body: JSON.stringify(profile ? { tags: ["products"], profile } : { tags: ["products"] }),
+      });
+      assert.equal(r.status, 200, r.summary());
+    };
+    await worker.request(path);
+    const hit = await pollUntil(() => worker.request(path), (r) => r.headers.get("x-isr-cache") === "HIT", { what: "a HIT" });
+    await revalidate(null);
+    const after = await worker.request(path);
+    assert.equal(after.headers.get("x-isr-cache"), "MISS", `hard revalidation: ${after.summary()}`);
+    assert.notEqual(after.json().updatedAt, hit.json().updatedAt, "rendered again");
+    const again = await pollUntil(() => worker.request(path), (r) => r.headers.get("x-isr-cache") === "HIT",
+      { what: "a HIT of the new entry" });
+    assert.equal(again.json().updatedAt, after.json().updatedAt);
+    await revalidate("max");
+    const stale = await worker.request(path);
+    assert.equal(stale.headers.get("x-isr-cache"), "STALE", `soft revalidation: ${stale.summary()}`);
+    assert.equal(stale.json().updatedAt, after.json().updatedAt, "the stored body, as it is");
+    await pollUntil(() => worker.request(path), (r) => r.json().updatedAt !== after.json().updatedAt,
+      { what: "the regenerated body", intervalMs: 50 });
     noTrapLogged();
   });
 
