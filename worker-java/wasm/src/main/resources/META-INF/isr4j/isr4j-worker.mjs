@@ -78,8 +78,6 @@ function instantiate(module) {
 const java = instantiate(javaModule);
 java.prerendered(prerendered); // pages rendered at build time (mvn package), served as HITs
 
-let started = false;
-
 export default {
   fetch(request, env, ctx) {
     const run = (read, slot) => new Promise((resolve) => java.fetch(request, env, ctx, resolve, read, slot));
@@ -115,15 +113,6 @@ export default {
     // so a HIT never suspends on a promise. A failed read is Java's to handle on the normal path. The promise
     // carries a slot number under which Java keeps what it worked out about the request meanwhile.
     let pending = null;
-    if (!started) {
-      started = true;
-      try {
-        java.start(env); // the app, without a green thread: the first request then goes the way the others do
-      } catch (error) {
-        // An app whose construction can suspend: the first request's fetch starts it on its thread instead.
-        console.warn("[isr4j] the app could not start outside a request's thread; the first request starts it:", error);
-      }
-    }
     try {
       pending = java.prefetch(request, env);
     } catch (error) {

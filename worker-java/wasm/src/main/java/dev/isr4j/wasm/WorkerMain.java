@@ -196,25 +196,6 @@ public final class WorkerMain {
         }
     }
 
-    /**
-     * Starts the app without a green thread, so the isolate's first request can be answered as the rest are
-     * (early read, then {@link #answerNow}). The shim calls it once, before the first {@link #prefetch}. An app
-     * whose construction can suspend makes this export trap, which the shim ignores: the first request's
-     * {@link #fetch} then starts it on its thread, as it always could. A configuration error is left for that
-     * request to report. Kept apart from {@code prefetch}, so what an app does when it starts can never make the
-     * per-request exports suspend.
-     */
-    @JSExport
-    public static void start(JSEnv jsEnv) {
-        if (runtime == null) {
-            try {
-                runtime(jsEnv);
-            } catch (RuntimeException e) {
-                // fetch starts it again and answers with what is wrong
-            }
-        }
-    }
-
     /** What the shim's early read found, for the read the runtime asked for when it started it. */
     private static EarlyRead.Found found(IsrRuntime r, Request request, JSObject read, EarlyReads.Started started) {
         if (read == null || JSRuntime.isNullish(read) || kvStore == null) {
