@@ -867,7 +867,8 @@ public final class KvCacheHandler implements CacheHandler {
         synchronized (tagCache) {
             cached = tagCache.get(tag);
         }
-        return cached != null && trusts(cached, now) ? cached : null;
+        // Else what an answer at once learned (learnTagReads, into the mirror only): read as recently, as safe.
+        return cached != null && trusts(cached, now) ? cached : knownNow(tag, now);
     }
 
     /** Whether a tag state read at {@code readAt} may still be used; an unreadable one is asked again sooner. */

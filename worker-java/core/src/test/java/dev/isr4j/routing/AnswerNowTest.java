@@ -248,6 +248,26 @@ class AnswerNowTest {
     }
 
     @Test
+    void whatTheTagReadsTaughtIsNotReadAgainByTheFullPath() {
+        var h = warmed(new KvHarness(app()), "/api/data");
+        h.clock.advanceMillis(1_000);
+        h.kv.revalidateTag(List.of("things")).await(); // elsewhere: this isolate's answer must be a MISS
+        var recording = new java.util.concurrent.atomic.AtomicReference<dev.isr4j.testing.RecordingKvStore>();
+        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> {
+            recording.set(new dev.isr4j.testing.RecordingKvStore(h.memory));
+            return recording.get();
+        });
+        other.clock.advanceMillis(2_000);
+        var r = request("GET", "/api/data");
+        readTagsAsTheHostDoes(other, r);
+        int read = recording.get().textReads.size();
+        assertEquals(5, read, "the entry's five tag records, once");
+        assertNull(other.dispatcher.answerNow(r, found(other, r), other.background));
+        assertEquals("MISS", other.dispatcher.handle(r, other.background, found(other, r)).header("x-isr-cache"));
+        assertEquals(read, recording.get().textReads.size(), "the full path decides from what was just read");
+    }
+
+    @Test
     void aTagWhoseReadJustFailedIsNotReadAgainForAnAnswerAtOnce() {
         var h = warmed(new KvHarness(app()), "/api/data");
         var failing = new java.util.concurrent.atomic.AtomicReference<dev.isr4j.testing.RecordingKvStore>();

@@ -22,6 +22,8 @@ public final class RecordingKvStore implements KvStore {
     public final List<Put> puts = new ArrayList<>();
     public final List<ListCall> lists = new ArrayList<>();
     public final List<String> deletes = new ArrayList<>();
+    /** The keys read as text (tag records), in order. */
+    public final List<String> textReads = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public volatile boolean getThrows;
     public volatile boolean getTextThrows;
@@ -44,6 +46,7 @@ public final class RecordingKvStore implements KvStore {
 
     @Override
     public String getText(String key) {
+        textReads.add(key);
         if (getTextThrows) {
             throw new IllegalStateException("KV GET (text) failed: network connection lost");
         }
