@@ -850,12 +850,7 @@ class KvCacheHandlerTest {
     void anEntrysUnknownTagsAreReadTogetherAndAFailedOneCountsAsRevalidated() {
         var batches = new ArrayList<List<String>>();
         var failingKey = new String[1];
-        KvStore batching = new KvStore() {
-            @Override
-            public Stored getWithMetadata(String key) {
-                return memory.getWithMetadata(key);
-            }
-
+        KvStore batching = new dev.isr4j.testing.ForwardingKvStore(memory) {
             @Override
             public String getText(String key) {
                 throw new AssertionError("tags are read in a batch, not one by one: " + key);
@@ -870,26 +865,6 @@ class KvCacheHandlerTest {
                             : new TextRead(memory.getText(key), null));
                 }
                 return out;
-            }
-
-            @Override
-            public Completion put(String key, Body value, String metadataJson, long ttl) {
-                return memory.put(key, value, metadataJson, ttl);
-            }
-
-            @Override
-            public Completion putText(String key, String value, long ttl) {
-                return memory.putText(key, value, ttl);
-            }
-
-            @Override
-            public Completion delete(String key) {
-                return memory.delete(key);
-            }
-
-            @Override
-            public Page list(String prefix, String cursor) {
-                return memory.list(prefix, cursor);
             }
         };
         var handler = new KvCacheHandler(batching, clock, log, KvCacheHandler.Options.defaults());

@@ -55,13 +55,12 @@ class StorageTiersTest {
     private final KvCacheHandler kv = handler(KvCacheHandler.Options.defaults());
 
     /** Counts every KV read, so a test can say "this lookup read nothing from KV". */
-    static final class CountingKv implements KvStore {
-        final RecordingKvStore target;
+    static final class CountingKv extends dev.isr4j.testing.ForwardingKvStore {
         int entryReads;
         int tagReads;
 
         CountingKv(RecordingKvStore target) {
-            this.target = target;
+            super(target);
         }
 
         int reads() {
@@ -71,33 +70,13 @@ class StorageTiersTest {
         @Override
         public Stored getWithMetadata(String key) {
             entryReads++;
-            return target.getWithMetadata(key);
+            return super.getWithMetadata(key);
         }
 
         @Override
         public String getText(String key) {
             tagReads++;
-            return target.getText(key);
-        }
-
-        @Override
-        public Completion put(String key, Body value, String metadataJson, long ttl) {
-            return target.put(key, value, metadataJson, ttl);
-        }
-
-        @Override
-        public Completion putText(String key, String value, long ttl) {
-            return target.putText(key, value, ttl);
-        }
-
-        @Override
-        public Completion delete(String key) {
-            return target.delete(key);
-        }
-
-        @Override
-        public Page list(String prefix, String cursor) {
-            return target.list(prefix, cursor);
+            return super.getText(key);
         }
     }
 
