@@ -174,21 +174,17 @@ public final class RouteCache {
     }
 
     /**
-     * The answer to a GET of {@code path} under {@code route} from what the early read found, when it is a fresh
-     * entry (or, for FORCE_STATIC, any servable one) the cache handler can classify without waiting; else null,
-     * and {@link #serve} decides. Starts nothing and never suspends.
+     * What the early read found for {@code path} under {@code route}, classified from what the handler knows
+     * without waiting (see {@link CacheHandler#lookupNow}); null when it read another key, or cannot tell now.
+     * Starts nothing and never suspends.
      */
-    public Response answerNow(RouteSpec route, String path, EarlyRead.Found early) {
-        if (early == null || !early.read().cacheKey().equals(keyFor(route, path))) {
-            return null;
-        }
-        CacheLookup lookup = handler.lookupNow(early);
-        return lookup == null ? null : storedAnswer(route, lookup);
+    public CacheLookup lookupNow(RouteSpec route, String path, EarlyRead.Found early) {
+        return readFor(route, path, early) ? handler.lookupNow(early) : null;
     }
 
     /** The tag records the handler lacks to answer {@code path} at once (see {@link CacheHandler#tagReadsNow}). */
     public CacheHandler.TagReads tagReadsNow(RouteSpec route, String path, EarlyRead.Found early) {
-        return early.read().cacheKey().equals(keyFor(route, path)) ? handler.tagReadsNow(early) : null;
+        return readFor(route, path, early) ? handler.tagReadsNow(early) : null;
     }
 
     /** What reads of {@link #tagReadsNow} found (see {@link CacheHandler#learnTagReads}). */
@@ -196,23 +192,15 @@ public final class RouteCache {
         handler.learnTagReads(reads, results);
     }
 
-    /**
-     * What the early read found, when it is a STALE entry of a revalidating route that can be classified from what
-     * this isolate knows now (as {@link #answerNow} does for fresh ones); else null. Starts nothing, never suspends.
-     */
-    public CacheLookup staleNow(RouteSpec route, String path, EarlyRead.Found early) {
-        if (route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC || early == null
-                || !early.read().cacheKey().equals(keyFor(route, path))) {
-            return null;
-        }
-        CacheLookup lookup = handler.lookupNow(early);
-        return lookup != null && lookup.state() == CacheLookup.State.STALE ? lookup : null;
+    /** Whether the early read was of the key {@code path} is cached under. */
+    private boolean readFor(RouteSpec route, String path, EarlyRead.Found early) {
+        return early != null && early.read().cacheKey().equals(keyFor(route, path));
     }
 
     /**
      * A STALE lookup's answer: the stored entry as it is, and its regeneration started in the background (one per
      * key per isolate, under the coordinator's lease when there is one). Never suspends: {@link #serve} answers
-     * STALE with it, and so can a host that has the lookup at once ({@link #staleNow}).
+     * STALE with it, and so can a host that has the lookup at once ({@link #lookupNow}).
      */
     public Response serveStale(RouteSpec route, Handler routeHandler, Request request, Map<String, String> params,
                                BackgroundWork background, CacheLookup lookup) {
@@ -222,7 +210,7 @@ public final class RouteCache {
     }
 
     /** A HIT (or STATIC) answer from a lookup that needs nothing done: FRESH, or any servable one for FORCE_STATIC. */
-    private Response storedAnswer(RouteSpec route, CacheLookup lookup) {
+    public Response storedAnswer(RouteSpec route, CacheLookup lookup) {
         boolean servable = lookup.state() == CacheLookup.State.FRESH || lookup.state() == CacheLookup.State.STALE;
         if (route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC && servable) {
             return served(lookup.entry(), "STATIC", route, ageOf(lookup.entry()));

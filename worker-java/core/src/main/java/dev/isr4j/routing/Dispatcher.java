@@ -315,15 +315,16 @@ public final class Dispatcher {
         }
         String method = request.method();
         String path = request.path();
-        Response stored = cache.answerNow(route, path, early);
-        if (stored == null && background != null) {
-            CacheLookup stale = cache.staleNow(route, path, early);
-            if (stale != null) {
-                var match = router.match(path);
-                Request routed = ApiAccess.withRoute(scoped(request, purger, background, early), "GET", match.params());
-                stored = cache.serveStale(route, checked(route.handlers().get("GET")), routed, match.params(),
-                        background, stale);
-            }
+        CacheLookup lookup = cache.lookupNow(route, path, early);
+        if (lookup == null) {
+            return null;
+        }
+        Response stored = cache.storedAnswer(route, lookup); // a HIT (or STATIC) needs nothing started
+        if (stored == null && background != null && lookup.state() == CacheLookup.State.STALE) {
+            var match = router.match(path);
+            Request routed = ApiAccess.withRoute(scoped(request, purger, background, early), "GET", match.params());
+            stored = cache.serveStale(route, checked(route.handlers().get("GET")), routed, match.params(), background,
+                    lookup);
         }
         return stored == null ? null : forDownstream(request, finish(route, stored, false, method.equals("HEAD")));
     }
