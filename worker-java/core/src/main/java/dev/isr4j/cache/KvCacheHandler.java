@@ -359,8 +359,8 @@ public final class KvCacheHandler implements CacheHandler {
         var tags = new ArrayList<String>();
         var keys = new ArrayList<String>();
         for (String tag : decoded.entry().tags()) {
-            TagSeen seen = recentTags[tag.hashCode() & (recentTags.length - 1)];
-            if (seen != null && seen.tag().equals(tag) && seen.state().unknown() && trusts(seen.state(), now)) {
+            TagState seen = mirrored(tag);
+            if (seen != null && seen.unknown() && trusts(seen, now)) {
                 return null; // its last read failed moments ago: the full path fails closed without reading again
             }
             if (knownNow(tag, now) == null && !tags.contains(tag)) {
@@ -395,17 +395,16 @@ public final class KvCacheHandler implements CacheHandler {
             if (learned.foreign() || learned.state().unknown()) {
                 continue;
             }
-            int slot = tag.hashCode() & (recentTags.length - 1);
-            TagSeen seen = recentTags[slot];
+            TagState seen = mirrored(tag);
             TagState state = learned.state();
-            if (seen != null && seen.tag().equals(tag) && !seen.state().unknown()) {
-                state = latest(state, seen.state(), now);
+            if (seen != null && !seen.unknown()) {
+                state = latest(state, seen, now);
             }
             TagState own = revalidatedHere.get(tag);
             if (own != null) {
                 state = latest(state, own, now);
             }
-            recentTags[slot] = new TagSeen(tag, state);
+            mirror(tag, state);
         }
     }
 
@@ -437,9 +436,19 @@ public final class KvCacheHandler implements CacheHandler {
 
     /** A tag's state as this isolate knows it without waiting (the lock-free mirror), or null when it does not. */
     private TagState knownNow(String tag, long now) {
+        TagState seen = mirrored(tag);
+        return seen == null || seen.unknown() || !trusts(seen, now) ? null : seen;
+    }
+
+    /** The mirror's state of {@code tag}, trusted or not; null when its slot holds nothing or another tag. */
+    private TagState mirrored(String tag) {
         TagSeen seen = recentTags[tag.hashCode() & (recentTags.length - 1)];
-        return seen == null || !seen.tag().equals(tag) || seen.state().unknown() || !trusts(seen.state(), now) ? null
-                : seen.state();
+        return seen != null && seen.tag().equals(tag) ? seen.state() : null;
+    }
+
+    /** Writes the mirror's slot of {@code tag} (whichever tag held it before). */
+    private void mirror(String tag, TagState state) {
+        recentTags[tag.hashCode() & (recentTags.length - 1)] = new TagSeen(tag, state);
     }
 
     /** Classifies a value already read from KV for {@code key} (null: absent), as {@link #get} does. */
@@ -1031,7 +1040,7 @@ public final class KvCacheHandler implements CacheHandler {
         synchronized (tagCache) {
             tagCache.put(tag, state);
         }
-        recentTags[tag.hashCode() & (recentTags.length - 1)] = new TagSeen(tag, state);
+        mirror(tag, state);
     }
 
     /** Tag states this isolate holds (at most {@link Options#maxCachedTags()}). */
