@@ -111,10 +111,10 @@ describe("a site generated from isr4j-archetype (issue 16)", { timeout: 300_000 
     assert.match(readFileSync(join(site, "README.md"), "utf8"), /npm ci && npm start/);
   });
 
-  it("pins node, miniflare and wrangler exactly as isr4j does, and its lock file resolves them as isr4j's does", () => {
+  it("pins binaryen, node, miniflare and wrangler exactly as isr4j does, and its lock file resolves them as isr4j's does", () => {
     const ours = JSON.parse(readFileSync(fromRoot("package.json"), "utf8")).devDependencies;
     const theirs = JSON.parse(readFileSync(join(site, "package.json"), "utf8")).devDependencies;
-    assert.deepEqual(theirs, { miniflare: ours.miniflare, node: ours.node, wrangler: ours.wrangler });
+    assert.deepEqual(theirs, { binaryen: ours.binaryen, miniflare: ours.miniflare, node: ours.node, wrangler: ours.wrangler });
     const lock = JSON.parse(readFileSync(join(site, "package-lock.json"), "utf8"));
     const ourLock = JSON.parse(readFileSync(fromRoot("package-lock.json"), "utf8"));
     assert.deepEqual(lock.packages[""].devDependencies, theirs, "package-lock.json is out of step with package.json");

@@ -79,6 +79,13 @@ public final class BuildWorkerMojo extends AbstractMojo {
     @Parameter(property = "isr4j.methodNames", defaultValue = "false")
     private boolean methodNames;
 
+    /**
+     * Runs binaryen's wasm-opt (the project's npm dependency {@code binaryen}) over the module: ~12% smaller
+     * gzipped. Off for a quicker build; without binaryen the build warns and ships the module unoptimised.
+     */
+    @Parameter(property = "isr4j.optimize", defaultValue = "true")
+    private boolean optimize;
+
     @Parameter(defaultValue = "${project.build.directory}/teavm-cache", readonly = true)
     private File teavmCacheDirectory;
 
@@ -112,6 +119,10 @@ public final class BuildWorkerMojo extends AbstractMojo {
             writeRuntime(buildDirectory.resolve(RUNTIME_FILE));
             new WasmCompiler(getLog()).compile(teavmClasspath(), required(wasm, "mainClass", WASM_DESCRIPTOR),
                     buildDirectory, WASM_FILE, teavmCacheDirectory.toPath(), methodNames);
+            if (optimize) {
+                new WasmOptimizer(getLog()).optimize(project.getBasedir().toPath(), buildDirectory.resolve(WASM_FILE),
+                        methodNames);
+            }
         } catch (IOException e) {
             throw new MojoExecutionException("isr4j: " + e.getMessage(), e);
         }
