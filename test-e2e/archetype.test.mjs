@@ -149,6 +149,7 @@ describe("a site generated from isr4j-archetype (issue 16)", { timeout: 300_000 
         { type: "ESModule", path: shim("isr4j-worker.mjs") },
         { type: "CompiledWasm", path: shim("build/isr4j.wasm") },
         { type: "ESModule", path: shim("build/teavm-runtime.mjs") },
+        { type: "ESModule", path: shim("build/isr4j-js.mjs") },
         { type: "ESModule", path: shim("build/prerendered.mjs") },
       ],
       modulesRoot: site,

@@ -20,6 +20,7 @@ describe("the site in workerd", { timeout: 60_000 }, () => {
         { type: "ESModule", path: fromRoot("worker-shim/isr4j-worker.mjs") },
         { type: "CompiledWasm", path: fromRoot("worker-shim/build/isr4j.wasm") },
         { type: "ESModule", path: fromRoot("worker-shim/build/teavm-runtime.mjs") },
+        { type: "ESModule", path: fromRoot("worker-shim/build/isr4j-js.mjs") },
         { type: "ESModule", path: fromRoot("worker-shim/build/prerendered.mjs") },
       ],
       modulesRoot: ROOT,

@@ -3,6 +3,7 @@
 import javaModule from "./build/isr4j.wasm";
 import { defaults } from "./build/teavm-runtime.mjs";
 import prerendered from "./build/prerendered.mjs";
+import * as isr4jJs from "./build/isr4j-js.mjs";
 
 // Workers cap an isolate at 128 MiB; the linear memory only holds byte buffers crossing to JS.
 const MAX_LINEAR_MEMORY = 128 << 20;
@@ -75,6 +76,8 @@ function instantiate(module) {
   return exports;
 }
 
+// The Java module's longer JS primitives: its @JSBody scripts call them by this name.
+globalThis.isr4jJs = isr4jJs;
 const java = instantiate(javaModule);
 java.prerendered(prerendered); // pages rendered at build time (mvn package), served as HITs
 

@@ -31,6 +31,7 @@ import org.apache.maven.project.MavenProject;
  * worker-shim/isr4j-worker.mjs          the JS module worker (wrangler.jsonc "main")
  * worker-shim/build/isr4j.wasm          the app, with isr4j's runtime
  * worker-shim/build/teavm-runtime.mjs   TeaVM's JS runtime for the module
+ * worker-shim/build/isr4j-js.mjs        the JS primitives the module calls (the shim names it isr4jJs)
  * worker-shim/build/prerendered.mjs     the pages rendered at build time
  * worker-shim/build/no-node-fs.mjs      a stand-in for node:fs/promises (wrangler.jsonc "alias")
  * </pre>
@@ -46,6 +47,7 @@ public final class BuildWorkerMojo extends AbstractMojo {
     static final String NODE_FS_STUB_FILE = "no-node-fs.mjs";
     static final String WASM_FILE = "isr4j.wasm";
     static final String RUNTIME_FILE = "teavm-runtime.mjs";
+    static final String JS_FILE = "isr4j-js.mjs";
     static final String PRERENDERED_FILE = "prerendered.mjs";
     /** The shim imports everything else from here. */
     static final String BUILD_SUBDIRECTORY = "build";
@@ -116,6 +118,7 @@ public final class BuildWorkerMojo extends AbstractMojo {
                     buildDirectory.resolve(PRERENDERED_FILE));
             copy(app, required(wasm, "shim", WASM_DESCRIPTOR), shimDirectory.resolve(SHIM_FILE));
             copy(app, required(wasm, "nodeFsStub", WASM_DESCRIPTOR), buildDirectory.resolve(NODE_FS_STUB_FILE));
+            copy(app, required(wasm, "js", WASM_DESCRIPTOR), buildDirectory.resolve(JS_FILE));
             writeRuntime(buildDirectory.resolve(RUNTIME_FILE));
             new WasmCompiler(getLog()).compile(teavmClasspath(), required(wasm, "mainClass", WASM_DESCRIPTOR),
                     buildDirectory, WASM_FILE, teavmCacheDirectory.toPath(), methodNames);

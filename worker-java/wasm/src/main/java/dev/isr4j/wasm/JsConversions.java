@@ -63,13 +63,6 @@ final class JsConversions {
 
     // Reads HeaderFraming's layout: <length>:<name><length>:<value>..., lengths in characters, one byte per
     // character (Latin-1: every response field is checked to be within it before it gets here).
-    @JSBody(params = {"status", "packed", "body", "resolve"}, script = "let t = '';"
-            + "const u = new Uint8Array(packed.buffer, packed.byteOffset, packed.length);"
-            + "for (let i = 0; i < u.length; i += 8192) t += String.fromCharCode.apply(null, u.subarray(i, i + 8192));"
-            + "const headers = new Headers();"
-            + "for (let i = 0; i < t.length;) {"
-            + " let c = t.indexOf(':', i); let n = +t.slice(i, c); const name = t.substr(c + 1, n); i = c + 1 + n;"
-            + " c = t.indexOf(':', i); n = +t.slice(i, c); headers.append(name, t.substr(c + 1, n)); i = c + 1 + n; }"
-            + "resolve(new Response(body === null ? null : body.value, { status: status, headers: headers }));")
+    @JSBody(params = {"status", "packed", "body", "resolve"}, script = "isr4jJs.respond(status, packed, body, resolve);")
     private static native void newResponse(int status, Int8Array packed, JSObject body, JSObject resolve);
 }

@@ -30,11 +30,7 @@ final class JsCoordinatorStorage implements CoordinatorStorage {
     @JSBody(params = "sql", script = "return sql !== null && sql !== undefined && typeof sql.exec === 'function';")
     private static native boolean hasSql(JSSqlStorage sql);
 
-    @JSBody(params = "sql", script = "sql.exec('CREATE TABLE IF NOT EXISTS isr4j_leases (lease_key TEXT PRIMARY KEY,"
-            + " holder TEXT, until_ms INTEGER NOT NULL, done_lm INTEGER NOT NULL, touched_ms INTEGER NOT NULL)');"
-            + "sql.exec('CREATE INDEX IF NOT EXISTS isr4j_leases_touched ON isr4j_leases (touched_ms)');"
-            + "sql.exec('CREATE TABLE IF NOT EXISTS isr4j_tags (tag TEXT PRIMARY KEY,"
-            + " expired_ms INTEGER NOT NULL, stale_ms INTEGER NOT NULL)');")
+    @JSBody(params = "sql", script = "isr4jJs.createTables(sql);")
     private static native void createTables(JSSqlStorage sql);
 
     @Override
@@ -58,10 +54,7 @@ final class JsCoordinatorStorage implements CoordinatorStorage {
         putLeaseRow(sql, lease.key(), lease.holder(), lease.until(), lease.done(), lease.touched());
     }
 
-    @JSBody(params = {"sql", "key", "holder", "until", "done", "touched"}, script = "sql.exec('INSERT INTO isr4j_leases"
-            + " (lease_key, holder, until_ms, done_lm, touched_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (lease_key) DO UPDATE"
-            + " SET holder = excluded.holder, until_ms = excluded.until_ms, done_lm = excluded.done_lm,"
-            + " touched_ms = excluded.touched_ms', key, holder, until, done, touched);")
+    @JSBody(params = {"sql", "key", "holder", "until", "done", "touched"}, script = "isr4jJs.putLeaseRow(sql, key, holder, until, done, touched);")
     private static native void putLeaseRow(JSSqlStorage sql, String key, String holder, double until, double done,
                                            double touched);
 
@@ -93,9 +86,7 @@ final class JsCoordinatorStorage implements CoordinatorStorage {
         putTagRow(sql, tag, state.expiredAt(), state.staleAt());
     }
 
-    @JSBody(params = {"sql", "tag", "expired", "stale"}, script = "sql.exec('INSERT INTO isr4j_tags (tag, expired_ms,"
-            + " stale_ms) VALUES (?, ?, ?) ON CONFLICT (tag) DO UPDATE SET expired_ms = excluded.expired_ms,"
-            + " stale_ms = excluded.stale_ms', tag, expired, stale);")
+    @JSBody(params = {"sql", "tag", "expired", "stale"}, script = "isr4jJs.putTagRow(sql, tag, expired, stale);")
     private static native void putTagRow(JSSqlStorage sql, String tag, double expired, double stale);
 
     private static long number(Map<?, ?> m, String field) {

@@ -45,12 +45,6 @@ final class JsCoordinatorTransport implements CoordinatorTransport {
         return out;
     }
 
-    @JSBody(params = {"ns", "calls", "ms"}, script = "let timer;"
-            + "const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error("
-            + "'no answer within ' + ms + ' ms (ISR_COORDINATOR_TIMEOUT_MS)')), ms); });"
-            + "const all = Promise.all(JSON.parse(calls).map(([name, body]) =>"
-            + " ns.get(ns.idFromName(name)).fetch('https://isr4j-coordinator/', { method: 'POST', body })"
-            + ".then((r) => { if (!r.ok) throw new Error('the coordinator answered HTTP ' + r.status); return r.text(); })));"
-            + "return Promise.race([all, late]).finally(() => clearTimeout(timer)).then((a) => JSON.stringify(a));")
+    @JSBody(params = {"ns", "calls", "ms"}, script = "return isr4jJs.coordinatorSend(ns, calls, ms);")
     private static native JSPromise<JSObject> send(JSDurableObjectNamespace ns, String calls, int ms);
 }

@@ -66,10 +66,7 @@ final class JsKvStore implements KvStore {
     static native boolean timedOut(JSObject r);
 
     // The timer is cleared when the read wins, so a fast read leaves nothing pending.
-    @JSBody(params = {"p", "ms"}, script = "let timer;"
-            + "const late = new Promise((resolve) => { timer = setTimeout(resolve, ms, { isr4jTimedOut: true }); });"
-            + "return Promise.race([p, late]).then((r) => { clearTimeout(timer); return r; },"
-            + " (e) => { clearTimeout(timer); throw e; });")
+    @JSBody(params = {"p", "ms"}, script = "return isr4jJs.kvDeadline(p, ms);")
     private static native <T extends JSObject> JSPromise<T> withDeadline(JSPromise<T> read, int ms);
 
     /** True for a read that found no value, failed, or outlasted its deadline: one call, nothing converted. */

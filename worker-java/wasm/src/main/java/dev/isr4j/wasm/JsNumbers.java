@@ -17,13 +17,7 @@ public final class JsNumbers {
         return text(v);
     }
 
-    @JSBody(params = "v", script = "if (v === 0) return 1 / v < 0 ? '-0.0' : '0.0'; if (v !== v) return 'NaN';"
-            + "if (!isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';"
-            + "var e = v.toExponential(), m = e.indexOf('e'), x = +e.slice(m + 1), s = v < 0 ? '-' : '',"
-            + " d = e.slice(s.length, m).replace('.', '');"
-            + "if (x >= 7 || x < -3) return s + d[0] + '.' + (d.slice(1) || '0') + 'E' + x;"
-            + "if (x < 0) return s + '0.' + '0'.repeat(-x - 1) + d;"
-            + "d = d.padEnd(x + 1, '0'); return s + d.slice(0, x + 1) + '.' + (d.slice(x + 1) || '0');")
+    @JSBody(params = "v", script = "return isr4jJs.doubleText(v);")
     private static native String text(double v);
 
     /** {@code Double.parseDouble}: decimal text (optional sign, exponent, d/f suffix), NaN and Infinity. */

@@ -43,11 +43,6 @@ final class JsPromises {
     }
 
     // The thenable's callbacks resume the awaiting green thread: a trap there surfaces here, and goes to Traps.
-    @JSBody(params = {"p", "trapped"}, script = "const settled = Promise.resolve(p).then("
-            + "function (v) { return { ok: true, value: v, error: null }; },"
-            + "function (e) { return { ok: false, value: null,"
-            + " error: e && e.message ? String(e.message) : String(e) }; });"
-            + "const guard = (f) => (v) => { try { return f(v); } catch (e) { trapped(e); } };"
-            + "return { then: (ok, fail) => settled.then(guard(ok), guard(fail)) };")
+    @JSBody(params = {"p", "trapped"}, script = "return isr4jJs.settle(p, trapped);")
     private static native JSPromise<Outcome> settle(JSPromise<?> p, Traps.Reporter trapped);
 }

@@ -48,16 +48,7 @@ final class JsRegionalCache implements RegionalCache {
     }
 
     // A copy whose header is missing or garbled, or that takes longer than the deadline, is absent: KV answers.
-    @JSBody(params = {"cache", "key", "ms"}, script = "let timer;"
-            + "const late = new Promise(function (resolve) { timer = setTimeout(function () { resolve(null); }, ms); });"
-            + "const found = cache.match(key).then(function (r) {"
-            + "if (!r) return null;"
-            + "let metadata;"
-            + "try { metadata = JSON.parse(decodeURIComponent(r.headers.get('x-isr4j-entry') || '')); }"
-            + "catch (e) { r.body && r.body.cancel(); return null; }"
-            + "return r.arrayBuffer().then(function (b) { return { value: b, metadata: metadata, tier: 'regional' }; });"
-            + "}).catch(function () { return null; });"
-            + "return Promise.race([found, late]).finally(function () { clearTimeout(timer); });")
+    @JSBody(params = {"cache", "key", "ms"}, script = "return isr4jJs.regionalRead(cache, key, ms);")
     private static native JSPromise<JSKvNamespace.WithMetadata> read(JSCache cache, String key, int ms);
 
     @JSBody(params = {"cache", "key", "holder", "metadata", "ttl"}, script = "return cache.put(key, new Response("

@@ -72,11 +72,7 @@ final class JsText {
 
     // The slot of the read's metadata text when that slot holds the same text, else -1 - slot (the text waits in
     // t.pending until Java has its copy and commits it).
-    @JSBody(params = {"r", "t"}, script = "const j = JSON.stringify(r.metadata); let h = j.length;"
-            + "for (let i = 0; i < j.length; i += 7) h = (h * 31 + j.charCodeAt(i)) | 0;"
-            + "const slot = h & (t.length - 1);"
-            + "if (t[slot] === j) return slot;"
-            + "t.pending = j; return -1 - slot;")
+    @JSBody(params = {"r", "t"}, script = "return isr4jJs.metadataSlot(r, t);")
     private static native int metadataSlot(JSObject r, JSObject t);
 
     @JSBody(params = "t", script = "return t.pending;")

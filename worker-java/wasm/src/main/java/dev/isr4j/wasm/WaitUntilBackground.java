@@ -72,11 +72,7 @@ final class WaitUntilBackground implements BackgroundWork {
 
     // Past the deadline the promise waitUntil holds settles and says so; the work itself cannot be stopped,
     // and workerd cancels what is left of it when the invocation ends.
-    @JSBody(params = {"work", "ms", "what"}, script = "let timer;"
-            + "const late = new Promise((resolve) => { timer = setTimeout(() => {"
-            + " console.error('[isr4j] ' + what + ' gave up after ' + ms + ' ms (ISR_BACKGROUND_TIMEOUT_MS),"
-            + " before waitUntil ends'); resolve(); }, ms); });"
-            + "return Promise.race([Promise.resolve(work).catch(() => {}), late]).finally(() => clearTimeout(timer));")
+    @JSBody(params = {"work", "ms", "what"}, script = "return isr4jJs.backgroundDeadline(work, ms, what);")
     private static native JSPromise<JSObject> withDeadline(JSPromise<?> work, int ms, JSObject what);
 
     // Made once: a Java string crosses one character per call.

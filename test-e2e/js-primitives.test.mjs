@@ -1,0 +1,49 @@
+// The JS primitives the Java module calls (worker-shim/build/isr4j-js.mjs, from isr4j-wasm's resources), on
+// their own: what Java relies on them for, without a worker around them.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { fromRoot } from "./worker-modules.mjs";
+
+const js = await import(fromRoot("worker-java/wasm/src/main/resources/META-INF/isr4j/isr4j-js.mjs"));
+
+describe("isr4j's JS primitives", () => {
+  it("doubleText writes a double as Java's Double.toString does", () => {
+    const java = [
+      [1, "1.0"], [0.1, "0.1"], [100, "100.0"], [123.456, "123.456"], [-2.5, "-2.5"],
+      [9999999, "9999999.0"], [1e7, "1.0E7"], [12345678.9, "1.23456789E7"], [1e21, "1.0E21"],
+      [0.001, "0.001"], [0.0001, "1.0E-4"], [1.5e-5, "1.5E-5"], [-0.00012, "-1.2E-4"],
+      [0, "0.0"], [-0, "-0.0"], [NaN, "NaN"], [Infinity, "Infinity"], [-Infinity, "-Infinity"],
+      [Number.MAX_VALUE, "1.7976931348623157E308"],
+    ];
+    for (const [v, text] of java) assert.equal(js.doubleText(v), text, `Double.toString(${v})`);
+  });
+
+  it("kvDeadline passes a read that settles first and marks one that never does as timed out", async () => {
+    assert.equal(await js.kvDeadline(Promise.resolve("found"), 60_000), "found");
+    await assert.rejects(js.kvDeadline(Promise.reject(new Error("KV failed")), 60_000), /KV failed/);
+    assert.deepEqual(await js.kvDeadline(new Promise(() => {}), 1), { isr4jTimedOut: true });
+  });
+
+  it("settle turns a promise into an outcome and hands a trap in the callbacks to trapped", async () => {
+    const trapped = [];
+    const ok = await new Promise((resolve) => js.settle(Promise.resolve(7), trapped.push.bind(trapped)).then(resolve, resolve));
+    assert.deepEqual(ok, { ok: true, value: 7, error: null });
+    const failed = await new Promise((resolve) => js.settle(Promise.reject(new Error("no")), () => {}).then(resolve, resolve));
+    assert.deepEqual(failed, { ok: false, value: null, error: "no" });
+    await new Promise((resolve) => js.settle(Promise.resolve(1), (e) => { trapped.push(e); resolve(); })
+      .then(() => { throw new Error("trap"); }, () => {}));
+    assert.equal(trapped.length, 1);
+    assert.match(String(trapped[0]), /trap/);
+  });
+
+  it("respond builds the Response from framed fields: a value holding ':' or digits stays one field", async () => {
+    const fields = [["content-type", "text/plain"], ["x-odd", "12:ab:3"], ["cache-control", "s-maxage=60"]];
+    const text = fields.map(([n, v]) => `${n.length}:${n}${v.length}:${v}`).join("");
+    const packed = new Int8Array(Buffer.from(text, "latin1"));
+    const response = await new Promise((resolve) => js.respond(203, packed, { value: new TextEncoder().encode("hi") }, resolve));
+    assert.equal(response.status, 203);
+    assert.equal(response.headers.get("x-odd"), "12:ab:3");
+    assert.equal(response.headers.get("cache-control"), "s-maxage=60");
+    assert.equal(await response.text(), "hi");
+  });
+});

@@ -1,0 +1,136 @@
+// The longer JS primitives the Java module calls (through one-line @JSBody scripts naming `isr4jJs`, which the
+// shim sets to this module). Each @JSBody script crosses from Java to JS one character per call when the
+// isolate starts (TeaVM's string polyfill; workerd compiles without the js-string builtins), so a long script
+// costs start-up time; here the code is only parsed with the bundle. They decide nothing: what to read, write
+// or answer is Java's. Every function is documented at its Java declaration.
+
+/** A read racing its deadline: past `ms` it fulfils with the timed-out marker; the timer never outlives it. */
+export function kvDeadline(p, ms) {
+  let timer;
+  const late = new Promise((resolve) => { timer = setTimeout(resolve, ms, { isr4jTimedOut: true }); });
+  return Promise.race([p, late]).then(
+    (r) => { clearTimeout(timer); return r; },
+    (e) => { clearTimeout(timer); throw e; },
+  );
+}
+
+/** Background work held by waitUntil at most `ms`; past it, a log line says what gave up. */
+export function backgroundDeadline(work, ms, what) {
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(() => {
+      console.error("[isr4j] " + what + " gave up after " + ms + " ms (ISR_BACKGROUND_TIMEOUT_MS), before waitUntil ends");
+      resolve();
+    }, ms);
+  });
+  return Promise.race([Promise.resolve(work).catch(() => {}), late]).finally(() => clearTimeout(timer));
+}
+
+/** A thenable of {ok, value, error} for `p`; a trap in the awaiting thread's callbacks goes to `trapped`. */
+export function settle(p, trapped) {
+  const settled = Promise.resolve(p).then(
+    (v) => ({ ok: true, value: v, error: null }),
+    (e) => ({ ok: false, value: null, error: e && e.message ? String(e.message) : String(e) }),
+  );
+  const guard = (f) => (v) => { try { return f(v); } catch (e) { trapped(e); } };
+  return { then: (ok, fail) => settled.then(guard(ok), guard(fail)) };
+}
+
+/** The Response from a status, framed header fields (one byte per Latin-1 character) and a body holder. */
+export function respond(status, packed, body, resolve) {
+  let t = "";
+  const u = new Uint8Array(packed.buffer, packed.byteOffset, packed.length);
+  for (let i = 0; i < u.length; i += 8192) t += String.fromCharCode.apply(null, u.subarray(i, i + 8192));
+  const headers = new Headers();
+  for (let i = 0; i < t.length;) {
+    let c = t.indexOf(":", i);
+    let n = +t.slice(i, c);
+    const name = t.substr(c + 1, n);
+    i = c + 1 + n;
+    c = t.indexOf(":", i);
+    n = +t.slice(i, c);
+    headers.append(name, t.substr(c + 1, n));
+    i = c + 1 + n;
+  }
+  resolve(new Response(body === null ? null : body.value, { status, headers }));
+}
+
+/** The slot of a KV read's metadata text in `t` when it holds that text, else -1 - slot (text in t.pending). */
+export function metadataSlot(r, t) {
+  const j = JSON.stringify(r.metadata);
+  let h = j.length;
+  for (let i = 0; i < j.length; i += 7) h = (h * 31 + j.charCodeAt(i)) | 0;
+  const slot = h & (t.length - 1);
+  if (t[slot] === j) return slot;
+  t.pending = j;
+  return -1 - slot;
+}
+
+/** The regional tier's copy of an entry as a KV read result, or null when absent, garbled or late. */
+export function regionalRead(cache, key, ms) {
+  let timer;
+  const late = new Promise((resolve) => { timer = setTimeout(() => resolve(null), ms); });
+  const found = cache.match(key).then((r) => {
+    if (!r) return null;
+    let metadata;
+    try {
+      metadata = JSON.parse(decodeURIComponent(r.headers.get("x-isr4j-entry") || ""));
+    } catch {
+      if (r.body) r.body.cancel();
+      return null;
+    }
+    return r.arrayBuffer().then((b) => ({ value: b, metadata, tier: "regional" }));
+  }).catch(() => null);
+  return Promise.race([found, late]).finally(() => clearTimeout(timer));
+}
+
+/** The coordinator calls [[name, body], ...] (JSON), each to its Durable Object; their answers as JSON. */
+export function coordinatorSend(ns, calls, ms) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error("no answer within " + ms + " ms (ISR_COORDINATOR_TIMEOUT_MS)")), ms);
+  });
+  const all = Promise.all(JSON.parse(calls).map(([name, body]) =>
+    ns.get(ns.idFromName(name)).fetch("https://isr4j-coordinator/", { method: "POST", body }).then((r) => {
+      if (!r.ok) throw new Error("the coordinator answered HTTP " + r.status);
+      return r.text();
+    })));
+  return Promise.race([all, late]).finally(() => clearTimeout(timer)).then((a) => JSON.stringify(a));
+}
+
+/** The coordinator's tables, made once per Durable Object. */
+export function createTables(sql) {
+  sql.exec("CREATE TABLE IF NOT EXISTS isr4j_leases (lease_key TEXT PRIMARY KEY, holder TEXT,"
+    + " until_ms INTEGER NOT NULL, done_lm INTEGER NOT NULL, touched_ms INTEGER NOT NULL)");
+  sql.exec("CREATE INDEX IF NOT EXISTS isr4j_leases_touched ON isr4j_leases (touched_ms)");
+  sql.exec("CREATE TABLE IF NOT EXISTS isr4j_tags (tag TEXT PRIMARY KEY, expired_ms INTEGER NOT NULL,"
+    + " stale_ms INTEGER NOT NULL)");
+}
+
+export function putLeaseRow(sql, key, holder, until, done, touched) {
+  sql.exec("INSERT INTO isr4j_leases (lease_key, holder, until_ms, done_lm, touched_ms) VALUES (?, ?, ?, ?, ?)"
+    + " ON CONFLICT (lease_key) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms,"
+    + " done_lm = excluded.done_lm, touched_ms = excluded.touched_ms", key, holder, until, done, touched);
+}
+
+export function putTagRow(sql, tag, expired, stale) {
+  sql.exec("INSERT INTO isr4j_tags (tag, expired_ms, stale_ms) VALUES (?, ?, ?)"
+    + " ON CONFLICT (tag) DO UPDATE SET expired_ms = excluded.expired_ms, stale_ms = excluded.stale_ms",
+  tag, expired, stale);
+}
+
+/** Double.toString's text for a JS number (Java's format: 1.0E7, 1.0E-4, -0.0, NaN, Infinity). */
+export function doubleText(v) {
+  if (v === 0) return 1 / v < 0 ? "-0.0" : "0.0";
+  if (v !== v) return "NaN";
+  if (!isFinite(v)) return v > 0 ? "Infinity" : "-Infinity";
+  const e = v.toExponential();
+  const m = e.indexOf("e");
+  const x = +e.slice(m + 1);
+  const s = v < 0 ? "-" : "";
+  let d = e.slice(s.length, m).replace(".", "");
+  if (x >= 7 || x < -3) return s + d[0] + "." + (d.slice(1) || "0") + "E" + x;
+  if (x < 0) return s + "0." + "0".repeat(-x - 1) + d;
+  d = d.padEnd(x + 1, "0");
+  return s + d.slice(0, x + 1) + "." + (d.slice(x + 1) || "0");
+}
