@@ -6,12 +6,10 @@
 
 /** A read racing its deadline: past `ms` it fulfils with the timed-out marker; the timer never outlives it. */
 export function kvDeadline(p, ms) {
-  let timer;
-  const late = new Promise((resolve) => { timer = setTimeout(resolve, ms, { isr4jTimedOut: true }); });
-  return Promise.race([p, late]).then(
-    (r) => { clearTimeout(timer); return r; },
-    (e) => { clearTimeout(timer); throw e; },
-  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms, { isr4jTimedOut: true });
+    p.then((r) => { clearTimeout(timer); resolve(r); }, (e) => { clearTimeout(timer); reject(e); });
+  });
 }
 
 /** Background work held by waitUntil at most `ms`; past it, a log line says what gave up. */
