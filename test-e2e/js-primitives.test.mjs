@@ -46,4 +46,19 @@ describe("isr4j's JS primitives", () => {
     assert.equal(response.headers.get("cache-control"), "s-maxage=60");
     assert.equal(await response.text(), "hi");
   });
+
+  it("frameHeaders frames each field with its lengths, so respond reads the same fields back", async () => {
+    const headers = new Headers([["x-a", "1:2"], ["x-b", ""], ["x-c", "9"]]);
+    const text = js.frameHeaders(headers);
+    assert.equal(text, "3:x-a3:1:23:x-b0:3:x-c1:9");
+    const response = await new Promise((resolve) => js.respond(200, new Int8Array(Buffer.from(text, "latin1")), null, resolve));
+    assert.deepEqual([...response.headers], [...headers]);
+  });
+
+  it("nothingFound and kvPutOptions: what a read found and what a put sends", () => {
+    for (const r of [null, undefined, { isr4jTimedOut: true }, { value: null }, {}]) assert.equal(js.nothingFound(r), true);
+    assert.equal(js.nothingFound({ value: new ArrayBuffer(0), metadata: null }), false);
+    assert.deepEqual(js.kvPutOptions(null, 0), {});
+    assert.deepEqual(js.kvPutOptions('{"v":1}', 60), { metadata: { v: 1 }, expirationTtl: 60 });
+  });
 });

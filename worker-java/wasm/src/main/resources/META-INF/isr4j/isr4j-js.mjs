@@ -132,3 +132,87 @@ export function doubleText(v) {
   d = d.padEnd(x + 1, "0");
   return s + d.slice(0, x + 1) + "." + (d.slice(x + 1) || "0");
 }
+
+/** True for a KV read that found no value, failed, or outlasted its deadline. */
+export function nothingFound(r) {
+  return r === null || r === undefined || r.isr4jTimedOut === true || r.value === null || r.value === undefined;
+}
+
+/** KV put options from the entry's metadata text (or null) and a TTL in seconds (0: none). */
+export function kvPutOptions(metadata, ttl) {
+  const o = {};
+  if (metadata !== null) o.metadata = JSON.parse(metadata);
+  if (ttl > 0) o.expirationTtl = ttl;
+  return o;
+}
+
+/** Each read's outcome, {ok, value} or {ok: false, reason}, once all have settled. */
+export function allSettled(reads) {
+  return Promise.all(reads.map((p) => p.then(
+    (v) => ({ ok: true, value: v }),
+    (e) => ({ ok: false, reason: String((e && e.message) || e) }),
+  )));
+}
+
+/** A KV list page as JSON: [name, metadata text or null] per key, whether it is the last, its cursor. */
+export function describeList(r) {
+  return JSON.stringify({
+    keys: r.keys.map((k) => [k.name, k.metadata === undefined || k.metadata === null ? null : JSON.stringify(k.metadata)]),
+    complete: !!r.list_complete,
+    cursor: r.cursor || null,
+  });
+}
+
+/** Puts an entry's regional copy: its body, its metadata in a header, kept `ttl` seconds. */
+export function regionalStore(cache, key, holder, metadata, ttl) {
+  return cache.put(key, new Response(holder === null ? null : holder.value, {
+    headers: { "cache-control": "max-age=" + ttl, "x-isr4j-entry": encodeURIComponent(metadata) },
+  }));
+}
+
+export function r2Put(bucket, key, holder, metadata) {
+  return bucket.put(key, holder === null ? new ArrayBuffer(0) : holder.value, { customMetadata: JSON.parse(metadata) });
+}
+
+/** A JSON value's kind: 0 null, 1 boolean, 2 number, 3 string, 4 array, 5 object. */
+export function jsonKind(v) {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === "boolean") return 1;
+  if (typeof v === "number") return 2;
+  if (typeof v === "string") return 3;
+  return Array.isArray(v) ? 4 : 5;
+}
+
+/** Header fields framed as Java reads them: name length ':' name value length ':' value, per field. */
+export function frameHeaders(headers) {
+  let out = "";
+  headers.forEach((value, name) => { out += name.length + ":" + name + value.length + ":" + value; });
+  return out;
+}
+
+/** The bytes of a body holder as an Int8Array view (no copy). */
+export function bodyView(h) {
+  const v = h.value;
+  return ArrayBuffer.isView(v) ? new Int8Array(v.buffer, v.byteOffset, v.byteLength) : new Int8Array(v);
+}
+
+/** A holder of bytes [from, to) of a body holder's bytes (a view, no copy). */
+export function bodySlice(h, from, to) {
+  const v = h.value;
+  const b = ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset + from, to - from) : new Uint8Array(v, from, to - from);
+  return { value: b };
+}
+
+export function fetchInit(method, headers, body) {
+  return { method, headers, body: body === null ? null : body.value };
+}
+
+export function leaseRow(sql, key) {
+  const rows = sql.exec("SELECT holder, until_ms, done_lm, touched_ms FROM isr4j_leases WHERE lease_key = ?", key).toArray();
+  return rows.length === 0 ? null : JSON.stringify(rows[0]);
+}
+
+export function tagRow(sql, tag) {
+  const rows = sql.exec("SELECT expired_ms, stale_ms FROM isr4j_tags WHERE tag = ?", tag).toArray();
+  return rows.length === 0 ? null : JSON.stringify(rows[0]);
+}

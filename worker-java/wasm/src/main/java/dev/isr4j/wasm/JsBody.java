@@ -105,16 +105,12 @@ final class JsBody implements Body {
     @JSBody(params = "n", script = "globalThis.isr4jBodyBytesCopied = (globalThis.isr4jBodyBytesCopied || 0) + n;")
     private static native void countCopied(int n);
 
-    @JSBody(params = "h", script = "const v = h.value;"
-            + "return ArrayBuffer.isView(v) ? new Int8Array(v.buffer, v.byteOffset, v.byteLength) : new Int8Array(v);")
+    @JSBody(params = "h", script = "return isr4jJs.bodyView(h);")
     private static native Int8Array view(JSObject h);
 
     // A view, not a copy: an overflow-format entry's body is the tail of the KV value, handed to the Response
     // as it is (a copy here cost a fresh megabyte per 1 MiB HIT).
-    @JSBody(params = {"h", "from", "to"}, script = "const v = h.value;"
-            + "const b = ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset + from, to - from)"
-            + " : new Uint8Array(v, from, to - from);"
-            + "return { value: b };")
+    @JSBody(params = {"h", "from", "to"}, script = "return isr4jJs.bodySlice(h, from, to);")
     private static native JSObject sliceOf(JSObject h, int from, int to);
 
     @JSBody(params = "h", script = "if (h !== null && typeof h === 'object') h.value = null;")

@@ -34,9 +34,7 @@ final class JsConversions {
     @JSBody(params = {"headers", "name"}, script = "return headers.get(name);")
     private static native JSObject header(JSHeaders headers, String name);
 
-    @JSBody(params = "headers", script = "let out = '';"
-            + "headers.forEach((value, name) => { out += name.length + ':' + name + value.length + ':' + value; });"
-            + "return out;")
+    @JSBody(params = "headers", script = "return isr4jJs.frameHeaders(headers);")
     private static native JSObject framed(JSHeaders headers);
 
     /**

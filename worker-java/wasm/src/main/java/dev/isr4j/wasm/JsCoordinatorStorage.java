@@ -44,9 +44,7 @@ final class JsCoordinatorStorage implements CoordinatorStorage {
                 number(m, "touched_ms"));
     }
 
-    @JSBody(params = {"sql", "key"}, script = "const rows = sql.exec('SELECT holder, until_ms, done_lm, touched_ms"
-            + " FROM isr4j_leases WHERE lease_key = ?', key).toArray();"
-            + "return rows.length === 0 ? null : JSON.stringify(rows[0]);")
+    @JSBody(params = {"sql", "key"}, script = "return isr4jJs.leaseRow(sql, key);")
     private static native String leaseRow(JSSqlStorage sql, String key);
 
     @Override
@@ -76,9 +74,7 @@ final class JsCoordinatorStorage implements CoordinatorStorage {
         return new Tag(number(m, "expired_ms"), number(m, "stale_ms"));
     }
 
-    @JSBody(params = {"sql", "tag"}, script = "const rows = sql.exec('SELECT expired_ms, stale_ms FROM isr4j_tags"
-            + " WHERE tag = ?', tag).toArray();"
-            + "return rows.length === 0 ? null : JSON.stringify(rows[0]);")
+    @JSBody(params = {"sql", "tag"}, script = "return isr4jJs.tagRow(sql, tag);")
     private static native String tagRow(JSSqlStorage sql, String tag);
 
     @Override

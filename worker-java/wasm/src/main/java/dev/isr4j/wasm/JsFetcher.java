@@ -30,6 +30,6 @@ final class JsFetcher implements Fetcher {
     @JSBody(params = {"url", "init"}, script = "return fetch(url, init);")
     private static native JSPromise<JSResponse> runtimeFetch(String url, JSObject init);
 
-    @JSBody(params = {"method", "headers", "body"}, script = "return { method: method, headers: headers, body: body === null ? null : body.value };")
+    @JSBody(params = {"method", "headers", "body"}, script = "return isr4jJs.fetchInit(method, headers, body);")
     private static native JSObject init(String method, JSHeaders headers, JSObject body);
 }

@@ -68,9 +68,7 @@ final class JsJsonCodec implements JsonCodec {
     @JSBody(params = "text", script = "return JSON.parse(text);")
     private static native JSObject jsonParse(String text);
 
-    @JSBody(params = "v", script = "if (v === null || v === undefined) return 0;"
-            + "if (typeof v === 'boolean') return 1; if (typeof v === 'number') return 2;"
-            + "if (typeof v === 'string') return 3; return Array.isArray(v) ? 4 : 5;")
+    @JSBody(params = "v", script = "return isr4jJs.jsonKind(v);")
     private static native int kind(JSObject v);
 
     @JSBody(params = "v", script = "return v;")

@@ -70,8 +70,7 @@ final class JsKvStore implements KvStore {
     private static native <T extends JSObject> JSPromise<T> withDeadline(JSPromise<T> read, int ms);
 
     /** True for a read that found no value, failed, or outlasted its deadline: one call, nothing converted. */
-    @JSBody(params = "r", script = "return r === null || r === undefined || r.isr4jTimedOut === true"
-            + " || r.value === null || r.value === undefined;")
+    @JSBody(params = "r", script = "return isr4jJs.nothingFound(r);")
     static native boolean nothingFound(JSObject r);
 
     /** A {@code getWithMetadata(key, "arrayBuffer")} result as a stored value, or null when absent. */
@@ -141,9 +140,7 @@ final class JsKvStore implements KvStore {
     private static native void push(JSObject array, JSObject promise);
 
     // Never rejects: each outcome as {ok, value} or {ok: false, reason} (its text), in the reads' order.
-    @JSBody(params = "reads", script = "return Promise.all(reads.map(function (p) { return p.then("
-            + "function (v) { return { ok: true, value: v }; },"
-            + " function (e) { return { ok: false, reason: String(e && e.message || e) }; }); }));")
+    @JSBody(params = "reads", script = "return isr4jJs.allSettled(reads);")
     private static native JSPromise<JSObject> allSettled(JSObject reads);
 
     @JSBody(params = {"s", "i"}, script = "return !s[i].ok;")
@@ -190,10 +187,7 @@ final class JsKvStore implements KvStore {
             script = "return kv.put(key, holder === null ? new ArrayBuffer(0) : holder.value, options);")
     private static native JSPromise<JSObject> putHeld(JSKvNamespace kv, String key, JSObject holder, JSObject options);
 
-    @JSBody(params = {"metadata", "ttl"}, script = "const o = {};"
-            + "if (metadata !== null) o.metadata = JSON.parse(metadata);"
-            + "if (ttl > 0) o.expirationTtl = ttl;"
-            + "return o;")
+    @JSBody(params = {"metadata", "ttl"}, script = "return isr4jJs.kvPutOptions(metadata, ttl);")
     private static native JSObject putOptions(JSObject metadata, double ttl);
 
     @JSBody(params = {"prefix", "cursor"}, script = "const o = { prefix: prefix };"
@@ -201,9 +195,6 @@ final class JsKvStore implements KvStore {
             + "return o;")
     private static native JSObject listOptions(String prefix, String cursor);
 
-    @JSBody(params = "r", script = "return JSON.stringify({"
-            + "keys: r.keys.map(k => [k.name, k.metadata === undefined || k.metadata === null ? null"
-            + " : JSON.stringify(k.metadata)]),"
-            + "complete: !!r.list_complete, cursor: r.cursor || null });")
+    @JSBody(params = "r", script = "return isr4jJs.describeList(r);")
     private static native String describeList(JSObject result);
 }

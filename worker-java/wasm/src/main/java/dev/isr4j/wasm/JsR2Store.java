@@ -60,7 +60,6 @@ final class JsR2Store implements ObjectStore {
     @JSBody(params = "o", script = "return { value: o.body, size: o.size };")
     private static native JSObject streamHolder(JSObject object);
 
-    @JSBody(params = {"bucket", "key", "holder", "metadata"}, script = "return bucket.put(key,"
-            + " holder === null ? new ArrayBuffer(0) : holder.value, { customMetadata: JSON.parse(metadata) });")
+    @JSBody(params = {"bucket", "key", "holder", "metadata"}, script = "return isr4jJs.r2Put(bucket, key, holder, metadata);")
     private static native JSPromise<JSObject> put(JSR2Bucket bucket, String key, JSObject holder, String metadata);
 }

@@ -51,9 +51,7 @@ final class JsRegionalCache implements RegionalCache {
     @JSBody(params = {"cache", "key", "ms"}, script = "return isr4jJs.regionalRead(cache, key, ms);")
     private static native JSPromise<JSKvNamespace.WithMetadata> read(JSCache cache, String key, int ms);
 
-    @JSBody(params = {"cache", "key", "holder", "metadata", "ttl"}, script = "return cache.put(key, new Response("
-            + "holder === null ? null : holder.value, { headers: {"
-            + "'cache-control': 'max-age=' + ttl, 'x-isr4j-entry': encodeURIComponent(metadata) } }));")
+    @JSBody(params = {"cache", "key", "holder", "metadata", "ttl"}, script = "return isr4jJs.regionalStore(cache, key, holder, metadata, ttl);")
     private static native JSPromise<JSObject> store(JSCache cache, String key, JSObject holder, String metadata,
                                                   double ttl);
 }
