@@ -27,6 +27,9 @@ class TeaVMRuntimeTextTest {
         assertNotNull(lazy, "TeaVM 0.15.0's runtime holds the loop this plugin rewrites");
         assertTrue(lazy.contains(TeaVMRuntimeText.MARKER));
         assertTrue(lazy.contains("Object.defineProperty(t.teavmJso,n+e,"));
+        for (String kind : TeaVMRuntimeText.KINDS) {
+            assertTrue(lazy.contains("K[\"" + kind + "\"]=(e,C)=>{"), kind + " is made on its own");
+        }
         // Everything outside the loop is TeaVM's text, unchanged.
         int start = runtime.indexOf(TeaVMRuntimeText.LOOP_START);
         assertEquals(runtime.substring(0, start), lazy.substring(0, start));
@@ -40,5 +43,14 @@ class TeaVMRuntimeTextTest {
         String twice = TeaVMRuntimeText.LOOP_START + "x;" + TeaVMRuntimeText.LOOP_END
                 + TeaVMRuntimeText.LOOP_START + "y;" + TeaVMRuntimeText.LOOP_END;
         assertNull(TeaVMRuntimeText.withLazyHelpers(twice), "two such loops: not the runtime it knows");
+    }
+
+    @Test
+    void aLoopBodyOfOtherAssignmentsIsMadePerArity() {
+        String body = "const F=1;t.teavmJso[\"callFunction\"+e]=f;t.teavmJso[\"somethingNew\"+e]=g;";
+        String lazy = TeaVMRuntimeText.withLazyHelpers(TeaVMRuntimeText.LOOP_START + body + TeaVMRuntimeText.LOOP_END);
+        assertNotNull(lazy);
+        assertTrue(lazy.contains("((e,C)=>{" + body + "})(e,P)"), lazy);
+        assertTrue(!lazy.contains("K[\""), lazy);
     }
 }
