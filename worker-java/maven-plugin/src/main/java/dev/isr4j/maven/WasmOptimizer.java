@@ -103,7 +103,7 @@ final class WasmOptimizer {
             }
             long before = Files.size(module);
             Files.move(out, module, StandardCopyOption.REPLACE_EXISTING);
-            log.info("isr4j: wasm-opt " + before / 1024 + " KiB -> " + Files.size(module) / 1024 + " KiB");
+            log.info(String.format("isr4j: wasm-opt %,d -> %,d bytes", before, Files.size(module)));
         } catch (IOException e) {
             throw new MojoExecutionException("isr4j: cannot run wasm-opt (" + String.join(" ", command) + "): "
                     + e.getMessage(), e);
