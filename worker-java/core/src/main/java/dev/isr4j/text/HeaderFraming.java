@@ -39,16 +39,48 @@ public final class HeaderFraming {
      * @throws IllegalArgumentException when a name or value holds a character above U+00FF
      */
     public static byte[] encodeLatin1(List<Map.Entry<String, String>> fields) {
-        String framed = encode(fields);
-        byte[] out = new byte[framed.length()];
-        for (int i = 0; i < out.length; i++) {
-            char c = framed.charAt(i);
+        int size = 0;
+        for (var f : fields) {
+            size += framedLength(f.getKey()) + framedLength(f.getValue());
+        }
+        byte[] out = new byte[size];
+        int at = 0;
+        for (var f : fields) {
+            at = putLatin1(out, at, f.getKey());
+            at = putLatin1(out, at, f.getValue());
+        }
+        return out;
+    }
+
+    private static int framedLength(String text) {
+        return digits(text.length()) + 1 + text.length();
+    }
+
+    private static int digits(int n) {
+        int d = 1;
+        for (int v = n; v >= 10; v /= 10) {
+            d++;
+        }
+        return d;
+    }
+
+    /** Writes one framed name or value from {@code at}; returns where the next begins. */
+    private static int putLatin1(byte[] out, int at, String text) {
+        int n = text.length();
+        int end = at + digits(n);
+        int v = n;
+        for (int i = end - 1; i >= at; i--, v /= 10) {
+            out[i] = (byte) ('0' + v % 10);
+        }
+        out[end++] = ':';
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
             if (c > 0xff) {
                 throw new IllegalArgumentException("a header field holds a character above U+00FF");
             }
-            out[i] = (byte) c;
+            out[end++] = (byte) c;
         }
-        return out;
+        return end;
     }
 
     private static void append(StringBuilder out, String text) {

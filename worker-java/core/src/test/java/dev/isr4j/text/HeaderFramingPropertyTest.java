@@ -2,6 +2,7 @@ package dev.isr4j.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +66,16 @@ class HeaderFramingPropertyTest {
         assertThrows(IllegalArgumentException.class,
                 () -> HeaderFraming.encodeLatin1(List.of(Map.entry("x-name", "caf\u00e9 \u20ac"))));
         assertEquals(7, HeaderFraming.encodeLatin1(List.of(Map.entry("a", "\u00ff\u0080"))).length);
+    }
+
+    @Example
+    void latin1FramingWritesLengthsOfManyDigits() {
+        var fields = List.of(Map.entry("x-long", "v".repeat(12345)), Map.entry("", ""), Map.entry("x-ten", "0123456789"));
+        byte[] bytes = HeaderFraming.encodeLatin1(fields);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertEquals(HeaderFraming.encode(fields), text);
+        assertTrue(text.startsWith("6:x-long12345:vvv"), text.substring(0, 20));
+        assertTrue(text.endsWith("0:0:5:x-ten10:0123456789"));
     }
 
     @Example
