@@ -61,4 +61,31 @@ describe("isr4j's JS primitives", () => {
     assert.deepEqual(js.kvPutOptions(null, 0), {});
     assert.deepEqual(js.kvPutOptions('{"v":1}', 60), { metadata: { v: 1 }, expirationTtl: 60 });
   });
+
+  it("every deadline gives its own late answer only when the work never settles", async () => {
+    const never = () => new Promise(() => {});
+    const cache = (r) => ({ match: () => r });
+    assert.equal(await js.regionalRead(cache(never()), "k", 1), null, "a regional read past its deadline is absent");
+    const stored = new Response(new Uint8Array([7]), { headers: { "x-isr4j-entry": encodeURIComponent('{"v":1}') } });
+    const found = await js.regionalRead(cache(Promise.resolve(stored)), "k", 60_000);
+    assert.deepEqual([found.metadata, found.tier, new Uint8Array(found.value)[0]], [{ v: 1 }, "regional", 7]);
+
+    const ns = (fetch) => ({ idFromName: (n) => n, get: (id) => ({ fetch: (url, init) => fetch(id, init) }) });
+    const calls = JSON.stringify([["a", "1"], ["b", "2"]]);
+    await assert.rejects(js.coordinatorSend(ns(never), calls, 1), /no answer within 1 ms \(ISR_COORDINATOR_TIMEOUT_MS\)/);
+    const answered = await js.coordinatorSend(ns(async (id, init) => new Response(id + init.body)), calls, 60_000);
+    assert.equal(answered, JSON.stringify(["a1", "b2"]));
+
+    const logged = [];
+    const error = console.error;
+    console.error = (line) => logged.push(line);
+    try {
+      assert.equal(await js.backgroundDeadline(never(), 1, "a write"), undefined);
+      assert.equal(await js.backgroundDeadline(Promise.reject(new Error("x")), 60_000, "a failing write"), undefined);
+      assert.equal(await js.backgroundDeadline(Promise.resolve("done"), 60_000, "a quick write"), "done");
+    } finally {
+      console.error = error;
+    }
+    assert.deepEqual(logged, ["[isr4j] a write gave up after 1 ms (ISR_BACKGROUND_TIMEOUT_MS), before waitUntil ends"]);
+  });
 });

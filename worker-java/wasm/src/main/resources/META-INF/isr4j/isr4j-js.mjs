@@ -4,24 +4,35 @@
 // costs start-up time; here the code is only parsed with the bundle. They decide nothing: what to read, write
 // or answer is Java's. Every function is documented at its Java declaration.
 
-/** A read racing its deadline: past `ms` it fulfils with the timed-out marker; the timer never outlives it. */
-export function kvDeadline(p, ms) {
+/**
+ * `p`'s outcome if it settles within `ms`; else what `late()` returns (or throws) then. The timer is cleared as
+ * soon as `p` settles, so a fast `p` leaves nothing pending.
+ */
+function withDeadline(p, ms, late) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms, { isr4jTimedOut: true });
-    p.then((r) => { clearTimeout(timer); resolve(r); }, (e) => { clearTimeout(timer); reject(e); });
+    const timer = setTimeout(() => {
+      try {
+        resolve(late());
+      } catch (e) {
+        reject(e);
+      }
+    }, ms);
+    p.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
   });
+}
+
+const timedOut = () => ({ isr4jTimedOut: true });
+
+/** A read racing its deadline: past `ms` it fulfils with the timed-out marker. */
+export function kvDeadline(p, ms) {
+  return withDeadline(p, ms, timedOut);
 }
 
 /** Background work held by waitUntil at most `ms`; past it, a log line says what gave up. */
 export function backgroundDeadline(work, ms, what) {
-  let timer;
-  const late = new Promise((resolve) => {
-    timer = setTimeout(() => {
-      console.error("[isr4j] " + what + " gave up after " + ms + " ms (ISR_BACKGROUND_TIMEOUT_MS), before waitUntil ends");
-      resolve();
-    }, ms);
+  return withDeadline(Promise.resolve(work).catch(() => {}), ms, () => {
+    console.error("[isr4j] " + what + " gave up after " + ms + " ms (ISR_BACKGROUND_TIMEOUT_MS), before waitUntil ends");
   });
-  return Promise.race([Promise.resolve(work).catch(() => {}), late]).finally(() => clearTimeout(timer));
 }
 
 /** A thenable of {ok, value, error} for `p`; a trap in the awaiting thread's callbacks goes to `trapped`. */
@@ -66,8 +77,6 @@ export function metadataSlot(r, t) {
 
 /** The regional tier's copy of an entry as a KV read result, or null when absent, garbled or late. */
 export function regionalRead(cache, key, ms) {
-  let timer;
-  const late = new Promise((resolve) => { timer = setTimeout(() => resolve(null), ms); });
   const found = cache.match(key).then((r) => {
     if (!r) return null;
     let metadata;
@@ -79,21 +88,19 @@ export function regionalRead(cache, key, ms) {
     }
     return r.arrayBuffer().then((b) => ({ value: b, metadata, tier: "regional" }));
   }).catch(() => null);
-  return Promise.race([found, late]).finally(() => clearTimeout(timer));
+  return withDeadline(found, ms, () => null);
 }
 
 /** The coordinator calls [[name, body], ...] (JSON), each to its Durable Object; their answers as JSON. */
 export function coordinatorSend(ns, calls, ms) {
-  let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error("no answer within " + ms + " ms (ISR_COORDINATOR_TIMEOUT_MS)")), ms);
-  });
   const all = Promise.all(JSON.parse(calls).map(([name, body]) =>
     ns.get(ns.idFromName(name)).fetch("https://isr4j-coordinator/", { method: "POST", body }).then((r) => {
       if (!r.ok) throw new Error("the coordinator answered HTTP " + r.status);
       return r.text();
     })));
-  return Promise.race([all, late]).finally(() => clearTimeout(timer)).then((a) => JSON.stringify(a));
+  return withDeadline(all, ms, () => {
+    throw new Error("no answer within " + ms + " ms (ISR_COORDINATOR_TIMEOUT_MS)");
+  }).then((a) => JSON.stringify(a));
 }
 
 /** The coordinator's tables, made once per Durable Object. */
