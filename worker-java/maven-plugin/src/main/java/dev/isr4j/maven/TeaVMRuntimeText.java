@@ -75,7 +75,7 @@ final class TeaVMRuntimeText {
 
     /** All of an arity's helpers made together when the first of them is asked for. */
     private static String perArity(String body) {
-        return "const N=[\"createFunction\",\"bindFunction\",\"callFunction\",\"callMethod\",\"construct\",\"arrayOf\"];"
+        return "const N=[" + String.join(",", KINDS.stream().map(k -> "\"" + k + "\"").toList()) + "];"
                 + "let M=false;const R=()=>{if(M)return;M=true;for(const n of N)delete t.teavmJso[n+e];"
                 + "((e,C)=>{" + body + "})(e,P)};"
                 + "for(const n of N)Object.defineProperty(t.teavmJso,n+e,{configurable:true,enumerable:true,"
