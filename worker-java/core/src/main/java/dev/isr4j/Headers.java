@@ -98,6 +98,27 @@ public final class Headers {
         return new Headers(Collections.unmodifiableList(list));
     }
 
+    /**
+     * Replaces every field named in {@code replacements} with {@code replacements}' fields (kept in their order,
+     * repetitions included, after this one's other fields): what a chain of {@link #with} calls gives for distinct
+     * names, in one copy.
+     */
+    public Headers withAll(Headers replacements) {
+        var replaced = replacements.fields;
+        var list = new ArrayList<Map.Entry<String, String>>(fields.size() + replaced.size());
+        outer:
+        for (var e : fields) {
+            for (var r : replaced) {
+                if (r.getKey().equals(e.getKey())) {
+                    continue outer;
+                }
+            }
+            list.add(e);
+        }
+        list.addAll(replaced);
+        return new Headers(Collections.unmodifiableList(list));
+    }
+
     /** Adds a value, keeping existing ones (for Set-Cookie). */
     public Headers plus(String name, String value) {
         var list = new ArrayList<>(fields);

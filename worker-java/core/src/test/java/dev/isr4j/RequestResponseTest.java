@@ -69,6 +69,22 @@ class RequestResponseTest {
         assertTrue(other.isDynamic());
     }
 
+    /** withAll gives what a chain of with() gives for distinct names, and keeps a replacement's repetitions. */
+    @Test
+    void withAllReplacesEachNamedFieldInOneStep() {
+        var stored = Headers.of("Content-Type", "text/html", "Age", "9", "set-cookie", "a=1", "set-cookie", "b=2",
+                "x-isr-cache", "MISS", "etag", "\"e\"");
+        var replacements = Headers.of("X-ISR-Cache", "HIT", "cache-control", "s-maxage=60", "age", "3");
+        var chained = stored.with("X-ISR-Cache", "HIT").with("cache-control", "s-maxage=60").with("age", "3");
+        assertEquals(chained.entries(), stored.withAll(replacements).entries());
+        assertEquals(List.of("content-type", "set-cookie", "set-cookie", "etag", "x-isr-cache", "cache-control", "age"),
+                stored.withAll(replacements).entries().stream().map(java.util.Map.Entry::getKey).toList());
+        assertEquals(List.of("a=1", "b=2"), stored.withAll(replacements).getAll("set-cookie"));
+        assertEquals(List.of("c=3", "d=4"),
+                stored.withAll(Headers.of("Set-Cookie", "c=3", "set-cookie", "d=4")).getAll("set-cookie"));
+        assertEquals(stored.entries(), stored.withAll(Headers.empty()).entries());
+    }
+
     @Test
     void headersAreCaseInsensitiveOrderedAndRepeatable() {
         var h = Headers.of("Set-Cookie", "a=1", "Content-Type", "text/plain").plus("set-cookie", "b=2");

@@ -2,6 +2,8 @@ package dev.isr4j.isr;
 
 import dev.isr4j.Headers;
 import dev.isr4j.Response;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -29,18 +31,18 @@ public final class CachedAnswer {
                              List<String> tags) {
         String cacheControl = "s-maxage=" + Math.max(0, sMaxAge)
                 + (swr > 0 ? ", stale-while-revalidate=" + swr : "");
-        Headers h = response.headers()
-                .with(RouteCache.X_ISR_CACHE, state)
-                .with("cache-control", cacheControl)
-                .with(RouteCache.CACHE_STATUS, cacheStatus);
+        var fields = new ArrayList<String>(10);
+        Collections.addAll(fields, RouteCache.X_ISR_CACHE, state, "cache-control", cacheControl,
+                RouteCache.CACHE_STATUS, cacheStatus);
         if (age >= 0) {
-            h = h.with("age", Long.toString(age));
+            Collections.addAll(fields, "age", Long.toString(age));
         }
         String cacheTag = CacheTagHeader.value(tags);
         if (cacheTag != null) {
-            h = h.with(CacheTagHeader.NAME, cacheTag);
+            Collections.addAll(fields, CacheTagHeader.NAME, cacheTag);
         }
-        return response.withHeaders(h);
+        // One copy of the response's fields, not one per replaced field.
+        return response.withHeaders(response.headers().withAll(Headers.of(fields.toArray(new String[0]))));
     }
 
     /** True for an answer that came from, or went into, isr4j's cache. */

@@ -8,8 +8,11 @@ import dev.isr4j.text.HeaderFields;
 import dev.isr4j.text.HeaderFraming;
 import dev.isr4j.wasm.js.JSHeaders;
 import dev.isr4j.wasm.js.JSRequest;
+import java.util.HashMap;
+import java.util.Map;
 import org.teavm.jso.JSBody;
 import org.teavm.jso.JSObject;
+import org.teavm.jso.core.JSString;
 import org.teavm.jso.typedarrays.Int8Array;
 
 /** Request and Response between the Fetch API and the Java model; headers and body cross only if read. */
@@ -20,7 +23,7 @@ final class JsConversions {
     static Request toJava(JSRequest request, Env env) {
         return Request.builder(request.getMethod(), JsText.string(request.getUrlValue()))
                 .headers(() -> headers(request.getHeaders()))
-                .headerLookup(name -> JsText.string(header(request.getHeaders(), name)))
+                .headerLookup(name -> JsText.string(header(request.getHeaders(), jsName(name))))
                 .body(() -> JsBody.await(request.arrayBuffer()))
                 .env(env)
                 .build();
@@ -31,8 +34,27 @@ final class JsConversions {
         return Headers.of(HeaderFraming.decode(JsText.string(framed(js))));
     }
 
+    /**
+     * Header names looked up one at a time, as JS strings: a Java string crosses one character per call, and the
+     * names are the code's constants (every answer from the cache looks up the same two validators). At most
+     * {@link #NAMES} are kept, so a handler making names up cannot grow it.
+     */
+    private static final Map<String, JSObject> JS_NAMES = new HashMap<>();
+    private static final int NAMES = 64;
+
+    private static JSObject jsName(String name) {
+        JSObject js = JS_NAMES.get(name);
+        if (js == null) {
+            js = JSString.valueOf(name);
+            if (JS_NAMES.size() < NAMES) {
+                JS_NAMES.put(name, js);
+            }
+        }
+        return js;
+    }
+
     @JSBody(params = {"headers", "name"}, script = "return headers.get(name);")
-    private static native JSObject header(JSHeaders headers, String name);
+    private static native JSObject header(JSHeaders headers, JSObject name);
 
     @JSBody(params = "headers", script = "return isr4jJs.frameHeaders(headers);")
     private static native JSObject framed(JSHeaders headers);
