@@ -55,6 +55,21 @@ describe("isr4j's JS primitives", () => {
     assert.deepEqual([...response.headers], [...headers]);
   });
 
+  it("respond reuses the Headers of fields it has seen, and no answer's changes reach another", async () => {
+    const frame = (fields) => new Int8Array(Buffer.from(fields.map(([n, v]) => `${n.length}:${n}${v.length}:${v}`).join(""), "latin1"));
+    const answer = (fields) => new Promise((resolve) => js.respond(200, frame(fields), null, resolve));
+    const a = [["x-isr-cache", "HIT"], ["age", "1"], ["etag", '"a"']];
+    const b = [["x-isr-cache", "HIT"], ["age", "2"], ["etag", '"b"']]; // the same length as a: only the text tells them apart
+    const first = await answer(a);
+    first.headers.set("age", "999");
+    first.headers.append("set-cookie", "leak=1");
+    for (const [fields, again] of [[b, await answer(b)], [a, await answer(a)], [b, await answer(b)]]) {
+      assert.deepEqual([...again.headers], [...fields].sort(([x], [y]) => (x < y ? -1 : 1)));
+    }
+    for (let i = 0; i < 300; i++) await answer([["age", String(i)]]); // past the number kept: emptied, still right
+    assert.deepEqual([...(await answer(a)).headers], [["age", "1"], ["etag", '"a"'], ["x-isr-cache", "HIT"]]);
+  });
+
   it("nothingFound and kvPutOptions: what a read found and what a put sends", () => {
     for (const r of [null, undefined, { isr4jTimedOut: true }, { value: null }, {}]) assert.equal(js.nothingFound(r), true);
     assert.equal(js.nothingFound({ value: new ArrayBuffer(0), metadata: null }), false);
