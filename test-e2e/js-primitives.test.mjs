@@ -57,7 +57,7 @@ describe("isr4j's JS primitives", () => {
 
   it("respond reuses the Headers of fields it has seen, and no answer's changes reach another", async () => {
     const frame = (fields) => new Int8Array(Buffer.from(fields.map(([n, v]) => `${n.length}:${n}${v.length}:${v}`).join(""), "latin1"));
-    const answer = (fields) => new Promise((resolve) => js.respond(200, frame(fields), null, resolve));
+    const answer = (fields, keep = true) => new Promise((resolve) => js.respond(200, frame(fields), null, resolve, keep));
     const a = [["x-isr-cache", "HIT"], ["age", "1"], ["etag", '"a"']];
     const b = [["x-isr-cache", "HIT"], ["age", "2"], ["etag", '"b"']]; // the same length as a: only the text tells them apart
     const first = await answer(a);
@@ -67,6 +67,7 @@ describe("isr4j's JS primitives", () => {
       assert.deepEqual([...again.headers], [...fields].sort(([x], [y]) => (x < y ? -1 : 1)));
     }
     for (let i = 0; i < 300; i++) await answer([["age", String(i)]]); // past the number kept: emptied, still right
+    assert.deepEqual([...(await answer(b, false)).headers], [["age", "2"], ["etag", '"b"'], ["x-isr-cache", "HIT"]]);
     assert.deepEqual([...(await answer(a)).headers], [["age", "1"], ["etag", '"a"'], ["x-isr-cache", "HIT"]]);
   });
 

@@ -46,19 +46,20 @@ export function settle(p, trapped) {
 }
 
 /**
- * The Headers of recent answers, by their framed text: a hot entry's answers repeat the same fields (its Age
- * changes once a second), so those are parsed and appended once. A Response copies the Headers it is given (its
- * own changes never reach this one), so one object serves any number of answers. Emptied when full.
+ * The Headers of recent answers from the cache, by their framed text: a hot entry's answers repeat the same fields
+ * (its Age changes once a second), so those are parsed and appended once. A Response copies the Headers it is
+ * given (its own changes never reach this one), so one object serves any number of answers. Emptied when full.
+ * Other answers (`keep` false: a MISS, whose fields never repeat) are not kept: they would only cost the keeping.
  */
 const recentHeaders = new Map();
 const RECENT_HEADERS = 128;
 
 /** The Response from a status, framed header fields (one byte per Latin-1 character) and a body holder. */
-export function respond(status, packed, body, resolve) {
+export function respond(status, packed, body, resolve, keep) {
   let t = "";
   const u = new Uint8Array(packed.buffer, packed.byteOffset, packed.length);
   for (let i = 0; i < u.length; i += 8192) t += String.fromCharCode.apply(null, u.subarray(i, i + 8192));
-  let headers = recentHeaders.get(t);
+  let headers = keep ? recentHeaders.get(t) : undefined;
   if (headers === undefined) {
     headers = new Headers();
     for (let i = 0; i < t.length;) {
@@ -71,8 +72,10 @@ export function respond(status, packed, body, resolve) {
       headers.append(name, t.substr(c + 1, n));
       i = c + 1 + n;
     }
-    if (recentHeaders.size >= RECENT_HEADERS) recentHeaders.clear();
-    recentHeaders.set(t, headers);
+    if (keep) {
+      if (recentHeaders.size >= RECENT_HEADERS) recentHeaders.clear();
+      recentHeaders.set(t, headers);
+    }
   }
   resolve(new Response(body === null ? null : body.value, { status, headers }));
 }

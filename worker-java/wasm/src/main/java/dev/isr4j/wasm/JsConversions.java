@@ -68,6 +68,14 @@ final class JsConversions {
      * @throws IllegalStateException when a header cannot be sent (nothing is resolved then)
      */
     static void respond(Response response, JSObject resolve) {
+        respond(response, resolve, false);
+    }
+
+    /**
+     * As {@link #respond(Response, JSObject)}; {@code fromCache} for an answer from a cached entry, whose fields
+     * the next answers of that entry repeat: JS then keeps the Headers it makes for them (see isr4j-js.mjs).
+     */
+    static void respond(Response response, JSObject resolve, boolean fromCache) {
         var fields = response.headers().entries();
         for (var h : fields) {
             if (!HeaderFields.isValidName(h.getKey()) || !HeaderFields.isValidValue(h.getValue())) {
@@ -78,11 +86,12 @@ final class JsConversions {
         int status = response.status();
         boolean noBody = status == 204 || status == 205 || status == 304 || response.body().length() == 0;
         newResponse(status, Int8Array.copyFromJavaArray(HeaderFraming.encodeLatin1(fields)),
-                noBody ? null : JsBody.holderOf(response.body()), resolve);
+                noBody ? null : JsBody.holderOf(response.body()), resolve, fromCache);
     }
 
     // Reads HeaderFraming's layout: <length>:<name><length>:<value>..., lengths in characters, one byte per
     // character (Latin-1: every response field is checked to be within it before it gets here).
-    @JSBody(params = {"status", "packed", "body", "resolve"}, script = "isr4jJs.respond(status, packed, body, resolve);")
-    private static native void newResponse(int status, Int8Array packed, JSObject body, JSObject resolve);
+    @JSBody(params = {"status", "packed", "body", "resolve", "keep"},
+            script = "isr4jJs.respond(status, packed, body, resolve, keep);")
+    private static native void newResponse(int status, Int8Array packed, JSObject body, JSObject resolve, boolean keep);
 }

@@ -85,7 +85,7 @@ public final class WorkerMain {
                 EarlyReads.waitForTags(slot, request, reads);
                 return kvStore.startTexts(reads.storeKeys());
             }
-            JsConversions.respond(response, resolve);
+            JsConversions.respond(response, resolve, true);
         } catch (RuntimeException e) {
             return null; // the normal path answers (and reports) it
         }
