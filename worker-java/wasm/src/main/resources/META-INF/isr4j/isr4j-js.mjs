@@ -61,23 +61,29 @@ export function respond(status, packed, body, resolve, keep) {
   for (let i = 0; i < u.length; i += 8192) t += String.fromCharCode.apply(null, u.subarray(i, i + 8192));
   let headers = keep ? recentHeaders.get(t) : undefined;
   if (headers === undefined) {
-    headers = new Headers();
-    for (let i = 0; i < t.length;) {
-      let c = t.indexOf(":", i);
-      let n = +t.slice(i, c);
-      const name = t.substr(c + 1, n);
-      i = c + 1 + n;
-      c = t.indexOf(":", i);
-      n = +t.slice(i, c);
-      headers.append(name, t.substr(c + 1, n));
-      i = c + 1 + n;
-    }
+    headers = framedHeaders(t);
     if (keep) {
       if (recentHeaders.size >= RECENT_HEADERS) recentHeaders.clear();
       recentHeaders.set(t, headers);
     }
   }
   resolve(new Response(body === null ? null : body.value, { status, headers }));
+}
+
+/** Headers from HeaderFraming's layout: <length>:<name><length>:<value>..., lengths in characters. */
+function framedHeaders(t) {
+  const headers = new Headers();
+  for (let i = 0; i < t.length;) {
+    let c = t.indexOf(":", i);
+    let n = +t.slice(i, c);
+    const name = t.substr(c + 1, n);
+    i = c + 1 + n;
+    c = t.indexOf(":", i);
+    n = +t.slice(i, c);
+    headers.append(name, t.substr(c + 1, n));
+    i = c + 1 + n;
+  }
+  return headers;
 }
 
 /** The slot of a KV read's metadata text in `t` when it holds that text, else -1 - slot (text in t.pending). */
