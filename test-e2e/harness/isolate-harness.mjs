@@ -79,7 +79,7 @@ export default {
     }
     return worker.fetch(
       request,
-      { ...env, CACHE_KV: countingKv(env.CACHE_KV), ISR_COORDINATOR: countingCoordinator(env.ISR_COORDINATOR) },
+      { ...env, CACHE_KV: countingKv(env.CACHE_KV), ...(env.ISR_COORDINATOR ? { ISR_COORDINATOR: countingCoordinator(env.ISR_COORDINATOR) } : {}) },
       ctx,
     );
   },

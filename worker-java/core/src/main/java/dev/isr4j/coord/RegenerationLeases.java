@@ -94,6 +94,43 @@ public final class RegenerationLeases {
         return Outcome.REGENERATED;
     }
 
+    /**
+     * A foreground render's claim on {@code key} (a MISS: nothing servable here; {@code seen}: the newest write this
+     * isolate knows of, -1 for none): the coordinator's verdict, or null when it did not answer (then this isolate
+     * renders on its own; the log says so at most every {@value #QUIET_LOG_MILLIS} ms).
+     */
+    public CoordinatorObject.Claim claimRender(String key, long seen) {
+        try {
+            return client.claim(key, seen);
+        } catch (RuntimeException e) {
+            logRarely("coordinator did not answer a render claim for " + key + " (" + e.getMessage()
+                    + "); rendering without waiting for other isolates");
+            return null;
+        }
+    }
+
+    /** Reports the end of a render claimed with {@link #claimRender} ({@code lastModified} -1: nothing written). */
+    public void finishRender(String key, long lastModified) {
+        try {
+            client.finish(key, lastModified);
+        } catch (RuntimeException e) {
+            logRarely("could not report the render of " + key + " to the coordinator (" + e.getMessage()
+                    + "); its lease ends on its own within " + client.options().leaseMillis() + " ms");
+        }
+    }
+
+    /** Time between two log lines about an unanswered render claim: an outage must not log once per request. */
+    static final long QUIET_LOG_MILLIS = 10_000;
+    private volatile long loggedAt = Long.MIN_VALUE;
+
+    private void logRarely(String message) {
+        long now = clock.millis();
+        if (loggedAt == Long.MIN_VALUE || now - loggedAt >= QUIET_LOG_MILLIS) {
+            loggedAt = now;
+            log.warn(message);
+        }
+    }
+
     private void quiet(String key, long until) {
         synchronized (quietUntil) {
             quietUntil.put(key, until);

@@ -2,6 +2,7 @@ package dev.isr4j.data;
 
 import dev.isr4j.routing.ApiAccess;
 import dev.isr4j.isr.BackgroundWrites;
+import dev.isr4j.isr.RequestCollapser;
 import dev.isr4j.isr.SingleFlight;
 import dev.isr4j.routing.RequestScope;
 import dev.isr4j.store.CacheKeys;
@@ -19,6 +20,7 @@ import dev.isr4j.api.CacheEntry;
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.CacheValue;
+import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
 import dev.isr4j.text.Utf8;
 import java.util.ArrayList;
@@ -41,12 +43,47 @@ public final class DataCache {
     private final long defaultExpireSeconds;
     private final SingleFlight recomputations;
 
+    /** Foreground computations of one key, collapsed: concurrent callers wait for one (see RequestCollapser). */
+    private final RequestCollapser<Computed> computations;
+    private final Clock clock;
+    private volatile long collapseWaitMillis = dev.isr4j.isr.RouteCache.DEFAULT_COLLAPSE_WAIT_MILLIS;
+
     public DataCache(CacheHandler handler, Log log, Map<String, CacheProfile> profiles, long defaultExpireSeconds) {
+        this(handler, log, profiles, defaultExpireSeconds, Clock.SYSTEM);
+    }
+
+    /** @param clock the runtime's clock, which bounds how long a caller waits for another's computation */
+    public DataCache(CacheHandler handler, Log log, Map<String, CacheProfile> profiles, long defaultExpireSeconds,
+                     Clock clock) {
         this.handler = handler;
         this.log = log;
         this.profiles = profiles;
         this.defaultExpireSeconds = defaultExpireSeconds;
         this.recomputations = new SingleFlight(log);
+        this.clock = clock;
+        this.computations = new RequestCollapser<>(clock, log, RequestCollapser.Pause.SLEEP);
+    }
+
+    /** How long a caller waits for another caller's computation of the same key (0: never). */
+    public void collapseWaitMillis(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("the collapse wait must be >= 0 ms, got " + millis);
+        }
+        this.collapseWaitMillis = millis;
+    }
+
+    /** Forgets the results this isolate would still hand on: it has just revalidated something. */
+    public void forgetCollapsed() {
+        computations.forgetShared();
+    }
+
+    /** How many callers wait now for another caller's computation of {@code key} in this isolate. */
+    public int collapsedWaiters(String key) {
+        return computations.waiting(key);
+    }
+
+    /** A foreground computation's result, handed to the callers that waited for it. */
+    private record Computed(Object value, long revalidateSeconds, List<String> tags) {
     }
 
     /** The declaration of a cached function (name, computation, value type, tags, lifetime). */
@@ -163,8 +200,48 @@ public final class DataCache {
             return (T) value;
         }
         // Another key's entry in this key's storage slot (a hash collision) stays: computed, not stored.
-        boolean store = lookup != CacheLookup.OCCUPIED;
-        return compute(def, key, args, env, requestScope, parent, true, store);
+        if (lookup == CacheLookup.OCCUPIED) {
+            return compute(def, key, args, env, requestScope, parent, true, false);
+        }
+        // Concurrent callers of one key wait for one computation; one that throws fails only its own caller.
+        RequestCollapser.Turn<Computed> turn = computations.join(key, null, collapseWaitMillis);
+        Computed shared = turn.shared();
+        if (shared != null) {
+            note(requestScope, parent, shared.revalidateSeconds(), shared.tags());
+            return (T) shared.value();
+        }
+        try {
+            if (turn.followsAWrite()) {
+                // This caller may have read the store before the last computation's write landed: read it again.
+                CacheLookup again = lookupOrMiss(key);
+                if (again.state() == CacheLookup.State.FRESH) {
+                    try {
+                        Object value = decode(again.entry().value(), def.bytes);
+                        note(requestScope, parent, Math.max(1, again.entry().revalidateSeconds()), again.entry().tags());
+                        return (T) value;
+                    } catch (IllegalArgumentException e) {
+                        // unreadable: computed below
+                    }
+                }
+            }
+            return compute(def, key, args, env, requestScope, parent, true, true, turn);
+        } finally {
+            turn.fail(); // ended without sharing (it threw): the next waiter computes
+        }
+    }
+
+    private <T> T compute(Definition<T> def, String key, List<String> args, Env env, RequestScope requestScope,
+                          CacheScope parent, boolean inForeground, boolean store) throws Exception {
+        return compute(def, key, args, env, requestScope, parent, inForeground, store, null);
+    }
+
+    private CacheLookup lookupOrMiss(String key) {
+        try {
+            CacheLookup lookup = handler.get(key);
+            return lookup == null ? CacheLookup.MISS : lookup;
+        } catch (RuntimeException e) {
+            return CacheLookup.MISS;
+        }
     }
 
     /**
@@ -172,8 +249,10 @@ public final class DataCache {
      *                     scheduled); otherwise a background recomputation, which writes before it ends
      * @param store whether to write the value to the cache
      */
+    /** @param turn this caller's place among concurrent callers of the key, handed the result; or null */
     private <T> T compute(Definition<T> def, String key, List<String> args, Env env, RequestScope requestScope,
-                          CacheScope parent, boolean inForeground, boolean store) throws Exception {
+                          CacheScope parent, boolean inForeground, boolean store,
+                          RequestCollapser.Turn<Computed> turn) throws Exception {
         var scope = new Scope(this, def, args, env, requestScope);
         T value = def.computation.compute(scope, args);
         if (value != null && !(def.bytes ? value instanceof byte[] : value instanceof String)) {
@@ -192,8 +271,24 @@ public final class DataCache {
         var stored = encode(value);
         String where = CacheKeys.storageKey(key);
         BackgroundWork background = requestScope.background();
-        Runnable write = () -> BackgroundWrites.awaitDurably(() -> handler.set(key, stored, options, background), background, log,
-                "cache write failed for " + where);
+        if (turn != null) {
+            long now = clock.millis();
+            turn.share(new Computed(value, revalidate, List.copyOf(tags)),
+                    Math.min(options.revalidateAt(now), now + RequestCollapser.SHARED_AT_MOST_MILLIS));
+        }
+        Runnable write = () -> {
+            boolean written = false;
+            try {
+                written = BackgroundWrites.awaitDurably(() -> handler.set(key, stored, options, background), background,
+                        log, "cache write failed for " + where);
+            } finally {
+                if (turn != null && written) {
+                    turn.stored(); // from now on callers read the store
+                } else if (turn != null) {
+                    turn.drop(); // not stored: the next caller computes again
+                }
+            }
+        };
         if (inForeground) {
             BackgroundWrites.submit(background, write, log, "data cache write for " + where);
         } else {

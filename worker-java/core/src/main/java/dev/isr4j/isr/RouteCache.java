@@ -17,6 +17,7 @@ import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.Log;
+import dev.isr4j.coord.CoordinatorObject;
 import dev.isr4j.coord.RegenerationLeases;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,6 +47,12 @@ public final class RouteCache {
     private static final long STATIC_STORE_SECONDS = 100 * STATIC_SECONDS;
 
     private final SingleFlight regenerations;
+    /** Foreground renders (MISS, hard-revalidated, expired, a BLOCKING page's first visit) collapsed per key. */
+    private final RequestCollapser<Rendered> renders;
+    private volatile long collapseWaitMillis = DEFAULT_COLLAPSE_WAIT_MILLIS;
+    /** How long a request waits for another's render of its key before rendering itself (ISR_COLLAPSE_WAIT_MS). */
+    public static final long DEFAULT_COLLAPSE_WAIT_MILLIS = 10_000;
+
     /** Prerendered keys this isolate has handed to the cache; the bundle is not used for them again. */
     /**
      * Prerendered keys this isolate has started handing to the cache: false while the install write is in
@@ -64,6 +71,30 @@ public final class RouteCache {
         this.buildId = buildId;
         this.prerendered = prerendered == null ? Map.of() : prerendered;
         this.regenerations = new SingleFlight(log);
+        this.renders = new RequestCollapser<>(clock, log, RequestCollapser.Pause.SLEEP);
+    }
+
+    /** How long a request waits for another request's render of the same key (0: never; each renders its own). */
+    public void collapseWaitMillis(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("the collapse wait must be >= 0 ms, got " + millis);
+        }
+        this.collapseWaitMillis = millis;
+    }
+
+    /** How a request waiting for another's render passes the time (a simulation advances its clock instead). */
+    public void collapsePause(RequestCollapser.Pause pause) {
+        renders.pause(pause);
+    }
+
+    /** Forgets the results this isolate would still hand on: it has just revalidated something. */
+    public void forgetCollapsed() {
+        renders.forgetShared();
+    }
+
+    /** How many requests wait now for another request's render of {@code key} in this isolate. */
+    public int collapsedWaiters(String key) {
+        return renders.waiting(key);
     }
 
     public String keyFor(String path) {
@@ -139,6 +170,147 @@ public final class RouteCache {
             startRegeneration(key, route, routeHandler, request, params, background, -1);
             return fallbackResponse(route);
         }
+        // Concurrent requests that would each render this key wait for one render (see RequestCollapser).
+        RequestCollapser.Turn<Rendered> turn = occupied ? null
+                : renders.join(key, route.pattern(), collapseWaitMillis);
+        if (turn != null && turn.shared() != null) {
+            return collapsedAnswer(turn.shared(), route);
+        }
+        Lease lease = null;
+        try {
+            if (turn != null && turn.followsAWrite()) {
+                // This request may have read the store before the last render's write landed: read it again.
+                CacheLookup again = lookup(key, background);
+                if (again.state() == CacheLookup.State.FRESH) {
+                    return served(again.entry(), "HIT", route, ageOf(again.entry()));
+                }
+            }
+            if (turn != null && turn.leads() && leases != null) {
+                // Across isolates: claim the render, or wait (bounded) for another isolate's and serve its entry.
+                CacheLookup rendered = claimOrAwait(key, lookup.entry() == null ? -1 : lookup.entry().lastModified(),
+                        background);
+                if (rendered == null) {
+                    lease = new Lease(key);
+                } else if (rendered.entry() != null) {
+                    CacheEntry entry = rendered.entry();
+                    turn.share(Rendered.of(entry, route, expire), entry.revalidateAt());
+                    turn.drop(); // it is in this location's store: later requests read it there
+                    return served(entry, "HIT", route, ageOf(entry));
+                }
+            }
+            return render(key, route, routeHandler, request, params, background, turn, lease, corrupt, occupied,
+                    expire);
+        } finally {
+            if (turn != null) {
+                turn.fail(); // ended without sharing (it threw, or its answer is not for others): the next waiter leads
+            }
+            if (lease != null) {
+                lease.end(-1); // nothing was written (a write reports its own end): the key is free for the next
+            }
+        }
+    }
+
+    /** A render lease held from the coordinator; ended exactly once, with what was written. */
+    private final class Lease {
+        private final String key;
+        private boolean ended;
+
+        Lease(String key) {
+            this.key = key;
+        }
+
+        /** Called by the write when it is scheduled: from then on the write ends the lease. */
+        Lease handOver() {
+            ended = true;
+            return this;
+        }
+
+        void end(long lastModified) {
+            if (!ended) {
+                ended = true;
+                finish(lastModified);
+            }
+        }
+
+        void finish(long lastModified) {
+            RegenerationLeases coordinated = leases;
+            if (coordinated != null) {
+                coordinated.finishRender(key, lastModified);
+            }
+        }
+    }
+
+    /** Longest pause between two render claims of a waiting isolate. */
+    private static final long LONGEST_CLAIM_PAUSE_MILLIS = 200;
+
+    /**
+     * With the coordinator: null when this isolate renders {@code key} under the render lease; a lookup with the
+     * entry another isolate rendered meanwhile (read from this location's store); or {@link CacheLookup#MISS} when
+     * this isolate renders without a lease (the coordinator did not answer, the wait ran out, or the other render's
+     * write has not reached this location's KV: up to ~60 s between locations).
+     *
+     * @param seen lastModified of the newest entry this isolate saw for the key (-1: none)
+     */
+    private CacheLookup claimOrAwait(String key, long seen, BackgroundWork background) {
+        RegenerationLeases coordinated = leases;
+        long wait = collapseWaitMillis;
+        if (coordinated == null || wait <= 0) {
+            return CacheLookup.MISS;
+        }
+        long deadline = clock.millis() + wait;
+        long pause = RequestCollapser.FIRST_PAUSE_MILLIS;
+        long paused = 0;
+        long readFor = -1; // the newest finished render this isolate has looked for in its store
+        while (true) {
+            CoordinatorObject.Claim claim = coordinated.claimRender(key, seen);
+            if (claim == null) {
+                return CacheLookup.MISS;
+            }
+            switch (claim.verdict()) {
+                case GRANTED:
+                    return null;
+                case DONE: {
+                    if (claim.done() <= readFor) {
+                        return CacheLookup.MISS; // looked for that write and it is not here: KV has not caught up
+                    }
+                    readFor = claim.done();
+                    CacheLookup again = lookup(key, background);
+                    if (again.state() == CacheLookup.State.FRESH) {
+                        return again;
+                    }
+                    seen = Math.max(seen, claim.done()); // not here (yet): claim as one who saw that write
+                    continue;
+                }
+                default:
+                    break; // BUSY: another isolate renders it now
+            }
+            if (clock.millis() >= deadline || paused >= wait) {
+                log.warn("waited " + wait + " ms for another isolate's render of " + key + "; rendering here too");
+                return CacheLookup.MISS;
+            }
+            renders.pause(pause);
+            paused += pause; // a clock that does not move (a test's) still ends the wait
+            pause = Math.min(pause * 2, LONGEST_CLAIM_PAUSE_MILLIS);
+        }
+    }
+
+    /** A cache read whose failure is a miss (logged). */
+    private CacheLookup lookup(String key, BackgroundWork background) {
+        try {
+            CacheLookup lookup = handler.get(key, background);
+            return lookup == null ? CacheLookup.MISS : lookup;
+        } catch (RuntimeException e) {
+            log.error("cache read failed for " + key + "; running the handler", e);
+            return CacheLookup.MISS;
+        }
+    }
+
+    /** A foreground render: answered, and stored in the background when it is the same for everyone. */
+    private Response render(String key, RouteSpec route, Handler routeHandler, Request request,
+                            Map<String, String> params, BackgroundWork background,
+                            RequestCollapser.Turn<Rendered> turn, Lease lease, boolean corrupt, boolean occupied,
+                            long expire) throws Exception {
+        boolean isStatic = route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC;
         Response response;
         try {
             response = routeHandler.handle(request);
@@ -149,10 +321,16 @@ public final class RouteCache {
             throw e;
         }
         if (!cacheable(route, request, response)) {
+            if (turn != null && response.status() < 500) {
+                turn.keepPrivate(route.pattern()); // dynamic: every waiter renders its own (a 5xx: the next leads)
+            }
             if (corrupt) {
                 deleteLater(key, background);
             }
             return response;
+        }
+        if (turn != null && response.headers().has("set-cookie")) {
+            turn.keepPrivate(route.pattern()); // a cookie is one user's: that answer is never handed to another
         }
         if (occupied) {
             // Another key's entry holds this key's storage slot: answered (shareable, it is the same for everyone)
@@ -167,10 +345,58 @@ public final class RouteCache {
         CacheValue value = hosted(toValue(response, clock.millis()));
         response = response.withBody(value.body()); // answered and stored from the same copy
         var options = options(route, request, params);
-        BackgroundWrites.submit(background, () -> write(key, value, options, background), log, "write of " + key);
+        if (turn != null) {
+            long renderedAt = clock.millis();
+            turn.share(new Rendered(value, options, renderedAt, isStatic, expire),
+                    Math.min(options.revalidateAt(renderedAt), renderedAt + RequestCollapser.SHARED_AT_MOST_MILLIS));
+        }
+        Lease writeEnds = lease == null ? null : lease.handOver();
+        BackgroundWrites.submit(background, () -> {
+            long written = -1;
+            try {
+                long at = clock.millis(); // no later than the entry's lastModified: other isolates compare with it
+                written = write(key, value, options, background) ? at : -1;
+            } finally {
+                if (turn != null && written >= 0) {
+                    turn.stored(); // from now on requests read the store
+                } else if (turn != null) {
+                    turn.drop(); // not stored: the next request renders again
+                }
+                if (writeEnds != null) {
+                    writeEnds.finish(written);
+                }
+            }
+        }, log, "write of " + key);
         long n = isStatic ? STATIC_SECONDS : options.revalidateSeconds();
         return CachedAnswer.decorate(withSetCookies(value.headers(), response), isStatic ? "STATIC" : "MISS", -1, n,
                 isStatic ? 0 : Math.max(0, expire - n), "isr4j; fwd=miss; stored", options.tags());
+    }
+
+    /** What a render hands to the requests that waited for it. */
+    private record Rendered(CacheValue value, CacheHandler.SetOptions options, long renderedAt, boolean isStatic,
+                            long expire) {
+        /** An entry another isolate rendered, handed on as this isolate's waiters would get it from a render. */
+        static Rendered of(CacheEntry entry, RouteSpec route, long expire) {
+            long n = revalidateOf(entry, route);
+            var options = new CacheHandler.SetOptions(n, Math.max(1, (entry.expireAt() - entry.lastModified()) / 1000),
+                    entry.tags());
+            return new Rendered(entry.value(), options, entry.lastModified(),
+                    route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC, Math.max(expire, n + 1));
+        }
+    }
+
+    /**
+     * A collapsed request's answer: the render it waited for, as that render's own request got it (status, stored
+     * headers, bytes), marked {@code HIT} (no handler ran for it) with {@code Cache-Status: fwd=miss; collapsed}
+     * (RFC 9211: it was collapsed into another request's forward) and its Age since that render.
+     */
+    private Response collapsedAnswer(Rendered r, RouteSpec route) {
+        CacheValue v = r.value();
+        Response response = ApiAccess.withProps(Response.of(v.status(), v.headers(), v.body()), v.props());
+        long age = Math.max(0, (clock.millis() - r.renderedAt()) / 1000);
+        long n = r.isStatic() ? STATIC_SECONDS : r.options().revalidateSeconds();
+        return CachedAnswer.decorate(response, r.isStatic() ? "STATIC" : "HIT", age, n,
+                r.isStatic() ? 0 : Math.max(0, r.expire() - n), "isr4j; fwd=miss; collapsed", r.options().tags());
     }
 
     /**

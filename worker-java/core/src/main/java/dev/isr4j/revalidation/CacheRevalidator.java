@@ -31,6 +31,13 @@ public final class CacheRevalidator implements Revalidator {
         this.log = log;
     }
 
+    /** Runs before each revalidation this isolate makes (the runtime forgets renders it would hand on). */
+    private volatile Runnable beforeRevalidation = () -> { };
+
+    public void beforeRevalidation(Runnable action) {
+        this.beforeRevalidation = action;
+    }
+
     /**
      * This revalidator for one request: after each revalidation is stored, the same tags are purged
      * downstream by {@code purger} (when there is one) in the request's background work.
@@ -97,6 +104,7 @@ public final class CacheRevalidator implements Revalidator {
             log.warn("revalidateTag: no valid tag given; nothing revalidated");
             return List.of();
         }
+        beforeRevalidation.run();
         handler.revalidateTag(List.copyOf(valid), profile != null).await();
         return valid;
     }
@@ -112,6 +120,7 @@ public final class CacheRevalidator implements Revalidator {
             return null;
         }
         String tag = pathRevalidationTag(path, type);
+        beforeRevalidation.run();
         handler.revalidateTag(List.of(tag), profile != null).await();
         return tag;
     }

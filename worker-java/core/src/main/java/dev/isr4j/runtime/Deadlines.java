@@ -20,6 +20,17 @@ public final class Deadlines {
     private Deadlines() {
     }
 
+    /** Variable (milliseconds) for how long a request waits for another request's render of its key; 0: never. */
+    public static final String COLLAPSE_WAIT_VAR = "ISR_COLLAPSE_WAIT_MS";
+    public static final long DEFAULT_COLLAPSE_WAIT_MILLIS = dev.isr4j.isr.RouteCache.DEFAULT_COLLAPSE_WAIT_MILLIS;
+
+    /** How long a request waits for a render of its key that another request is making (0 turns collapsing off). */
+    public static long collapseWaitMillis(Env env) {
+        String text = env.var(COLLAPSE_WAIT_VAR);
+        return text != null && text.trim().equals("0") ? 0
+                : millis(env, COLLAPSE_WAIT_VAR, DEFAULT_COLLAPSE_WAIT_MILLIS, WAIT_UNTIL_MILLIS);
+    }
+
     public static long kvReadMillis(Env env) {
         return millis(env, KV_READ_VAR, DEFAULT_KV_READ_MILLIS, WAIT_UNTIL_MILLIS);
     }
@@ -41,7 +52,8 @@ public final class Deadlines {
         }
         if (value < 1 || value >= max) {
             throw new IllegalArgumentException(name + " must be a whole number of milliseconds from 1 to "
-                    + (max - 1) + ", got \"" + text + "\"; fix the vars entry in wrangler.jsonc");
+                    + (max - 1) + (name.equals(COLLAPSE_WAIT_VAR) ? " (or 0 for never)" : "") + ", got \"" + text
+                    + "\"; fix the vars entry in wrangler.jsonc");
         }
         return value;
     }

@@ -86,6 +86,24 @@ public final class IsrRuntime {
         return new KvCacheHandler(cacheKv, clock, log, app.kvOptions(), tiers);
     }
 
+    /**
+     * How long a request waits for another request's render of the same key in this isolate before rendering
+     * itself ({@link Deadlines#collapseWaitMillis}); 0: requests never wait for each other.
+     */
+    public void collapseWaitMillis(long millis) {
+        dispatcher.cache().collapseWaitMillis(millis);
+        dispatcher.dataCache().collapseWaitMillis(millis);
+    }
+
+    /**
+     * How a request waiting for another's render (in this isolate, or in another through the coordinator) passes
+     * the time between looks; by default it sleeps. A simulation on a test clock advances the clock and runs other
+     * work instead.
+     */
+    public void collapsePause(dev.isr4j.isr.RequestCollapser.Pause pause) {
+        dispatcher.cache().collapsePause(pause);
+    }
+
     /** A KV binding as a handler sees it ({@code Env.kv}): blocking-style calls over the host's store. */
     public static Kv kv(KvStore store) {
         return new BlockingKv(store);

@@ -22,6 +22,8 @@ public final class ExampleApp implements AppProvider {
 
     private final AtomicInteger staticRenders = new AtomicInteger();
     private final AtomicInteger slowRenders = new AtomicInteger();
+    private final AtomicInteger slowDynamicRenders = new AtomicInteger();
+    private final AtomicInteger slowFailingRenders = new AtomicInteger();
     private final AtomicInteger dataComputations = new AtomicInteger();
     private final AtomicInteger briefComputations = new AtomicInteger();
     private final AtomicInteger priceComputations = new AtomicInteger();
@@ -115,6 +117,23 @@ public final class ExampleApp implements AppProvider {
             return Response.json(Json.object()
                     .put("timestamp", req.env().clock().millis())
                     .put("renders", slowRenders.incrementAndGet()));
+        });
+
+        // Request collapsing: a slow route whose render reads a header (dynamic: every request renders its own),
+        // and one whose first render in an isolate fails (its waiters go on to the next render).
+        app.route("/api/slow-dynamic").revalidate(1).get(req -> {
+            Thread.sleep(200);
+            return Response.json(Json.object()
+                    .put("user", String.valueOf(req.header("x-user")))
+                    .put("renders", slowDynamicRenders.incrementAndGet()));
+        });
+        app.route("/api/slow-fails-once").revalidate(60).get(req -> {
+            int n = slowFailingRenders.incrementAndGet();
+            Thread.sleep(200);
+            if (n == 1) {
+                throw new IllegalStateException("the first render of /api/slow-fails-once fails, by design");
+            }
+            return Response.json(Json.object().put("renders", n));
         });
 
         app.route("/api/echo").post(req -> Response.bytes(req.body().bytes(),

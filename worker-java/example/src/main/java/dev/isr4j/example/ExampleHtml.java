@@ -142,6 +142,10 @@ final class ExampleHtml {
                 + "<h2>Used by the tests and the benchmark</h2><ul>"
                 + link("/api/hello", "not ISR: no revalidate, so never cached.")
                 + link("/api/slow", "revalidate(1), a 200 ms handler: other requests are served while it waits.")
+                + link("/api/slow-dynamic", "the same, reading a header: dynamic, so a burst of first requests "
+                + "renders once per request (nothing is handed from one to another).")
+                + "<li><code>GET /api/slow-fails-once</code>: its first render in an isolate fails (a 500 for that "
+                + "request): the requests that waited for it are answered from the next render.</li>"
                 + link("/api/cached-brief", "a cached function stale after a second: one recomputation under "
                 + "load.")
                 + link("/api/long/a/b/c", "a catch-all parameter {...rest}.")

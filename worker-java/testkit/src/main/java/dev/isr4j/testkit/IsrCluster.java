@@ -129,6 +129,11 @@ public final class IsrCluster {
             if (coordinator != null) {
                 runtime.coordinate(coordinator, b.coordinatorOptions, clock, log);
             }
+            // A request waiting for another isolate's render lets simulated time pass and the others' work run.
+            runtime.collapsePause(millis -> {
+                clock.advanceMillis(millis);
+                drain();
+            });
             var vars = Map.copyOf(b.vars);
             this.env = new Env() {
                 @Override

@@ -90,6 +90,10 @@ class ClusterSimulationTest {
         App app = App.create();
         app.route("/api/posts/{id}").revalidate(REVALIDATE_SECONDS).tags("posts")
                 .get(req -> Response.text("rendered at " + clock.millis() + " #" + renders.incrementAndGet()));
+        app.route("/api/edit-hard").post(req -> {
+            req.revalidator().tag("posts");
+            return Response.status(204);
+        });
         app.route("/api/edit").post(req -> {
             req.revalidator().tag("posts", "max");
             return Response.status(204);
@@ -100,6 +104,92 @@ class ClusterSimulationTest {
     private static long renderedAt(TestResponse r) {
         String text = r.text();
         return Long.parseLong(text.substring("rendered at ".length(), text.indexOf(' ', "rendered at ".length())));
+    }
+
+    /** Renders of one key when every isolate is asked for it at once: cold, then after a hard revalidateTag. */
+    record Burst(long coldRenders, long coldServed, long hardRenders, long hardServed, long servedInvalidated,
+                 long coordinatorCalls) {
+    }
+
+    /**
+     * Every isolate gets one request for a key no location holds (a deploy's first traffic), all in the same
+     * instant; then, once the entry has reached every location, the key's tag is revalidated hard and every isolate
+     * is asked again. A request that waits for another isolate's render lets simulated time pass (2 ms, doubling to
+     * 200 ms) while the cluster's other work runs.
+     */
+    private static Burst burst(IsrCluster.Mode mode, long maxPropagationMillis) {
+        var renders = new AtomicLong();
+        var clock = new TestClock();
+        var cluster = IsrCluster.builder(() -> app(renders, clock)).isolates(ISOLATES).locations(LOCATIONS)
+                .maxPropagationMillis(maxPropagationMillis).mode(mode).clock(clock).build();
+        long served = 0;
+        for (var isolate : cluster.isolates()) {
+            served += isolate.get(PATH).status() == 200 ? 1 : 0;
+        }
+        cluster.drain();
+        long cold = renders.getAndSet(0);
+        clock.advanceSeconds(61);
+        cluster.drain();
+        for (var isolate : cluster.isolates()) {
+            isolate.get(PATH); // every isolate has read (and trusts for a while) the tag's state
+        }
+        cluster.drain();
+        clock.advanceSeconds(6); // past the tag cache time: the revalidation is seen at once
+        long revalidatedAt = clock.millis();
+        assertEquals(204, cluster.isolate(0).post("/api/edit-hard", "", Map.of()).status());
+        cluster.drain();
+        clock.advanceMillis(1);
+        renders.set(0);
+        long servedAfter = 0;
+        long invalidated = 0;
+        for (var isolate : cluster.isolates()) {
+            var r = isolate.get(PATH);
+            servedAfter += r.status() == 200 ? 1 : 0;
+            invalidated += renderedAt(r) < revalidatedAt ? 1 : 0;
+        }
+        cluster.drain();
+        long calls = cluster.coordinator() == null ? 0 : cluster.coordinator().calls();
+        return new Burst(cold, served, renders.get(), servedAfter, invalidated, calls);
+    }
+
+    @Test
+    void aColdKeyAndAHardRevalidationRenderOnceWhereKvShowsTheRenderAndAtMostOncePerIsolateElsewhere() {
+        var table = new StringBuilder()
+                .append(ISOLATES).append(" isolates in ").append(LOCATIONS).append(" locations, one request each at")
+                .append(" once for a cold key, then again after a hard revalidateTag\n\n")
+                .append("| KV reaches other locations in | mode | cold key: renders | after a hard revalidateTag: renders"
+                        + " | ... answered with invalidated content | answers 200 | coordinator calls |\n"
+                        + "|---|---|---|---|---|---|---|\n");
+        var results = new java.util.LinkedHashMap<String, Burst>();
+        for (long propagation : new long[] {0, 60_000}) {
+            for (var mode : IsrCluster.Mode.values()) {
+                Burst r = burst(mode, propagation);
+                results.put(mode + "@" + propagation, r);
+                table.append("| ").append(propagation == 0 ? "at once (one location)" : "0-60 s")
+                        .append(" | ").append(mode.name().toLowerCase().replace('_', '-'))
+                        .append(" | ").append(r.coldRenders()).append(" | ").append(r.hardRenders())
+                        .append(" | ").append(r.servedInvalidated())
+                        .append(" | ").append(r.coldServed() + r.hardServed()).append(" of ").append(2 * ISOLATES)
+                        .append(" | ").append(r.coordinatorCalls()).append(" |\n");
+            }
+        }
+        System.out.println(table);
+        for (var r : results.values()) {
+            assertEquals(2 * ISOLATES, r.coldServed() + r.hardServed(), table.toString());
+        }
+        // Where KV shows one isolate's write to the others, the coordinator makes a burst render once.
+        Burst local = results.get(IsrCluster.Mode.COORDINATOR + "@0");
+        assertEquals(0, local.servedInvalidated(), table.toString());
+        assertEquals(0, results.get(IsrCluster.Mode.COORDINATOR + "@60000").servedInvalidated(), table.toString());
+        assertEquals(1, local.coldRenders(), table.toString());
+        assertEquals(1, local.hardRenders(), table.toString());
+        Burst localAlone = results.get(IsrCluster.Mode.PER_ISOLATE + "@0");
+        assertEquals(ISOLATES, localAlone.coldRenders(), table.toString());
+        assertEquals(ISOLATES, localAlone.hardRenders(), table.toString());
+        // Elsewhere an isolate whose KV has not seen the other render renders its own: never more than one each.
+        Burst spread = results.get(IsrCluster.Mode.COORDINATOR + "@60000");
+        assertTrue(spread.coldRenders() >= 1 && spread.coldRenders() <= ISOLATES, table.toString());
+        assertTrue(spread.hardRenders() <= ISOLATES, table.toString());
     }
 
     @Test

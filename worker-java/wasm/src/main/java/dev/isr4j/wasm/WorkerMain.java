@@ -253,6 +253,7 @@ public final class WorkerMain {
             App app = AppProvider.load();
             IsrRuntime created = IsrRuntime.startWithBundle(app, kvStore, JsTiers.of(env, LOG), Clock.SYSTEM, LOG,
                     WorkerMain::takePrerendered);
+            created.collapseWaitMillis(Deadlines.collapseWaitMillis(env));
             CoordinatorHost.install(created, env, LOG); // before it is kept: a bad var fails every request alike
             runtime = created;
         } else {
