@@ -2,12 +2,11 @@
 // (test-e2e/conformance/scenarios.json, worker-java/example ConformanceTest). Each side checks the script's
 // expectations and, independently of them, records everything every step showed (record() here and in
 // ConformanceTest); the last test diffs the two recordings, so a difference the script does not expect still
-// fails. Background work settles after each step (the harness awaits every ctx.waitUntil promise); "advance"
-// steps wait for the wall clock, which workerd cannot be told to move.
+// fails. Background work settles after each step (the harness awaits every ctx.waitUntil promise); the harness's
+// clock stands still but for "advance" steps, which move it as the JVM test kit moves its manual clock.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Miniflare } from "miniflare";
 import { fromRoot, workerModules } from "./worker-modules.mjs";
 
@@ -91,7 +90,11 @@ describe("conformance: the Wasm build runs the shared script like the JVM test k
         recordedAll[scenario.name] = recordings;
         for (const [i, step] of scenario.steps.entries()) {
           if (step.advance !== undefined) {
-            await sleep(Math.ceil(step.advance * 1000)); // a clock move, not a wait for background work
+            const moved = await mf.dispatchFetch("http://localhost/advance", {
+              method: "POST",
+              body: JSON.stringify({ ms: Math.round(step.advance * 1000) }),
+            });
+            assert.equal(moved.status, 200, await moved.text());
             recordings.push(null);
             continue;
           }

@@ -3,8 +3,26 @@
 // every recorded promise before answering - so background work (MISS writes, regenerations) has settled
 // before the next step, exactly as the JVM test kit drains its queue. One step is one harness request, so no
 // promise crosses from one request context to another.
+//
+// The clock stands still between steps, as the JVM test kit's manual clock does: POST /advance {ms} moves it
+// (the script's "advance" steps). So a step's state never depends on how long the steps before it took: a
+// 1-second route's HIT right after its MISS is a HIT on any machine. Date is replaced for everything in this
+// isolate (the shim, TeaVM's currentTimeMillis, its timers' targets); timers themselves still run in real time.
 import worker from "../../worker-shim/isr4j-worker.mjs";
 export { IsrCoordinator } from "../../worker-shim/isr4j-worker.mjs"; // the ISR_COORDINATOR object
+
+const RealDate = Date;
+let now = RealDate.now();
+globalThis.Date = class SteppedDate extends RealDate {
+  constructor(...args) {
+    if (args.length === 0) super(now);
+    else super(...args);
+  }
+
+  static now() {
+    return now;
+  }
+};
 
 /** Bound on how long a step may wait for its background work. */
 const SETTLE_DEADLINE_MS = 10_000;
@@ -30,6 +48,10 @@ function base64(bytes) {
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
+    if (request.method === "POST" && url.pathname === "/advance") {
+      now += (await request.json()).ms;
+      return Response.json({ now });
+    }
     if (request.method !== "POST" || url.pathname !== "/step") return new Response("not a harness route", { status: 404 });
     const { method, path, headers = {} } = await request.json();
     const recorded = [];

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * ISR for one route's GET: HIT (stored response, handler not run), STALE (stored response at once, one
@@ -70,7 +71,7 @@ public final class RouteCache {
         this.expireSeconds = expireSeconds;
         this.buildId = buildId;
         this.prerendered = prerendered == null ? Map.of() : prerendered;
-        this.regenerations = new SingleFlight(log);
+        this.regenerations = new SingleFlight(log, clock);
         this.renders = new RequestCollapser<>(clock, log, RequestCollapser.Pause.SLEEP);
     }
 
@@ -532,10 +533,12 @@ public final class RouteCache {
     private void startRegeneration(String key, RouteSpec route, Handler routeHandler, Request request,
                                    Map<String, String> params, BackgroundWork background, long seen) {
         RegenerationLeases coordinated = seen >= 0 ? leases : null;
-        regenerations.start(key, background, coordinated == null
-                ? () -> regenerate(key, route, routeHandler, request, params, background)
-                : () -> coordinated.regenerate(key, seen,
-                        () -> regenerate(key, route, routeHandler, request, params, background)));
+        LongSupplier render = () -> regenerate(key, route, routeHandler, request, params, background);
+        regenerations.start(key, seen, background, coordinated == null ? render : () -> {
+            long[] written = {-1};
+            coordinated.regenerate(key, seen, () -> written[0] = render.getAsLong());
+            return written[0];
+        });
     }
 
     /** Renders and writes {@code key}; the lastModified written, or -1 when nothing was. */

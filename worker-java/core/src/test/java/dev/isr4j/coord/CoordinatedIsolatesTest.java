@@ -8,13 +8,16 @@ import dev.isr4j.Request;
 import dev.isr4j.Response;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
+import dev.isr4j.api.KvStore;
 import dev.isr4j.routing.Dispatcher;
+import dev.isr4j.testing.ForwardingKvStore;
 import dev.isr4j.testing.IsrHarness;
 import dev.isr4j.testing.ManualClock;
 import dev.isr4j.testing.QueuedBackgroundWork;
 import dev.isr4j.testing.RecordingKvStore;
 import dev.isr4j.testing.RecordingLog;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +28,15 @@ class CoordinatedIsolatesTest {
     private static final String PATH = "/api/post";
     private final ManualClock clock = new ManualClock(IsrHarness.T0);
     private final InMemoryKvStore memory = new InMemoryKvStore(clock);
-    private final RecordingKvStore kv = new RecordingKvStore(memory);
+    /** While set, reads of the entries answer what they answered when it was set: a write not landed yet. */
+    private Map<String, KvStore.Stored> readsFrom;
+    private final RecordingKvStore kv = new RecordingKvStore(new ForwardingKvStore(memory) {
+        @Override
+        public Stored getWithMetadata(String key) {
+            var snapshot = readsFrom;
+            return snapshot != null && snapshot.containsKey(key) ? snapshot.get(key) : super.getWithMetadata(key);
+        }
+    });
     private final InProcessCoordinator coordinator = new InProcessCoordinator(4, clock);
     private final AtomicInteger renders = new AtomicInteger();
     private final RecordingLog log = new RecordingLog();
@@ -167,6 +178,39 @@ class CoordinatedIsolatesTest {
         assertEquals(4, log.warnings().stream()
                 .filter(l -> l.message().contains("regenerating with this isolate's dedup only")).count(), log.toString());
         assertTrue(log.errors().isEmpty(), log.toString());
+    }
+
+    @Test
+    void anIsolateWithoutALeaseDoesNotRegenerateAgainForAReadFromBeforeItsOwnWrite() {
+        var isolates = isolates(2, CoordinatorOptions.defaults().withTagsInCoordinator(false));
+        var a = isolates.get(0);
+        staleEntry(isolates);
+        coordinator.unreachable(true);
+        var beforeTheWrite = new HashMap<String, KvStore.Stored>();
+        for (var key : memory.keys()) {
+            beforeTheWrite.put(key, memory.getWithMetadata(key));
+        }
+        assertEquals("STALE", a.get(PATH).headers().get("x-isr-cache"));
+        int writesBefore = entryWrites();
+        assertEquals(1, a.background.drain());
+        assertEquals(1, entryWrites() - writesBefore, "the regeneration written");
+        // A request that read the key before that write landed starts its regeneration only now: the isolate has
+        // already written a newer entry, so it serves the stale one and does not render or write the key again.
+        readsFrom = beforeTheWrite;
+        clock.advanceMillis(100);
+        assertEquals("STALE", a.get(PATH).headers().get("x-isr-cache"));
+        assertEquals(0, a.background.drain(), "no second regeneration");
+        assertEquals(1, entryWrites() - writesBefore);
+        // Another isolate, which has written nothing, regenerates what it read as usual.
+        assertEquals("STALE", isolates.get(1).get(PATH).headers().get("x-isr-cache"));
+        assertEquals(1, isolates.get(1).background.drain());
+        assertEquals(2, entryWrites() - writesBefore);
+        // Once the write is old enough to have reached every location, an older read is believed again.
+        clock.advanceMillis(60_000);
+        a.get(PATH);
+        assertEquals(1, a.background.drain(), "a read older than the write, a minute on, regenerates");
+        assertEquals(3, log.warnings().stream()
+                .filter(l -> l.message().contains("regenerating with this isolate's dedup only")).count(), log.toString());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.isr4j.isr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.isr4j.testing.ManualClock;
 import dev.isr4j.testing.QueuedBackgroundWork;
 import dev.isr4j.testing.RecordingLog;
 import org.junit.jupiter.api.Test;
@@ -26,5 +27,26 @@ class SingleFlightTest {
         assertEquals(0, flights.runningCount());
         flights.start("app:/again:route", background, () -> { });
         assertEquals(1, flights.runningCount(), "room again once they end");
+    }
+
+    @Test
+    void aKeyWrittenByThisIsolateIsNotStartedAgainForAnOlderVersionUntilTheWriteIsAMinuteOld() {
+        var clock = new ManualClock(1_000_000);
+        var flights = new SingleFlight(log, clock);
+        var background = new QueuedBackgroundWork();
+        String key = "app:/p:route";
+        flights.start(key, 500, background, () -> 1_000_000); // replaced version 500, wrote 1_000_000
+        assertEquals(1, background.drain());
+        flights.start(key, 500, background, () -> 1_000_000); // read version 500 before that write landed
+        assertEquals(0, background.pending(), "an older version than this isolate wrote");
+        flights.start(key, -1, background, () -> -1); // no version read (nothing stored): always starts
+        assertEquals(1, background.drain());
+        flights.start(key, 1_000_000, background, () -> 1_000_000); // its own write, gone stale since
+        assertEquals(1, background.drain());
+        flights.start("app:/other:route", 500, background, () -> -1);
+        assertEquals(1, background.drain(), "other keys are not concerned");
+        clock.advanceMillis(SingleFlight.REMEMBER_MILLIS);
+        flights.start(key, 500, background, () -> -1);
+        assertEquals(1, background.drain(), "a minute on, an older read is believed again");
     }
 }
