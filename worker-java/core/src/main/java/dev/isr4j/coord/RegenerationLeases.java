@@ -14,6 +14,10 @@ import java.util.function.LongSupplier;
  * <p>An isolate told BUSY or DONE does not ask again for that key until the lease it was told of ends (DONE: for
  * one lease length, while its location's KV catches up), so a stale key costs each isolate one coordinator call
  * per lease, not one per request. At most {@value #MAX_REMEMBERED} such keys are remembered.
+ *
+ * <p>An isolate also remembers what its own regenerations wrote: a stale request that read an entry older than
+ * that (its read began before the write landed) is DONE at once, without asking the coordinator or, when it
+ * cannot answer, regenerating a second time.
  */
 public final class RegenerationLeases {
     /** What became of one stale key's regeneration in this isolate. */
@@ -41,6 +45,14 @@ public final class RegenerationLeases {
         }
     };
 
+    /** Key -> lastModified of the newest entry a regeneration in this isolate wrote. */
+    private final Map<String, Long> writtenHere = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > MAX_REMEMBERED;
+        }
+    };
+
     public RegenerationLeases(CoordinatorClient client, Clock clock, Log log) {
         this.client = client;
         this.clock = clock;
@@ -59,6 +71,10 @@ public final class RegenerationLeases {
                 return Outcome.BUSY;
             }
             quietUntil.remove(key);
+            Long written = writtenHere.get(key);
+            if (written != null && written > seenLastModified) {
+                return Outcome.DONE; // this isolate already wrote a newer entry than the one its request read
+            }
         }
         CoordinatorObject.Claim claim;
         try {
@@ -66,7 +82,7 @@ public final class RegenerationLeases {
         } catch (RuntimeException e) {
             log.warn("coordinator did not grant a lease for " + key + " (" + e.getMessage()
                     + "); regenerating with this isolate's dedup only");
-            regenerate.getAsLong();
+            wrote(key, regenerate.getAsLong());
             return Outcome.FALLBACK;
         }
         switch (claim.verdict()) {
@@ -83,6 +99,7 @@ public final class RegenerationLeases {
         long written = -1;
         try {
             written = regenerate.getAsLong();
+            wrote(key, written);
         } finally {
             try {
                 client.finish(key, written);
@@ -92,6 +109,14 @@ public final class RegenerationLeases {
             }
         }
         return Outcome.REGENERATED;
+    }
+
+    private void wrote(String key, long lastModified) {
+        if (lastModified >= 0) {
+            synchronized (quietUntil) {
+                writtenHere.merge(key, lastModified, Math::max);
+            }
+        }
     }
 
     private void quiet(String key, long until) {

@@ -251,6 +251,26 @@ class CoordinatorOutageTest {
     }
 
     @Test
+    void aStaleReadOlderThanThisIsolatesOwnRegenerationDoesNotRegenerateAgainWhileTheCoordinatorIsDown() {
+        coordinator.unreachable(true);
+        var leases = new RegenerationLeases(new CoordinatorClient(transport, CoordinatorOptions.defaults()), clock, log);
+        var renders = new AtomicInteger();
+        long stale = clock.millis() - 60_000;
+        assertEquals(RegenerationLeases.Outcome.FALLBACK, leases.regenerate("k", stale, () -> {
+            renders.incrementAndGet();
+            return clock.millis();
+        }));
+        // a request whose KV read began before that write landed, served the old entry and asks again
+        assertEquals(RegenerationLeases.Outcome.DONE, leases.regenerate("k", stale, renders::incrementAndGet));
+        assertEquals(1, renders.get());
+        clock.advanceMillis(1);
+        assertEquals(RegenerationLeases.Outcome.FALLBACK,
+                leases.regenerate("k", clock.millis() - 1, () -> renders.incrementAndGet()),
+                "the entry it wrote has gone stale in turn: regenerated again");
+        assertEquals(2, renders.get());
+    }
+
+    @Test
     void aCopyKvRefusesTwiceIsLoggedButTheRevalidationStandsInTheCoordinator() {
         var a = isolate();
         kv.putAwaitThrows = true;
