@@ -880,10 +880,23 @@ public final class KvCacheHandler implements CacheHandler {
             refused = e;
             tagStoreHealth.failed(e);
         }
-        var copies = new LinkedHashMap<String, TagState>();
+        // The copies as KV holds them (all read at once): they can hold a revalidation made while the store was down.
+        var keys = new ArrayList<String>(tags.size());
         for (String tag : tags) {
+            keys.add(tagKey(tag));
+        }
+        List<KvStore.TextRead> reads;
+        try {
+            reads = store.getTexts(keys);
+        } catch (RuntimeException e) {
+            reads = List.of();
+        }
+        var copies = new LinkedHashMap<String, TagState>();
+        for (int i = 0; i < tags.size(); i++) {
+            String tag = tags.get(i);
             TagStore.State state = taken == null ? null : taken.get(tag);
-            TagRead old = readTag(tag); // the copy as KV holds it: a revalidation made while the store was down
+            TagRead old = tagRead(tag, i < reads.size() && reads.get(i) != null ? reads.get(i)
+                    : new KvStore.TextRead(null, new IllegalStateException("the store answered no read for it")), now);
             if (old.foreign()) {
                 log.error("tag record " + tagKey(tag) + " belongs to another tag (hash collision); it is kept, and "
                         + "while the coordinator is down entries tagged " + tag + " stay uncached", null);
