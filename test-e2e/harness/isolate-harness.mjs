@@ -1,13 +1,17 @@
 // Main module of one isolate in the many-isolate tests (test-e2e/coordinator.test.mjs): the isr4j shim, with its
 // CACHE_KV and ISR_COORDINATOR bindings wrapped so the test can count what this isolate did, and its ctx wrapped
 // so the test can tell when this isolate's background work has settled.
-//   GET /__harness/counts          -> { entryPuts, claims: {granted, busy, done, failed}, finishes, pending,
-//                                       background, held: {puts, reads} }
+//   GET /__harness/counts          -> { entryPuts, tagPuts, claims: {granted, busy, done, failed}, finishes, pending,
+//                                       calls: {<op>: n}, background, held: {puts, reads} }
+//                                     calls: coordinator calls sent, by op, whatever became of them
 //                                     background: ctx.waitUntil promises not settled yet (never reset); once every
 //                                     request has been answered and it is 0, this isolate will write nothing more
 //   GET /__harness/reset           -> zeroes the counts
 //   GET /__harness/hold?ops=claim  -> from now on, coordinator calls of these ops (comma-separated) never answer:
 //                                     only isr4j's own deadline (ISR_COORDINATOR_TIMEOUT_MS) ends the wait
+//   GET /__harness/coordinator?mode=fail          -> from now on, every coordinator call fails at once
+//   GET /__harness/coordinator?mode=slow&ms=N     -> from now on, every coordinator call answers only after N ms
+//   GET /__harness/coordinator?mode=ok            -> calls go through again (hold, above, still applies)
 //   GET /__harness/gate?puts=1&reads=1
 //                                  -> from now on hold entry writes (puts=1: the put is made when released) and the
 //                                     answers of entry reads (reads=1: the read is made at once, what it read is
@@ -26,11 +30,14 @@ const POLL_MS = 5;
 let counts;
 let held = new Set();
 let background = 0;
+let coordinatorMode = { mode: "ok", ms: 0 };
 const gate = { puts: false, reads: false };
 /** Tickets of held entry calls: {method, released}. */
 let tickets = [];
 const reset = () => {
-  counts = { entryPuts: 0, claims: { granted: 0, busy: 0, done: 0, failed: 0 }, finishes: 0, pending: 0 };
+  counts = {
+    entryPuts: 0, tagPuts: 0, claims: { granted: 0, busy: 0, done: 0, failed: 0 }, finishes: 0, pending: 0, calls: {},
+  };
 };
 reset();
 
@@ -47,6 +54,7 @@ function countingKv(kv) {
     get(target, prop) {
       if (prop === "put") {
         return (key, ...rest) => {
+          if (typeof key === "string" && key.startsWith("__tag:")) counts.tagPuts++;
           if (!isEntry(key)) return target.put(key, ...rest);
           counts.entryPuts++;
           return gate.puts ? whenReleased("put").then(() => target.put(key, ...rest)) : target.put(key, ...rest);
@@ -66,10 +74,14 @@ function countingKv(kv) {
 
 function call(stub, url, init) {
   const op = JSON.parse(init.body).op;
+  counts.calls[op] = (counts.calls[op] ?? 0) + 1;
   if (held.has(op)) return new Promise(() => {});
+  const { mode, ms } = coordinatorMode;
+  if (mode === "fail") return Promise.reject(new Error("harness: the coordinator is down"));
   counts.pending++;
-  return stub
-    .fetch(url, init)
+  const sent = mode === "slow" ? new Promise((resolve) => setTimeout(resolve, ms)).then(() => stub.fetch(url, init))
+    : stub.fetch(url, init);
+  return sent
     .then(async (response) => {
       const answer = await response.clone().json();
       if (op === "claim") counts.claims[answer.r in counts.claims ? answer.r : "failed"]++;
@@ -113,6 +125,10 @@ export default {
   fetch(request, env, ctx) {
     const url = new URL(request.url);
     if (url.pathname === "/__harness/counts") return Response.json({ ...counts, background, held: heldCounts() });
+    if (url.pathname === "/__harness/coordinator") {
+      coordinatorMode = { mode: url.searchParams.get("mode") ?? "ok", ms: Number(url.searchParams.get("ms") ?? 0) };
+      return Response.json(coordinatorMode);
+    }
     if (url.pathname === "/__harness/reset") {
       reset();
       return Response.json(counts);

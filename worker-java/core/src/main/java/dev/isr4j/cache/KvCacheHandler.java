@@ -35,6 +35,10 @@ import java.util.Map;
  * for another key is a miss, and is not overwritten. Tag invalidations live under {@link #tagKey} as
  * {@code {"tag":"<tag>","expired":<ms>,"stale":<ms>}} (hard and soft). Writes hand back the real KV put promise.
  *
+ * <p>With a {@link TagStore} (the coordinator, {@link #useTagStore}), tag records are read from it, and every
+ * revalidation is also copied to the tag's KV record; while the store fails, isolates read those copies instead
+ * (asking the store again at most once a second), and an entry fails closed only when neither can be read.
+ *
  * <p>Invalidations fail closed: a tag record that cannot be read (KV error, unparsable, another tag's record)
  * makes every entry carrying the tag a miss; that verdict is retried after at most
  * {@link #FAILED_TAG_READ_RETRY_MILLIS}, not trusted for the whole tag-cache window. A soft revalidation never
@@ -620,13 +624,38 @@ public final class KvCacheHandler implements CacheHandler {
     }
 
     /**
-     * Keeps tag records in {@code tags} instead of KV (the coordinator), trusting what it read for
-     * {@code cacheMillis}. Set once, before the first request.
+     * Reads tag records from {@code tags} (the coordinator), trusting what it read for {@code cacheMillis}, and
+     * keeps a copy of each in KV (where it would be without a tag store), read while {@code tags} fails. Set
+     * once, before the first request.
      */
     public void useTagStore(TagStore tags, long cacheMillis) {
-        this.tagStore = tags;
-        this.tagStoreCacheMillis = cacheMillis;
+        useTagStore(tags, cacheMillis, THREAD_SLEEP);
     }
+
+    /** As {@link #useTagStore(TagStore, long)}; {@code sleeper} spaces this isolate's writes of one tag's KV copy. */
+    public void useTagStore(TagStore tags, long cacheMillis, Sleeper sleeper) {
+        this.tagStoreHealth = new TagStoreHealth(clock, log);
+        this.sleeper = sleeper;
+        this.tagStoreCacheMillis = cacheMillis;
+        this.tagStore = tags;
+    }
+
+    /** Waits; in workerd a green thread waits on a timer, the isolate does not. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(long millis);
+    }
+
+    private static final Sleeper THREAD_SLEEP = millis -> {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    };
+
+    private volatile TagStoreHealth tagStoreHealth;
+    private volatile Sleeper sleeper = THREAD_SLEEP;
 
     private volatile TagStore tagStore;
     private volatile long tagStoreCacheMillis;
@@ -835,25 +864,192 @@ public final class KvCacheHandler implements CacheHandler {
     }
 
     /**
-     * The tag store merges hard and soft itself (it is the only writer). This isolate sees its own revalidation
-     * at once, even when the store could not take it (then the caller learns of the failure from the completion).
+     * The tag store merges hard and soft itself (it is the only writer); its states after are then copied to the
+     * tags' KV records (merged with what those hold), which isolates read while the store is down. When the
+     * store cannot take the revalidation, the copies are written all the same (merged as without a store), so
+     * it still reaches isolates reading KV, and the completion fails after them: the caller retries, so that the
+     * store, which isolates read again once it answers, has it too. This isolate sees its own revalidation at once.
      */
     private Completion revalidateInTagStore(List<String> tags, boolean soft, long now) {
+        Map<String, TagStore.State> taken = null;
+        RuntimeException refused = null;
         try {
-            for (var e : tagStore.revalidate(tags, soft, now).entrySet()) {
-                remember(e.getKey(), new TagState(e.getValue().expiredAt(), e.getValue().staleAt(), now, false));
-            }
-            return Completion.DONE;
+            taken = tagStore.revalidate(tags, soft, now);
+            tagStoreHealth.answered();
         } catch (RuntimeException e) {
-            for (String tag : tags) {
-                TagState old = trusted(tag, now);
-                long expired = old == null || old.unknown() ? -1 : old.expiredAt();
-                long stale = old == null || old.unknown() ? -1 : old.staleAt();
-                remember(tag, soft ? new TagState(expired, Math.max(stale, now), now, false)
-                        : new TagState(Math.max(expired, now), stale, now, false));
+            refused = e;
+            tagStoreHealth.failed(e);
+        }
+        // The copies as KV holds them (all read at once): they can hold a revalidation made while the store was down.
+        var keys = new ArrayList<String>(tags.size());
+        for (String tag : tags) {
+            keys.add(tagKey(tag));
+        }
+        List<KvStore.TextRead> reads;
+        try {
+            reads = store.getTexts(keys);
+        } catch (RuntimeException e) {
+            reads = List.of();
+        }
+        var copies = new LinkedHashMap<String, TagState>();
+        for (int i = 0; i < tags.size(); i++) {
+            String tag = tags.get(i);
+            TagStore.State state = taken == null ? null : taken.get(tag);
+            TagRead old = tagRead(tag, i < reads.size() && reads.get(i) != null ? reads.get(i)
+                    : new KvStore.TextRead(null, new IllegalStateException("the store answered no read for it")), now);
+            if (old.foreign()) {
+                log.error("tag record " + tagKey(tag) + " belongs to another tag (hash collision); it is kept, and "
+                        + "while the coordinator is down entries tagged " + tag + " stay uncached", null);
             }
-            return Completion.failed(new IllegalStateException("revalidating " + tags + " in the coordinator failed ("
-                    + e.getMessage() + "); only this isolate knows of it"));
+            TagState updated;
+            if (state != null) {
+                updated = new TagState(state.expiredAt(), state.staleAt(), now, false);
+                if (!old.state().unknown()) {
+                    updated = latest(updated, old.state(), now);
+                }
+            } else {
+                TagState known = old.state().unknown() ? trusted(tag, now) : old.state();
+                long expired = known == null || known.unknown() ? -1 : known.expiredAt();
+                long stale = known == null || known.unknown() ? -1 : known.staleAt();
+                updated = soft ? new TagState(expired, Math.max(stale, now), now, false)
+                        : new TagState(Math.max(expired, now), stale, now, false);
+            }
+            remember(tag, updated);
+            if (!old.foreign()) {
+                copies.put(tag, updated);
+            }
+        }
+        Completion written = writeTagCopies(copies);
+        if (refused == null) {
+            return () -> {
+                try {
+                    written.await();
+                } catch (RuntimeException e) {
+                    // The store has it: only isolates reading KV during a later outage could miss it.
+                    log.warn("revalidation of " + tags + " is in the coordinator, but its KV copy was not written ("
+                            + e.getMessage() + "); while the coordinator is down, isolates do not see it");
+                }
+            };
+        }
+        String why = refused.getMessage();
+        return () -> {
+            String copied;
+            try {
+                written.await();
+                copied = "its KV copy is written, which isolates read while the coordinator is down";
+            } catch (RuntimeException e) {
+                copied = "nor was its KV copy written (" + e.getMessage() + "); only this isolate knows of it";
+            }
+            throw new IllegalStateException("revalidating " + tags + " in the coordinator failed (" + why + "); "
+                    + copied + "; retry, so the coordinator has it once it answers");
+        };
+    }
+
+    /** KV takes one write per second per key: this isolate writes one tag's copy at most that often. */
+    static final long TAG_COPY_SPACING_MILLIS = 1000;
+    /** Tags whose last copy write this isolate remembers (a forgotten one is written at once). */
+    static final int MAX_TAG_COPIES_REMEMBERED = 1024;
+
+    /** One tag's copy writes in this isolate: when the last began, and the state a scheduled one will write. */
+    private static final class TagCopy {
+        long writtenAt;
+        TagState due;
+    }
+
+    private final Map<String, TagCopy> tagCopies = lru(MAX_TAG_COPIES_REMEMBERED);
+
+    /**
+     * Writes the KV copies of tag records ({@code {"tag":..,"expired":..,"stale":..}}, as without a tag store) when
+     * the completion is awaited. A tag this isolate wrote less than {@link #TAG_COPY_SPACING_MILLIS} ago is written
+     * once that much time has passed, with the latest state meanwhile (a revalidation that finds such a write
+     * already scheduled leaves its state to it); a write KV refuses (429: another isolate wrote the key this second)
+     * is tried once more after the same spacing. Throws when a copy could not be written.
+     */
+    private Completion writeTagCopies(Map<String, TagState> copies) {
+        if (copies.isEmpty()) {
+            return Completion.DONE;
+        }
+        return () -> {
+            long now = clock.millis();
+            long writeAt = now;
+            var mine = new LinkedHashMap<String, TagCopy>();
+            synchronized (tagCopies) {
+                for (var e : copies.entrySet()) {
+                    TagCopy copy = tagCopies.get(e.getKey());
+                    if (copy != null && copy.due != null) {
+                        copy.due = latest(copy.due, e.getValue(), now); // its scheduled write takes this state too
+                        continue;
+                    }
+                    if (copy == null) {
+                        copy = new TagCopy();
+                        copy.writtenAt = Long.MIN_VALUE / 2;
+                        tagCopies.put(e.getKey(), copy);
+                    }
+                    copy.writtenAt = Math.max(now, copy.writtenAt + TAG_COPY_SPACING_MILLIS);
+                    copy.due = e.getValue();
+                    writeAt = Math.max(writeAt, copy.writtenAt);
+                    mine.put(e.getKey(), copy);
+                }
+            }
+            if (mine.isEmpty()) {
+                return;
+            }
+            pauseUntil(writeAt);
+            var failed = putTagCopies(mine);
+            if (failed.isEmpty()) {
+                return;
+            }
+            pauseUntil(clock.millis() + TAG_COPY_SPACING_MILLIS);
+            failed = putTagCopies(failed);
+            if (!failed.isEmpty()) {
+                throw new IllegalStateException("KV refused the tag records of " + failed.keySet() + " twice");
+            }
+        };
+    }
+
+    /** Puts each copy's due state and waits for all; the ones that failed (their due state kept for a retry). */
+    private Map<String, TagCopy> putTagCopies(Map<String, TagCopy> copies) {
+        var writes = new LinkedHashMap<String, Completion>();
+        var states = new LinkedHashMap<String, TagState>();
+        synchronized (tagCopies) {
+            for (var e : copies.entrySet()) {
+                states.put(e.getKey(), e.getValue().due);
+                e.getValue().writtenAt = Math.max(e.getValue().writtenAt, clock.millis());
+                e.getValue().due = null;
+            }
+        }
+        var failed = new LinkedHashMap<String, TagCopy>();
+        for (var e : states.entrySet()) {
+            String tag = e.getKey();
+            var record = Json.object().put("tag", tag).put("expired", e.getValue().expiredAt())
+                    .put("stale", e.getValue().staleAt());
+            try {
+                writes.put(tag, store.putText(tagKey(tag), record.toJson(), 0));
+            } catch (RuntimeException ex) {
+                failed.put(tag, copies.get(tag));
+            }
+        }
+        for (var e : writes.entrySet()) {
+            try {
+                e.getValue().await();
+            } catch (RuntimeException ex) {
+                failed.put(e.getKey(), copies.get(e.getKey()));
+            }
+        }
+        synchronized (tagCopies) {
+            for (var e : failed.entrySet()) {
+                TagState mine = states.get(e.getKey());
+                e.getValue().due = e.getValue().due == null ? mine : latest(e.getValue().due, mine, clock.millis());
+            }
+        }
+        return failed;
+    }
+
+    /** Waits (suspends, in workerd) until {@code at} on this handler's clock. */
+    private void pauseUntil(long at) {
+        long wait = at - clock.millis();
+        if (wait > 0) {
+            sleeper.sleep(wait);
         }
     }
 
@@ -887,8 +1083,9 @@ public final class KvCacheHandler implements CacheHandler {
     }
 
     /**
-     * The states of {@code tags}: those this isolate still trusts, the rest in one read of the tag store. Null when
-     * the store could not answer: those tags are remembered as unreadable (asked again after
+     * The states of {@code tags}: those this isolate still trusts, the rest in one read of the tag store, or, when
+     * it fails or has failed within {@link TagStoreHealth#RETRY_MILLIS}, of their KV copies. Null when neither
+     * could be read (fail closed): those tags are remembered as unreadable (asked again after
      * {@link #FAILED_TAG_READ_RETRY_MILLIS}).
      */
     private Map<String, TagState> readFromTagStore(List<String> tags, long now) {
@@ -907,16 +1104,27 @@ public final class KvCacheHandler implements CacheHandler {
         if (missing.isEmpty()) {
             return states;
         }
-        Map<String, TagStore.State> read;
-        try {
-            read = tagStore.read(missing);
-        } catch (RuntimeException e) {
-            log.error("tag lookup in the coordinator failed (" + e.getMessage() + "); the entry tagged " + missing
-                    + " counts as revalidated now and is not served from the cache", null);
-            for (String tag : missing) {
-                remember(tag, TagState.unreadable(now));
+        Map<String, TagStore.State> read = null;
+        if (tagStoreHealth.ask()) {
+            try {
+                read = tagStore.read(missing);
+                tagStoreHealth.answered();
+            } catch (RuntimeException e) {
+                tagStoreHealth.failed(e);
             }
-            return null;
+        }
+        if (read == null) {
+            Map<String, TagState> copies = readTags(missing, now); // remembers what it read, unreadable ones too
+            for (String tag : missing) {
+                if (copies.get(tag).unknown()) {
+                    log.error("tag " + tag + " could be read neither from the coordinator nor from its KV copy; "
+                            + "the entry tagged " + missing + " counts as revalidated now and is not served from "
+                            + "the cache", null);
+                    return null;
+                }
+            }
+            states.putAll(copies);
+            return states;
         }
         for (String tag : missing) {
             TagStore.State state = read.get(tag);

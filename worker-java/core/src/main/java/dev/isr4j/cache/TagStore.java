@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Where {@link KvCacheHandler} keeps tag records when they are not in KV (the coordinator): all of a lookup's
- * tags are asked for in one go. Both methods throw when the store cannot answer; the handler then fails closed.
+ * tags are asked for in one go. Both methods throw when the store cannot answer; the handler then reads the
+ * KV copies it keeps of the records, and fails closed only when those cannot be read either.
  */
 public interface TagStore {
     /** A tag's last hard ({@code expiredAt}) and soft ({@code staleAt}) revalidation, epoch ms (-1: never). */

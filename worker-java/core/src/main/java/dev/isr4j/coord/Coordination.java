@@ -8,7 +8,8 @@ import dev.isr4j.routing.Dispatcher;
 
 /**
  * Puts an isolate's runtime under a coordinator ({@code ISR_COORDINATOR}): stale keys regenerate under its
- * leases, and, unless {@link CoordinatorOptions#tagsInCoordinator()} is off, tag records live in it instead of KV.
+ * leases, and, unless {@link CoordinatorOptions#tagsInCoordinator()} is off, tag records are read from it, with a
+ * copy of each in KV that isolates read while it does not answer.
  */
 public final class Coordination {
     /** The Durable Object namespace binding. */
@@ -19,11 +20,22 @@ public final class Coordination {
 
     public static CoordinatorClient install(Dispatcher dispatcher, CoordinatorTransport transport,
                                             CoordinatorOptions options, Clock clock, Log log) {
+        return install(dispatcher, transport, options, clock, log, null);
+    }
+
+    /** As above; {@code sleeper} (null: the thread's) spaces an isolate's writes of a tag's KV copy. */
+    public static CoordinatorClient install(Dispatcher dispatcher, CoordinatorTransport transport,
+                                            CoordinatorOptions options, Clock clock, Log log,
+                                            KvCacheHandler.Sleeper sleeper) {
         var client = new CoordinatorClient(transport, options);
         dispatcher.cache().useLeases(new RegenerationLeases(client, clock, log));
         if (options.tagsInCoordinator()) {
             if (dispatcher.cacheHandler() instanceof KvCacheHandler kv) {
-                kv.useTagStore(new CoordinatorTagStore(client), options.tagCacheMillis());
+                if (sleeper == null) {
+                    kv.useTagStore(new CoordinatorTagStore(client), options.tagCacheMillis());
+                } else {
+                    kv.useTagStore(new CoordinatorTagStore(client), options.tagCacheMillis(), sleeper);
+                }
             } else {
                 log.warn(BINDING + " is bound but the cache is not KV; tag records stay with the cache handler");
             }
