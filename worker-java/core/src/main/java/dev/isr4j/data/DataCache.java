@@ -5,6 +5,7 @@ import dev.isr4j.isr.BackgroundWrites;
 import dev.isr4j.isr.SingleFlight;
 import dev.isr4j.routing.RequestScope;
 import dev.isr4j.store.CacheKeys;
+import dev.isr4j.store.StoredEntries;
 import dev.isr4j.store.Tags;
 import dev.isr4j.text.Text;
 import dev.isr4j.Body;
@@ -19,6 +20,7 @@ import dev.isr4j.api.CacheEntry;
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.CacheValue;
+import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
 import dev.isr4j.text.Utf8;
 import java.util.ArrayList;
@@ -40,9 +42,13 @@ public final class DataCache {
     private final Map<String, CacheProfile> profiles;
     private final long defaultExpireSeconds;
     private final SingleFlight recomputations;
+    private final Clock clock;
 
-    public DataCache(CacheHandler handler, Log log, Map<String, CacheProfile> profiles, long defaultExpireSeconds) {
+    /** @param clock the cache handler's clock (what stored entries are bounded at) */
+    public DataCache(CacheHandler handler, Log log, Map<String, CacheProfile> profiles, long defaultExpireSeconds,
+                     Clock clock) {
         this.handler = handler;
+        this.clock = clock;
         this.log = log;
         this.profiles = profiles;
         this.defaultExpireSeconds = defaultExpireSeconds;
@@ -145,6 +151,7 @@ public final class DataCache {
             log.error("data cache read failed for " + CacheKeys.storageKey(key) + "; computing without the cache", e);
             lookup = CacheLookup.MISS;
         }
+        lookup = StoredEntries.bounded(lookup, clock.millis(), longestRevalidate(def), longestExpire(def));
         if (lookup.state() == CacheLookup.State.FRESH || lookup.state() == CacheLookup.State.STALE) {
             CacheEntry entry = lookup.entry();
             Object value;
@@ -200,6 +207,28 @@ public final class DataCache {
             write.run(); // already a background task: the key stays "recomputing" until the write has landed
         }
         return value;
+    }
+
+    /**
+     * The longest revalidate an entry of {@code def} can be written with now: its own, or any profile's (a
+     * computation may pick its lifetime with {@code scope.cacheLife}). What a stored entry claims beyond it
+     * counts as this much ({@link StoredEntries#bounded}), and so does a longer {@code scope.revalidate}.
+     */
+    long longestRevalidate(Definition<?> def) {
+        long longest = def.revalidateSeconds;
+        for (CacheProfile p : profiles.values()) {
+            longest = Math.max(longest, p.revalidateSeconds());
+        }
+        return longest;
+    }
+
+    /** The longest expire an entry of {@code def} can be written with now (see {@link #longestRevalidate}). */
+    long longestExpire(Definition<?> def) {
+        long longest = Math.max(defaultExpireSeconds, longestRevalidate(def) + 1);
+        for (CacheProfile p : profiles.values()) {
+            longest = Math.max(longest, p.expireSeconds());
+        }
+        return longest;
     }
 
     private <T> void startRecompute(Definition<T> def, String key, List<String> args, Env env, RequestScope scope) {
@@ -267,12 +296,14 @@ public final class DataCache {
         private long revalidate;
         private long expire;
         private long nestedBound = Long.MAX_VALUE;
+        private final long longestRevalidate;
 
         Scope(DataCache cache, Definition<?> def, List<String> args, Env env, RequestScope requestScope) {
             this.cache = cache;
             this.args = java.util.Collections.unmodifiableList(new ArrayList<>(args));
             this.env = env;
             this.requestScope = requestScope;
+            this.longestRevalidate = cache.longestRevalidate(def);
             if (def.profile != null) {
                 var p = cache.profile(def.profile);
                 revalidate = p.revalidateSeconds();
@@ -342,7 +373,7 @@ public final class DataCache {
         }
 
         long revalidateSeconds() {
-            return Math.min(revalidate, nestedBound);
+            return Math.min(Math.min(revalidate, nestedBound), longestRevalidate);
         }
 
         long expireSeconds() {

@@ -95,7 +95,7 @@ public final class Dispatcher {
         this.revalidator = new CacheRevalidator(cacheHandler, log);
         this.appPurger = app.cachePurger();
         this.cacheHandler = cacheHandler;
-        this.dataCache = new DataCache(cacheHandler, log, app.cacheProfiles(), app.expireSeconds());
+        this.dataCache = new DataCache(cacheHandler, log, app.cacheProfiles(), app.expireSeconds(), clock);
     }
 
     /** The cache handler requests go through. */
