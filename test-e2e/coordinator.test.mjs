@@ -176,7 +176,10 @@ describe("many isolates, one coordinator (issue 14)", { timeout: 120_000 }, () =
     });
     assert.equal(seen.isr, "MISS", `B, asked ${seen.sentAt - revalidatedAt} ms after the revalidation (bound ` +
       `${TAG_CACHE_MS} ms): ${seen.summary()}`);
-    assert.deepEqual((await cluster.kv.list({ prefix: "__tag:" })).keys, [], "tag records live in the coordinator");
+    // The coordinator holds the truth; KV keeps a copy for when the coordinator cannot be read.
+    const copy = JSON.parse(await cluster.kv.get("__tag:post-bound"));
+    assert.equal(copy.tag, "post-bound");
+    assert.ok(copy.expired >= revalidatedAt - 60_000 && copy.expired <= Date.now(), JSON.stringify(copy));
   });
 
   it("a coordinator that does not answer a lease degrades to per-isolate dedup; no client sees an error", async () => {

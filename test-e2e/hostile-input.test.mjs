@@ -1,9 +1,10 @@
 // Issue 11, hostile input, in workerd: one canonical path per page (spellings share an entry and an
 // invalidation; paths without a canonical form are 400), bad tags and oversized revalidation calls are 400s
 // naming the problem, and the example's mutation and KV routes refuse anonymous callers.
+// And a stored entry cannot pin itself (issue 23 item 5): see the last block.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startWorker, pollUntil, WITH_SECRET, AUTH } from "./mf.mjs";
+import { startWorker, pollUntil, WITH_SECRET, AUTH, EXPIRE_SECONDS } from "./mf.mjs";
 
 // "//api/..." alone would be read as a protocol-relative URL (host "api"), hence the absolute URL.
 const SPELLINGS = ["/api/posts/%31", "/api/posts//1", "/api/posts/1//", "http://localhost//api/posts/1", "/%61pi/posts/%31/"];
@@ -179,5 +180,90 @@ describe("the example's mutation and KV routes require the revalidation secret",
       assert.equal(r.status, 403, `${method} ${path}: ${r.summary()}`);
       assert.match(r.json().error, /ISR_REVALIDATE_SECRET.*\.dev\.vars/);
     }
+  });
+});
+
+// Issue 23 item 5: a stored entry cannot pin itself. Whatever timestamps KV holds, an entry is fresh for no longer
+// than its route's revalidate (60 s for /api/posts/{id}) and served for no longer than the app's expire, both
+// counted from its last write; and no delta-seconds value sent exceeds 2^31 - 1 (RFC 9111 section 1.2.2).
+describe("a stored entry cannot pin itself", { timeout: 60_000 }, () => {
+  const FAR = 10 ** 15; // ms: what a buggy release, another tool or anyone with KV write access might store
+  const MAX_DELTA = 2 ** 31 - 1;
+  const ROUTE_REVALIDATE = 60;
+  let worker;
+  before(async () => {
+    worker = await startWorker();
+  });
+  after(async () => {
+    await worker?.dispose();
+  });
+
+  /** Writes an entry for /api/posts/<id> straight into KV, in the format isr4j reads (inline metadata). */
+  async function forge(id, { lm, ra, ea }) {
+    const key = `app:/api/posts/${id}:route`;
+    const metadata = { v: 2, k: "route", id: key, s: 200, h: [["content-type", "application/json"]], lm, ra, ea, t: [] };
+    await worker.kv.put(`cache:${key}`, new TextEncoder().encode(JSON.stringify({ id, forged: true })), { metadata });
+  }
+
+  /** Every delta-seconds value in Cache-Control, Age and the Cache-Status ttl, by name. */
+  function deltas(r) {
+    const found = {};
+    for (const m of (r.headers.get("cache-control") ?? "").matchAll(/([a-z-]+)=(-?\d+)/g)) found[m[1]] = Number(m[2]);
+    if (r.headers.get("age") !== null) found.age = Number(r.headers.get("age"));
+    const ttl = /ttl=(-?\d+)/.exec(r.headers.get("cache-status") ?? "");
+    if (ttl) found.ttl = Number(ttl[1]);
+    return found;
+  }
+
+  function assertDeltasBounded(r, what) {
+    for (const [name, value] of Object.entries(deltas(r))) {
+      assert.ok(Math.abs(value) <= MAX_DELTA, `${what}: ${name}=${value} exceeds 2^31 - 1: ${r.summary()}`);
+    }
+  }
+
+  it("an entry claiming to stay fresh for 10^15 ms is a HIT for no longer than the route's revalidate", async () => {
+    const now = Date.now();
+    await forge("pinned", { lm: now, ra: now + FAR, ea: now + FAR + 1 });
+    // The first answer reads KV; the next ones may come from the regional copy or at once (answerNow).
+    for (let i = 0; i < 3; i++) {
+      const r = await worker.request("/api/posts/pinned");
+      assert.equal(r.isr, "HIT", r.summary());
+      assert.equal(r.json().forged, true, "the forged entry is served, within the route's bounds");
+      const d = deltas(r);
+      assert.ok(d["s-maxage"] <= ROUTE_REVALIDATE, `s-maxage ${d["s-maxage"]} > ${ROUTE_REVALIDATE}: ${r.summary()}`);
+      assert.ok(d.ttl <= ROUTE_REVALIDATE, `Cache-Status ttl ${d.ttl} > ${ROUTE_REVALIDATE}: ${r.summary()}`);
+      assert.ok(d["stale-while-revalidate"] <= EXPIRE_SECONDS, `stale-while-revalidate beyond expire: ${r.summary()}`);
+      assertDeltasBounded(r, `answer ${i + 1}`);
+    }
+  });
+
+  it("written more than the route's revalidate ago, it is STALE whatever it claims, and re-renders", async () => {
+    const written = Date.now() - (ROUTE_REVALIDATE + 5) * 1000;
+    await forge("pinned-old", { lm: written, ra: written + FAR, ea: written + FAR + 1 });
+    const stale = await worker.request("/api/posts/pinned-old");
+    assert.equal(stale.isr, "STALE", stale.summary());
+    assert.equal(deltas(stale)["s-maxage"], 0, stale.summary());
+    assertDeltasBounded(stale, "STALE");
+    const rendered = await pollUntil(
+      () => worker.request("/api/posts/pinned-old"),
+      (r) => r.isr === "HIT" && r.json().forged === undefined,
+      { what: "the regenerated entry replacing the forged one" },
+    );
+    assert.ok(deltas(rendered)["s-maxage"] <= ROUTE_REVALIDATE, rendered.summary());
+  });
+
+  it("written longer ago than the app's expire, it is a MISS; written in the future, too", async () => {
+    const ancient = Date.now() - (EXPIRE_SECONDS + 10) * 1000;
+    await forge("pinned-ancient", { lm: ancient, ra: ancient + FAR, ea: ancient + FAR + 1 });
+    const expired = await worker.request("/api/posts/pinned-ancient");
+    assert.equal(expired.isr, "MISS", expired.summary());
+    assert.equal(expired.json().forged, undefined, "rendered, not the forged entry");
+    assertDeltasBounded(expired, "MISS");
+
+    const future = Date.now() + 3_600_000; // beyond the 60 s clock skew allowed between writers
+    await forge("pinned-future", { lm: future, ra: future + FAR, ea: future + FAR + 1 });
+    const r = await worker.request("/api/posts/pinned-future");
+    assert.equal(r.isr, "MISS", r.summary());
+    assert.equal(r.json().forged, undefined, "rendered, not the forged entry");
   });
 });

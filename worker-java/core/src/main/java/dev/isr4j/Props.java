@@ -54,7 +54,11 @@ public final class Props {
         return new Props(Kind.REDIRECT, null, destination, permanent);
     }
 
-    /** This result's revalidate in seconds (overrides the page's); 0 or less means the page's. */
+    /**
+     * This result's revalidate in seconds: shorter than the page's, it replaces it for this entry; the page's
+     * revalidate is the longest any of its entries stays fresh, so a longer one is the page's. 0 or less means the
+     * page's.
+     */
     public Props revalidate(long seconds) {
         this.revalidateSeconds = seconds;
         return this;

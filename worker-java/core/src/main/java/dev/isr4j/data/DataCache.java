@@ -6,6 +6,7 @@ import dev.isr4j.isr.RequestCollapser;
 import dev.isr4j.isr.SingleFlight;
 import dev.isr4j.routing.RequestScope;
 import dev.isr4j.store.CacheKeys;
+import dev.isr4j.store.StoredEntries;
 import dev.isr4j.store.Tags;
 import dev.isr4j.text.Text;
 import dev.isr4j.Body;
@@ -42,25 +43,28 @@ public final class DataCache {
     private final Map<String, CacheProfile> profiles;
     private final long defaultExpireSeconds;
     private final SingleFlight recomputations;
+    private final Clock clock;
 
     /** Foreground computations of one key, collapsed: concurrent callers wait for one (see RequestCollapser). */
     private final RequestCollapser<Computed> computations;
-    private final Clock clock;
     private volatile long collapseWaitMillis = dev.isr4j.isr.RouteCache.DEFAULT_COLLAPSE_WAIT_MILLIS;
 
     public DataCache(CacheHandler handler, Log log, Map<String, CacheProfile> profiles, long defaultExpireSeconds) {
         this(handler, log, profiles, defaultExpireSeconds, Clock.SYSTEM);
     }
 
-    /** @param clock the runtime's clock, which bounds how long a caller waits for another's computation */
+    /**
+     * @param clock the runtime's (and the cache handler's) clock: what stored entries are bounded at, and what
+     *              bounds how long a caller waits for another's computation
+     */
     public DataCache(CacheHandler handler, Log log, Map<String, CacheProfile> profiles, long defaultExpireSeconds,
                      Clock clock) {
         this.handler = handler;
+        this.clock = clock;
         this.log = log;
         this.profiles = profiles;
         this.defaultExpireSeconds = defaultExpireSeconds;
         this.recomputations = new SingleFlight(log);
-        this.clock = clock;
         this.computations = new RequestCollapser<>(clock, log, RequestCollapser.Pause.SLEEP);
     }
 
@@ -182,6 +186,7 @@ public final class DataCache {
             log.error("data cache read failed for " + CacheKeys.storageKey(key) + "; computing without the cache", e);
             lookup = CacheLookup.MISS;
         }
+        lookup = StoredEntries.bounded(lookup, clock.millis(), longestRevalidate(def), longestExpire(def));
         if (lookup.state() == CacheLookup.State.FRESH || lookup.state() == CacheLookup.State.STALE) {
             CacheEntry entry = lookup.entry();
             Object value;
@@ -213,7 +218,8 @@ public final class DataCache {
         try {
             if (turn.followsAWrite()) {
                 // This caller may have read the store before the last computation's write landed: read it again.
-                CacheLookup again = lookupOrMiss(key);
+                CacheLookup again = StoredEntries.bounded(lookupOrMiss(key), clock.millis(), longestRevalidate(def),
+                        longestExpire(def));
                 if (again.state() == CacheLookup.State.FRESH) {
                     try {
                         Object value = decode(again.entry().value(), def.bytes);
@@ -297,6 +303,28 @@ public final class DataCache {
         return value;
     }
 
+    /**
+     * The longest revalidate an entry of {@code def} can be written with now: its own, or any profile's (a
+     * computation may pick its lifetime with {@code scope.cacheLife}). What a stored entry claims beyond it
+     * counts as this much ({@link StoredEntries#bounded}), and so does a longer {@code scope.revalidate}.
+     */
+    long longestRevalidate(Definition<?> def) {
+        long longest = def.revalidateSeconds;
+        for (CacheProfile p : profiles.values()) {
+            longest = Math.max(longest, p.revalidateSeconds());
+        }
+        return longest;
+    }
+
+    /** The longest expire an entry of {@code def} can be written with now (see {@link #longestRevalidate}). */
+    long longestExpire(Definition<?> def) {
+        long longest = Math.max(defaultExpireSeconds, longestRevalidate(def) + 1);
+        for (CacheProfile p : profiles.values()) {
+            longest = Math.max(longest, p.expireSeconds());
+        }
+        return longest;
+    }
+
     private <T> void startRecompute(Definition<T> def, String key, List<String> args, Env env, RequestScope scope) {
         recomputations.start(key, scope.background(), () -> {
             try {
@@ -362,12 +390,14 @@ public final class DataCache {
         private long revalidate;
         private long expire;
         private long nestedBound = Long.MAX_VALUE;
+        private final long longestRevalidate;
 
         Scope(DataCache cache, Definition<?> def, List<String> args, Env env, RequestScope requestScope) {
             this.cache = cache;
             this.args = java.util.Collections.unmodifiableList(new ArrayList<>(args));
             this.env = env;
             this.requestScope = requestScope;
+            this.longestRevalidate = cache.longestRevalidate(def);
             if (def.profile != null) {
                 var p = cache.profile(def.profile);
                 revalidate = p.revalidateSeconds();
@@ -437,7 +467,7 @@ public final class DataCache {
         }
 
         long revalidateSeconds() {
-            return Math.min(revalidate, nestedBound);
+            return Math.min(Math.min(revalidate, nestedBound), longestRevalidate);
         }
 
         long expireSeconds() {

@@ -15,6 +15,11 @@ public final class CachedAnswer {
     public static final String NO_STORE = "private, no-cache, no-store, max-age=0, must-revalidate";
     /** A response that sets a cookie belongs to one user, whatever else is true of it. */
     public static final String PRIVATE_NO_STORE = "private, no-store";
+    /**
+     * The largest delta-seconds sent (RFC 9111 section 1.2.2: a cache receiving a larger one uses 2^31 - 1, and
+     * some parse it into 32 bits): every s-maxage, stale-while-revalidate, Age and Cache-Status ttl is capped here.
+     */
+    public static final long MAX_DELTA_SECONDS = 2_147_483_647L;
 
     private CachedAnswer() {
     }
@@ -29,13 +34,13 @@ public final class CachedAnswer {
      */
     public static Response decorate(Response response, String state, long age, long sMaxAge, long swr, String cacheStatus,
                              List<String> tags) {
-        String cacheControl = "s-maxage=" + Math.max(0, sMaxAge)
-                + (swr > 0 ? ", stale-while-revalidate=" + swr : "");
+        String cacheControl = "s-maxage=" + deltaSeconds(sMaxAge)
+                + (swr > 0 ? ", stale-while-revalidate=" + deltaSeconds(swr) : "");
         var fields = new ArrayList<String>(10);
         Collections.addAll(fields, RouteCache.X_ISR_CACHE, state, "cache-control", cacheControl,
                 RouteCache.CACHE_STATUS, cacheStatus);
         if (age >= 0) {
-            Collections.addAll(fields, "age", Long.toString(age));
+            Collections.addAll(fields, "age", Long.toString(deltaSeconds(age)));
         }
         String cacheTag = CacheTagHeader.value(tags);
         if (cacheTag != null) {
@@ -43,6 +48,19 @@ public final class CachedAnswer {
         }
         // One copy of the response's fields, not one per replaced field.
         return response.withHeaders(response.headers().withAll(Headers.of(fields.toArray(new String[0]))));
+    }
+
+    /** A delta-seconds value as sent: not negative, at most {@link #MAX_DELTA_SECONDS}. */
+    static long deltaSeconds(long seconds) {
+        return Math.max(0, Math.min(seconds, MAX_DELTA_SECONDS));
+    }
+
+    /**
+     * The RFC 9211 {@code Cache-Status} of an answer from the cache: {@code ttl} is its remaining freshness,
+     * negative once stale, at most {@link #MAX_DELTA_SECONDS} either way.
+     */
+    static String hitStatus(long ttl) {
+        return "isr4j; hit; ttl=" + Math.max(-MAX_DELTA_SECONDS, Math.min(ttl, MAX_DELTA_SECONDS));
     }
 
     /** True for an answer that came from, or went into, isr4j's cache. */

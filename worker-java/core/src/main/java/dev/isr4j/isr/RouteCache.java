@@ -5,6 +5,7 @@ import dev.isr4j.routing.RequestScope;
 import dev.isr4j.routing.Dispatcher;
 import dev.isr4j.routing.RouteSpec;
 import dev.isr4j.store.CacheKeys;
+import dev.isr4j.store.StoredEntries;
 import dev.isr4j.Handler;
 import dev.isr4j.Headers;
 import dev.isr4j.Request;
@@ -143,6 +144,7 @@ public final class RouteCache {
             log.error("cache read failed for " + key + "; running the handler", e);
             lookup = CacheLookup.MISS;
         }
+        lookup = bounded(route, lookup);
         long expire = expireOf(route);
         if (lookup.absent() && prerendered.containsKey(key) && !isInstalled(key)) {
             Response bundled = servePrerendered(key, prerendered.get(key), route, routeHandler, request, params,
@@ -181,14 +183,14 @@ public final class RouteCache {
         try {
             if (turn != null && turn.followsAWrite()) {
                 // This request may have read the store before the last render's write landed: read it again.
-                CacheLookup again = lookup(key, background);
+                CacheLookup again = lookup(route, key, background);
                 if (again.state() == CacheLookup.State.FRESH) {
                     return served(again.entry(), "HIT", route, ageOf(again.entry()));
                 }
             }
             if (turn != null && turn.leads() && leases != null) {
                 // Across isolates: claim the render, or wait (bounded) for another isolate's and serve its entry.
-                CacheLookup rendered = claimOrAwait(key, lookup.entry() == null ? -1 : lookup.entry().lastModified(),
+                CacheLookup rendered = claimOrAwait(route, key, lookup.entry() == null ? -1 : lookup.entry().lastModified(),
                         background);
                 if (rendered == null) {
                     lease = new Lease(key);
@@ -252,7 +254,7 @@ public final class RouteCache {
      *
      * @param seen lastModified of the newest entry this isolate saw for the key (-1: none)
      */
-    private CacheLookup claimOrAwait(String key, long seen, BackgroundWork background) {
+    private CacheLookup claimOrAwait(RouteSpec route, String key, long seen, BackgroundWork background) {
         RegenerationLeases coordinated = leases;
         long wait = collapseWaitMillis;
         if (coordinated == null || wait <= 0) {
@@ -275,7 +277,7 @@ public final class RouteCache {
                         return CacheLookup.MISS; // looked for that write and it is not here: KV has not caught up
                     }
                     readFor = claim.done();
-                    CacheLookup again = lookup(key, background);
+                    CacheLookup again = lookup(route, key, background);
                     if (again.state() == CacheLookup.State.FRESH) {
                         return again;
                     }
@@ -295,11 +297,11 @@ public final class RouteCache {
         }
     }
 
-    /** A cache read whose failure is a miss (logged). */
-    private CacheLookup lookup(String key, BackgroundWork background) {
+    /** A cache read whose failure is a miss (logged), bounded by the route's configuration as every read is. */
+    private CacheLookup lookup(RouteSpec route, String key, BackgroundWork background) {
         try {
             CacheLookup lookup = handler.get(key, background);
-            return lookup == null ? CacheLookup.MISS : lookup;
+            return lookup == null ? CacheLookup.MISS : bounded(route, lookup);
         } catch (RuntimeException e) {
             log.error("cache read failed for " + key + "; running the handler", e);
             return CacheLookup.MISS;
@@ -406,7 +408,7 @@ public final class RouteCache {
      * Starts nothing and never suspends.
      */
     public CacheLookup lookupNow(RouteSpec route, String path, EarlyRead.Found early) {
-        return readFor(route, path, early) ? handler.lookupNow(early) : null;
+        return readFor(route, path, early) ? bounded(route, handler.lookupNow(early)) : null;
     }
 
     /** The tag records the handler lacks to answer {@code path} at once (see {@link CacheHandler#tagReadsNow}). */
@@ -417,6 +419,17 @@ public final class RouteCache {
     /** What reads of {@link #tagReadsNow} found (see {@link CacheHandler#learnTagReads}). */
     public void learnTagReads(CacheHandler.TagReads reads, List<dev.isr4j.api.KvStore.TextRead> results) {
         handler.learnTagReads(reads, results);
+    }
+
+    /**
+     * A lookup as the route's configuration in force now bounds it (see {@link StoredEntries#bounded}): whatever
+     * a stored entry claims, it is fresh for no longer than the route's revalidate and served for no longer than
+     * its expire, counted from its last write. Applied to every lookup a route's answer is decided from.
+     */
+    private CacheLookup bounded(RouteSpec route, CacheLookup lookup) {
+        boolean isStatic = route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC;
+        return StoredEntries.bounded(lookup, clock.millis(), isStatic ? STATIC_STORE_SECONDS : route.revalidateSeconds(),
+                isStatic ? STATIC_STORE_SECONDS + 1 : expireOf(route));
     }
 
     /** Whether the early read was of the key {@code path} is cached under. */
@@ -624,7 +637,9 @@ public final class RouteCache {
         if (route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC) {
             return new CacheHandler.SetOptions(STATIC_STORE_SECONDS, STATIC_STORE_SECONDS + 1, new ArrayList<>(tags));
         }
-        long own = scope.resultRevalidate() > 0 ? scope.resultRevalidate() : route.revalidateSeconds();
+        // A page's props result may shorten the page's revalidate, never lengthen it: the page's is every entry's bound.
+        long own = scope.resultRevalidate() > 0 ? Math.min(scope.resultRevalidate(), route.revalidateSeconds())
+                : route.revalidateSeconds();
         long n = Math.min(own, scope.dataRevalidateBound());
         return new CacheHandler.SetOptions(n, Math.max(expireOf(route), n + 1), new ArrayList<>(tags));
     }
@@ -633,10 +648,14 @@ public final class RouteCache {
         return route.expireSeconds(expireSeconds);
     }
 
-    /** The revalidate an entry was written with (it may be shorter than the route's, bounded by its data). */
+    /**
+     * The revalidate an entry was written with (it may be shorter than the route's, bounded by its data), never
+     * longer than the route's.
+     */
     private static long revalidateOf(CacheEntry entry, RouteSpec route) {
         long written = entry.revalidateSeconds();
-        return written > 0 ? written : Math.max(1, route.revalidateSeconds());
+        long configured = Math.max(1, route.revalidateSeconds());
+        return written > 0 ? Math.min(written, configured) : configured;
     }
 
     /**
@@ -670,16 +689,16 @@ public final class RouteCache {
         Response response = ApiAccess.withProps(Response.of(v.status(), v.headers(), v.body()), v.props());
         if (state.equals("STATIC")) {
             return CachedAnswer.decorate(response, state, age, STATIC_SECONDS, 0,
-                    "isr4j; hit; ttl=" + Math.max(0, STATIC_SECONDS - age), entry.tags());
+                    CachedAnswer.hitStatus(Math.max(0, STATIC_SECONDS - age)), entry.tags());
         }
-        long lifetime = Math.max(1, (entry.expireAt() - entry.lastModified()) / 1000);
+        long lifetime = Math.max(1, Math.min((entry.expireAt() - entry.lastModified()) / 1000, expireOf(route)));
         long n = revalidateOf(entry, route);
         if (state.equals("STALE")) {
             long ttl = -Math.max(1, age - n);
-            return CachedAnswer.decorate(response, state, age, 0, lifetime, "isr4j; hit; ttl=" + ttl, entry.tags());
+            return CachedAnswer.decorate(response, state, age, 0, lifetime, CachedAnswer.hitStatus(ttl), entry.tags());
         }
         long ttl = Math.max(0, n - age);
-        return CachedAnswer.decorate(response, state, age, n, Math.max(0, lifetime - n), "isr4j; hit; ttl=" + ttl,
+        return CachedAnswer.decorate(response, state, age, n, Math.max(0, lifetime - n), CachedAnswer.hitStatus(ttl),
                 entry.tags());
     }
 

@@ -2,6 +2,8 @@ package dev.isr4j.store;
 
 import dev.isr4j.text.HeaderFields;
 import dev.isr4j.Headers;
+import dev.isr4j.api.CacheEntry;
+import dev.isr4j.api.CacheLookup;
 
 /**
  * What a stored entry may hold to be served, whoever wrote it (isr4j, an older release, a hand-edited KV value):
@@ -9,6 +11,7 @@ import dev.isr4j.Headers;
  * {@link HeaderFields} accepts, and timestamps with {@code 0 <= lastModified <= revalidateAt <= expireAt} and
  * {@code lastModified} at most {@link #MAX_CLOCK_SKEW_MILLIS} in the future. Fields that belong to one delivery
  * or one user are dropped on read as on write. An entry that breaks a rule is unreadable (a miss that heals).
+ * An entry that claims longer lifetimes than its route (or cached function) configures now is {@link #bounded}.
  */
 public final class StoredEntries {
     public static final int MIN_STATUS = 200;
@@ -74,5 +77,41 @@ public final class StoredEntries {
     /** True when an entry claims to be written later than {@code now} allows (beyond the clock skew). */
     public static boolean writtenInTheFuture(long lastModified, long now) {
         return lastModified > now && lastModified - now > MAX_CLOCK_SKEW_MILLIS;
+    }
+
+    /**
+     * The lookup of an entry as the configuration in force now allows: the entry turns stale no later than
+     * {@code revalidateSeconds} after its last write and expires no later than {@code expireSeconds} after it,
+     * whatever timestamps were stored (a release with longer lifetimes, another tool, anyone who can write the
+     * store). A shorter stored lifetime is kept (a data-cache bound, a shorter profile). Bounding only ever
+     * makes an entry staler: past the bounded revalidate a FRESH lookup turns STALE; past the bounded expire, or
+     * written in the future beyond the clock skew, it is {@link CacheLookup#INVALIDATED} (a miss that heals when
+     * the render overwrites it). Lookups without an entry are returned as they are.
+     *
+     * @param now the clock the lookup was classified with
+     */
+    public static CacheLookup bounded(CacheLookup lookup, long now, long revalidateSeconds, long expireSeconds) {
+        CacheEntry entry = lookup == null ? null : lookup.entry();
+        if (entry == null) {
+            return lookup;
+        }
+        long lastModified = entry.lastModified();
+        long expireAt = Math.min(entry.expireAt(), after(lastModified, expireSeconds));
+        long revalidateAt = Math.min(Math.min(entry.revalidateAt(), after(lastModified, revalidateSeconds)), expireAt);
+        if (writtenInTheFuture(lastModified, now) || now >= expireAt) {
+            return CacheLookup.INVALIDATED;
+        }
+        boolean stale = lookup.state() == CacheLookup.State.STALE || now >= revalidateAt;
+        if (revalidateAt == entry.revalidateAt() && expireAt == entry.expireAt()) {
+            return stale == (lookup.state() == CacheLookup.State.STALE) ? lookup : CacheLookup.stale(entry);
+        }
+        var within = new CacheEntry(entry.value(), lastModified, revalidateAt, expireAt, entry.tags());
+        return stale ? CacheLookup.stale(within) : CacheLookup.fresh(within);
+    }
+
+    /** {@code seconds} after {@code millis}, saturating instead of overflowing. */
+    private static long after(long millis, long seconds) {
+        long span = seconds >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : Math.max(0, seconds) * 1000;
+        return millis > Long.MAX_VALUE - span ? Long.MAX_VALUE : millis + span;
     }
 }

@@ -20,7 +20,8 @@ class HostReflectionTest {
         App app = App.create();
         app.route("/self").revalidate(60).get(req -> Response.text(req.url()));
         app.route("/static-self").dynamic(dev.isr4j.Dynamic.FORCE_STATIC).get(req -> Response.text(req.url()));
-        dispatcher = new Dispatcher(app, new InMemoryCacheHandler(() -> 0L), new RecordingLog());
+        dev.isr4j.api.Clock clock = () -> 0L; // the handler's and the dispatcher's: one time for every decision
+        dispatcher = new Dispatcher(app, new InMemoryCacheHandler(clock), new RecordingLog(), java.util.Map.of(), clock);
     }
 
     private Response get(String url, String origin) {
