@@ -22,6 +22,9 @@ public final class ExampleApp implements AppProvider {
 
     private final AtomicInteger staticRenders = new AtomicInteger();
     private final AtomicInteger slowRenders = new AtomicInteger();
+    private final AtomicInteger hotRenders = new AtomicInteger();
+    /** Tells this isolate's renders from another's in /api/hot's `render`. */
+    private final String isolateId = Long.toString((long) (Math.random() * 0x1p40), 36);
     private final AtomicInteger dataComputations = new AtomicInteger();
     private final AtomicInteger briefComputations = new AtomicInteger();
     private final AtomicInteger priceComputations = new AtomicInteger();
@@ -115,6 +118,17 @@ public final class ExampleApp implements AppProvider {
             return Response.json(Json.object()
                     .put("timestamp", req.env().clock().millis())
                     .put("renders", slowRenders.incrementAndGet()));
+        });
+
+        // A slow render per key, tagged: the benchmark's stampede scenario (npm run bench -- --scenario stampede)
+        // hammers a few keys and hard-revalidates "hot". `render` names this render (isolate, sequence), so
+        // the benchmark counts renders per key from the answers.
+        app.route("/api/hot/{key}").revalidate(3600).tags("hot", "hot-{key}").get(req -> {
+            Thread.sleep(150);
+            return Response.json(Json.object()
+                    .put("key", req.param("key"))
+                    .put("render", isolateId + "-" + hotRenders.incrementAndGet())
+                    .put("renderedAt", req.env().clock().millis()));
         });
 
         app.route("/api/echo").post(req -> Response.bytes(req.body().bytes(),
