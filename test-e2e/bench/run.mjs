@@ -12,7 +12,7 @@
 //   node test-e2e/bench/run.mjs --scenario stampede   only the stampede (npm run bench -- --scenario stampede):
 //        --connections N (default 100), --keys N (hot keys, default 4), --revalidations N (hard, of their tag,
 //        default 3), --isolates N (Miniflare workers sharing KV and the coordinator, default 1), --seconds N
-//        (default 12); prints renders per key per revalidation, 5xx, latency and answers by x-isr-cache, and
+//        (default 12), --var NAME=VALUE (a worker variable, e.g. ISR_REGIONAL_CACHE=off; repeatable); prints renders per key per revalidation, 5xx, latency and answers by x-isr-cache, and
 //        writes results/stampede-latest.{md,json}. With --smoke: only the stampede's smoke check.
 // Options: --seconds N (per run, default 3), --rounds N (default 3), --warmup N (default 1),
 //   --build (always rebuild isr4j with Maven first; by default it is rebuilt when older than the Java
@@ -50,6 +50,7 @@ const { values: opts } = parseArgs({
     keys: { type: "string" },
     revalidations: { type: "string" },
     isolates: { type: "string" },
+    var: { type: "string", multiple: true },
     rounds: { type: "string", default: process.env.BENCH_ROUNDS ?? "3" },
     warmup: { type: "string", default: process.env.BENCH_WARMUP ?? "1" },
     budget: { type: "string", default: process.env.BENCH_BUDGET_MINUTES ?? "8" },
@@ -169,6 +170,12 @@ async function runStampedeOnly() {
     seconds: positive("seconds", opts.seconds ?? String(d.seconds)),
   };
   if (!Number.isInteger(settings.revalidations) || settings.revalidations < 0) throw new Error(`--revalidations must be a whole number, got ${opts.revalidations}`);
+  settings.vars = {};
+  for (const v of opts.var ?? []) {
+    const eq = v.indexOf("=");
+    if (eq <= 0) throw new Error(`--var takes NAME=VALUE, got ${v}`);
+    settings.vars[v.slice(0, eq)] = v.slice(eq + 1);
+  }
   ensureIsr4jBuild({ when: buildMode("stale"), log });
   const meta = {
     commit: git(["rev-parse", "--short", "HEAD"]) || "unknown",

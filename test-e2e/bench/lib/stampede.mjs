@@ -10,10 +10,11 @@
 // test-e2e/coordinator.test.mjs runs them; each isolate listens on its own port, and the connections are
 // spread over the isolates round robin.
 //
-// Timeline: the run is cut into revalidations + 1 equal phases. Phase 0 fills the cache (the first burst of
-// MISSes); at the start of phase i, POST /__isr/revalidate {"tags": ["hot"]} (hard) goes to isolate
-// (i - 1) mod isolates. An answer belongs to the epoch of the last revalidation sent before its request was,
-// and a render to the epoch of the first request that got it.
+// Timeline: the run is cut into revalidations + 1 phases of seconds / (revalidations + 1). Phase 0 fills the
+// cache (the first burst of MISSes); then POST /__isr/revalidate {"tags": ["hot"]} (hard) goes to isolate
+// (i - 1) mod isolates, a phase after the one before and once the burst before it is over (at most a phase
+// later); the run ends a phase after the last. An answer belongs to the epoch of the last revalidation sent
+// before its request was, and a render to that of the last revalidation sent before it finished (renderedAt).
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -32,6 +33,9 @@ const DISPOSE_TIMEOUT_MS = 15_000;
 /** After the run ends, each connection finishes its request in flight; and then every connection must have
  * had this many answers in the last epoch, so each key is asked again after the last revalidation. */
 const MAX_OVERRUN_MS = 20_000;
+
+/** A render finished this long before a revalidation was sent has had its entry written before it. */
+const OLD_MARGIN_MS = 1000;
 
 export const STAMPEDE_DEFAULTS = { connections: 100, keys: 4, seconds: 12, revalidations: 3, isolates: 1 };
 export const STAMPEDE_SMOKE = { connections: 8, keys: 2, seconds: 1.5, revalidations: 1, isolates: 2 };
@@ -126,7 +130,8 @@ function percentile(sorted, p) {
 /**
  * Runs the scenario once.
  * @param {{connections: number, keys: number, seconds: number, revalidations: number, isolates: number,
- *   vars?: object, log?: (line: string) => void}} settings
+ *   vars?: object, keepAnswers?: boolean, log?: (line: string) => void}} settings (keepAnswers: every answer
+ *   in the result's answerLog, for a closer look)
  * @returns {Promise<object>} the result (see summarise)
  */
 export async function runStampede(settings) {
@@ -143,17 +148,18 @@ export async function runStampede(settings) {
     const revals = [];
     const phaseMs = (seconds * 1000) / (revalidations + 1);
     const t0 = performance.now();
-    const endAt = t0 + seconds * 1000;
+    let endAt = revalidations === 0 ? t0 + phaseMs : Infinity; // one phase after the last revalidation
     let epoch = 0; // revalidations sent so far
     let acked = 0; // revalidations the endpoint has answered
     const lastEpochAnswers = new Array(connections).fill(0);
+    const hitsInARow = new Array(connections).fill(0);
 
     const connection = async (c) => {
       const isolate = isolates[c % isolates.length];
       for (let n = 0; ; n++) {
         const now = performance.now();
         const done = now >= endAt && acked === revalidations && lastEpochAnswers[c] >= keys;
-        if (done || now >= endAt + MAX_OVERRUN_MS) return;
+        if (done || now >= endAt + MAX_OVERRUN_MS || now >= t0 + seconds * 1000 * 3 + MAX_OVERRUN_MS) return;
         const key = keyNames[(c + n) % keys];
         const sentEpoch = epoch;
         const afterLastAck = acked === revalidations;
@@ -161,12 +167,14 @@ export async function runStampede(settings) {
         const r = await send(isolate, ROUTE + key);
         const end = performance.now();
         let render = null;
+        let renderedAt = null;
         if (r.status === 200) {
           try {
-            render = JSON.parse(r.body).render ?? null;
+            ({ render = null, renderedAt = null } = JSON.parse(r.body));
           } catch {}
         }
         if (afterLastAck) lastEpochAnswers[c]++;
+        hitsInARow[c] = r.headers?.["x-isr-cache"] === "HIT" ? hitsInARow[c] + 1 : 0;
         answers.push({
           key,
           isolate: c % isolates.length,
@@ -177,23 +185,37 @@ export async function runStampede(settings) {
           status: r.status,
           state: r.headers?.["x-isr-cache"] ?? "none",
           render,
+          renderedAt,
           error: r.error ?? null,
         });
       }
     };
 
+    // Revalidation i is due a phase after the one before, and waits (at most another phase) until the burst
+    // before it is over: every connection's last `keys` answers HITs, so no render is still running that would
+    // write an entry valid after the revalidation and spare it its own burst.
+    const quiet = () => hitsInARow.every((h) => h >= keys);
     const revalidator = async () => {
+      let last = t0;
       for (let i = 1; i <= revalidations; i++) {
-        const wait = t0 + i * phaseMs - performance.now();
-        if (wait > 0) await sleep(wait);
+        const due = last + phaseMs;
+        if (due > performance.now()) await sleep(due - performance.now());
+        while (!quiet() && performance.now() < due + phaseMs) await sleep(10);
         const isolate = isolates[(i - 1) % isolates.length];
-        const sentMs = performance.now() - t0;
+        last = performance.now();
+        const sentMs = last - t0;
+        const sentAt = Date.now(); // the wall clock, as the route's renderedAt
+        const waitedMs = Math.max(0, last - due);
+        const afterBurst = quiet();
         epoch = i; // requests sent from now on belong to this revalidation
         const r = await revalidate(isolate);
         acked = i;
-        revals.push({ epoch: i, isolate: isolate.name, isolateIndex: (i - 1) % isolates.length, sentMs, ackMs: performance.now() - t0, status: r.status, body: r.body ?? r.error });
-        log(`  revalidation ${i} through ${isolate.name} at ${(sentMs / 1000).toFixed(1)} s: ${r.status}`);
+        revals.push({ epoch: i, isolate: isolate.name, isolateIndex: (i - 1) % isolates.length, sentMs, sentAt, waitedMs, afterBurst,
+          ackMs: performance.now() - t0, status: r.status, body: r.body ?? r.error });
+        log(`  revalidation ${i} through ${isolate.name} at ${(sentMs / 1000).toFixed(1)} s` +
+          `${afterBurst ? "" : " (the burst before it had not ended)"}: ${r.status}`);
       }
+      endAt = last + phaseMs;
     };
 
     log(`stampede: ${isolates.length} isolate(s), ${connections} connections, ${keys} hot keys, ${revalidations} hard ` +
@@ -206,8 +228,10 @@ export async function runStampede(settings) {
       const r = await send(i, "/__harness/counts");
       return r.status === 200 ? JSON.parse(r.body) : null;
     }));
-    return summarise({ settings: { connections, keys, seconds, revalidations, isolates: isolates.length, renderMs: RENDER_MS },
+    const result = summarise({ settings: { connections, keys, seconds, revalidations, isolates: isolates.length, renderMs: RENDER_MS,
+      vars: settings.vars ?? {} },
       keyNames, answers, revals, counts, logs: cluster.logs, wallMs });
+    return settings.keepAnswers ? { ...result, answerLog: answers } : result;
   } finally {
     await cluster.dispose().catch(() => {});
   }
@@ -236,22 +260,24 @@ export function summarise({ settings, keyNames, answers, revals, counts, logs, w
     latencyByState[state] = latency(answers.filter((a) => a.state === state).map((a) => a.ms).sort((x, y) => x - y));
   }
 
-  // A render's epoch: that of the earliest-sent request that got it. doneByMs: when the first answer carrying it
-  // had arrived, so the render had finished.
-  const firstSeen = new Map();
+  // A render's epoch: that of the last revalidation sent before it finished (its renderedAt, the worker's wall
+  // clock, against the revalidation's send time on the same clock). A render finishing after a revalidation
+  // writes an entry dated after it, valid for it, even when it started before (a request sent earlier and
+  // queued in the isolate): such renders are that revalidation's cost.
+  const epochOf = (renderedAt) => {
+    let e = 0;
+    while (e < revals.length && revals[e].sentAt <= renderedAt) e++;
+    return e;
+  };
+  const renders = new Map();
   for (const a of answers) {
-    if (a.render === null) continue;
+    if (a.render === null || typeof a.renderedAt !== "number") continue;
     const id = `${a.key}|${a.render}`;
-    const seen = firstSeen.get(id);
-    if (seen === undefined) firstSeen.set(id, { key: a.key, epoch: a.epoch, sentMs: a.sentMs, doneByMs: a.endMs });
-    else {
-      if (a.sentMs < seen.sentMs) Object.assign(seen, { epoch: a.epoch, sentMs: a.sentMs });
-      seen.doneByMs = Math.min(seen.doneByMs, a.endMs);
-    }
+    if (!renders.has(id)) renders.set(id, { key: a.key, renderedAt: a.renderedAt, epoch: epochOf(a.renderedAt) });
   }
   const epochs = [];
   for (let e = 0; e <= settings.revalidations; e++) {
-    const perKey = keyNames.map((key) => [...firstSeen.values()].filter((r) => r.key === key && r.epoch === e).length);
+    const perKey = keyNames.map((key) => [...renders.values()].filter((r) => r.key === key && r.epoch === e).length);
     const inEpoch = answers.filter((a) => a.epoch === e);
     const states = {};
     for (const a of inEpoch) states[a.state] = (states[a.state] ?? 0) + 1;
@@ -270,15 +296,16 @@ export function summarise({ settings, keyNames, answers, revals, counts, logs, w
     });
   }
   // Old content after a hard revalidation: an answer to a request sent after the endpoint acknowledged
-  // revalidation e that carries a render known to have finished before e was sent (an answer carrying it had
-  // arrived by then; a render still running may write after the revalidation, and that entry is valid). The
-  // isolate that performed it must not serve one; the others may, within the tag cache time
-  // (ISR_COORDINATOR_TAG_CACHE_MS, default 5 s).
+  // revalidation e that carries a render finished OLD_MARGIN_MS or more before e was sent (an entry is dated
+  // when it is written, in the background after its render, so a render finished just before may write after
+  // the revalidation, and that entry is valid). The isolate that performed the revalidation must not serve old
+  // content after answering it; the others may, within the tag cache time (ISR_COORDINATOR_TAG_CACHE_MS,
+  // default 5 s).
   const oldAfterAck = { revalidatingIsolate: 0, otherIsolates: 0, longestAfterAckMs: null };
   for (const a of answers) {
     const rv = a.epoch > 0 ? revals[a.epoch - 1] : null;
-    if (a.render === null || !rv || rv.status !== 200 || a.sentMs <= rv.ackMs) continue;
-    if (firstSeen.get(`${a.key}|${a.render}`).doneByMs >= rv.sentMs) continue;
+    if (a.render === null || typeof a.renderedAt !== "number" || !rv || rv.status !== 200 || a.sentMs <= rv.ackMs) continue;
+    if (a.renderedAt >= rv.sentAt - OLD_MARGIN_MS) continue;
     if (rv.isolateIndex === a.isolate) oldAfterAck.revalidatingIsolate++;
     else oldAfterAck.otherIsolates++;
     oldAfterAck.longestAfterAckMs = Math.max(oldAfterAck.longestAfterAckMs ?? 0, a.sentMs - rv.ackMs);
@@ -309,7 +336,7 @@ export function summarise({ settings, keyNames, answers, revals, counts, logs, w
     latencyByState,
     revalidations: revals,
     epochs,
-    renders: firstSeen.size,
+    renders: renders.size,
     rendersPerKeyPerRevalidation: mean(afterRevalidation.map((e) => e.meanPerKey)),
     maxRendersPerKeyPerRevalidation: afterRevalidation.length ? Math.max(...afterRevalidation.map((e) => e.maxPerKey)) : null,
     rendersPerKeyFill: epochs[0].meanPerKey,
@@ -328,14 +355,17 @@ const n2 = (x) => (x === null || x === undefined ? "-" : x.toFixed(2));
 export function stampedeMarkdown(r) {
   const s = r.settings;
   const lines = [];
-  lines.push(`## Stampede: ${s.connections} connections, ${s.keys} hot keys, ${s.revalidations} hard revalidations`);
+  lines.push(`## Stampede: ${s.connections} connections, ${s.keys} hot keys, ${s.revalidations} hard revalidation(s)`);
   lines.push("");
   lines.push(`${s.isolates} isolate(s) (Miniflare workers over one KV namespace and one coordinator), ${s.connections} ` +
     `concurrent keep-alive connections spread over them, each cycling over ${s.keys} keys of \`/api/hot/<key>\` ` +
     `(a ${s.renderMs} ms render, revalidate 3600, tag \`hot\`) for ${s.seconds} s; \`POST /__isr/revalidate ` +
-    `{"tags":["hot"]}\` (hard) ${s.revalidations} time(s), evenly spaced. A render is counted once per distinct ` +
-    `\`render\` id in the answers, in the epoch of the first request that got it. Ideal: 1 render per key per ` +
+    `{"tags":["hot"]}\` (hard) ${s.revalidations} time(s), ${(s.seconds / (s.revalidations + 1)).toFixed(1)} s apart or ` +
+    `more (each once the burst before it is over). A render is counted once per distinct ` +
+    `\`render\` id in the answers, in the epoch of the last revalidation sent before it finished (requests and their answers: by send ` +
+    `time). Ideal: 1 render per key per ` +
     `revalidation per isolate.`);
+  if (Object.keys(s.vars ?? {}).length > 0) lines.push(`Worker variables: ${Object.entries(s.vars).map(([k, v]) => `${k}=${v}`).join(", ")}.`);
   lines.push("");
   lines.push(`answers: ${r.answers} in ${r.wallSeconds.toFixed(1)} s (${r.answersPerSecond.toFixed(0)}/s); ` +
     `5xx: ${r.serverErrors}; other non-200: ${r.otherNon200}; connection errors/timeouts: ${r.clientErrors}` +
@@ -345,7 +375,7 @@ export function stampedeMarkdown(r) {
     `cold fill: ${n2(r.rendersPerKeyFill)} per key; renders in all: ${r.renders}; entry writes (KV puts of cache entries): ${r.entryPuts ?? "-"}`);
   const o = r.oldAfterAck;
   lines.push(`old content after an acknowledged revalidation (answers sent after the endpoint's 200 carrying a ` +
-    `render finished before the revalidation was sent): ${o.revalidatingIsolate} from the isolate that revalidated (should be 0), ${o.otherIsolates} ` +
+    `render finished 1 s or more before the revalidation was sent): ${o.revalidatingIsolate} from the isolate that revalidated (should be 0), ${o.otherIsolates} ` +
     `from other isolates (allowed within the tag cache time); latest sent ${ms(o.longestAfterAckMs)} ms after the 200`);
   lines.push(`worker log: ${r.workerLog.lines} lines, ${r.workerLog.errorLines} mentioning an error` +
     (r.workerLog.samples.length ? ` (first: ${r.workerLog.samples[0]})` : ""));
@@ -357,11 +387,13 @@ export function stampedeMarkdown(r) {
     lines.push(`| ${state} | ${count} | ${ms(l.p50)} | ${ms(l.p99)} | ${ms(l.max)} |`);
   }
   lines.push("");
-  lines.push("| epoch | from s | answers | renders per key (min / mean / max) | renders | answers by x-isr-cache |");
+  lines.push("| epoch | from s | requests sent | renders per key (min / mean / max) | renders | their answers by x-isr-cache |");
   lines.push("|---|---:|---:|---|---:|---|");
   for (const e of r.epochs) {
     const states = Object.entries(e.states).map(([k, v]) => `${k} ${v}`).join(", ");
-    const what = e.epoch === 0 ? e.what : `${e.what}${e.revalidationStatus === 200 ? "" : ` (endpoint answered ${e.revalidationStatus})`}`;
+    const rv = e.epoch === 0 ? null : r.revalidations[e.epoch - 1];
+    const what = e.epoch === 0 ? e.what : `${e.what}${e.revalidationStatus === 200 ? "" : ` (endpoint answered ${e.revalidationStatus})`}` +
+      `${rv?.afterBurst === false ? " (sent before the burst before it ended)" : ""}`;
     lines.push(`| ${what} | ${e.startedMs === null ? "-" : (e.startedMs / 1000).toFixed(1)} | ${e.answers} | ` +
       `${e.minPerKey} / ${n2(e.meanPerKey)} / ${e.maxPerKey} | ${e.renders} | ${states} |`);
   }
