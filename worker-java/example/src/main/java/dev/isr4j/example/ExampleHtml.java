@@ -142,6 +142,8 @@ final class ExampleHtml {
                 + "<h2>Used by the tests and the benchmark</h2><ul>"
                 + link("/api/hello", "not ISR: no revalidate, so never cached.")
                 + link("/api/slow", "revalidate(1), a 200 ms handler: other requests are served while it waits.")
+                + link("/api/hot/a", "a 150 ms render per key, tagged hot: the benchmark's stampede; its "
+                + "render field tells one render from another.")
                 + link("/api/cached-brief", "a cached function stale after a second: one recomputation under "
                 + "load.")
                 + link("/api/long/a/b/c", "a catch-all parameter {...rest}.")
