@@ -30,8 +30,8 @@ const RENDER_MS = 150; // the route's Thread.sleep; for the report only
 const REQUEST_TIMEOUT_MS = 30_000;
 const READY_TIMEOUT_MS = 60_000;
 const DISPOSE_TIMEOUT_MS = 15_000;
-/** After the run ends, each connection finishes its request in flight; and then every connection must have
- * had this many answers in the last epoch, so each key is asked again after the last revalidation. */
+/** How long the run may go on past its end while connections wait for their answers after the last
+ * revalidation (each must have had one per key, so every key is asked again after it). */
 const MAX_OVERRUN_MS = 20_000;
 
 /** A render finished this long before a revalidation was sent has had its entry written before it. */
