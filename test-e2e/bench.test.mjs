@@ -1,6 +1,7 @@
 // The benchmark's smoke mode under node's test runner: every benchmark worker (isr4j, the floor, the
 // vinext peer, the null worker), with the real local KV and with the in-memory stand-in, answers every
-// scenario correctly. No wrk, no timing. Same as `npm run bench:smoke`.
+// scenario correctly, and a tiny stampede (2 isolates, a hard revalidation) runs and reports. No wrk, no timing.
+// Same as `npm run bench:smoke`.
 // Installs the benchmark's pinned npm dependencies (test-e2e/bench/package.json) when they are missing.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -10,7 +11,8 @@ import { parseWrkOutput } from "./bench/lib/wrk.mjs";
 describe("benchmark", { timeout: 300_000 }, () => {
   it("every worker answers every scenario correctly (smoke)", async () => {
     const checks = await smoke();
-    assert.ok(checks.length >= 18, `expected at least 18 checks, got ${checks.length}`);
+    assert.ok(checks.length >= 19, `expected at least 19 checks, got ${checks.length}`);
+    assert.ok(checks.some((c) => c.startsWith("stampede:")), "the stampede scenario's check ran");
   });
 
   it("reads wrk's report", () => {

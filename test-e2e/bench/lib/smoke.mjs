@@ -1,11 +1,12 @@
 // Smoke mode: every worker, in both variants, answers every scenario it applies to correctly. A few
 // requests with fetch, no wrk, no timing: the right JSON shape, the byte-identical 1 MiB body, and
-// MISS -> HIT and STALE -> (regenerated) HIT paths that answer 200.
+// MISS -> HIT and STALE -> (regenerated) HIT paths that answer 200. Then a tiny stampede (checkStampede).
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { bodyBytesCopied, cacheState, copyIsr4jEntry, pollUntil, request, warmUntilHit } from "./client.mjs";
 import { prepare } from "./setup.mjs";
 import { VARIANTS, startWorker } from "./workers.mjs";
+import { STAMPEDE_SMOKE, runStampede, stampedeMarkdown } from "./stampede.mjs";
 
 const LARGE_SIZE = 1 << 20;
 
@@ -122,12 +123,51 @@ async function checkFloor(floor, isr4j, smallPath) {
 }
 
 /**
+ * The stampede scenario, tiny (2 isolates, 8 connections, 2 keys, 1 revalidation, 1.5 s): it runs and its
+ * report holds together. Structural only, no timing and no render counts: every answer is a 200 with an
+ * x-isr-cache state, the endpoint took the hard revalidation, every key was rendered for the cold fill, and
+ * every figure is there. (Not that a key renders again after the revalidation: a fill render still running when
+ * the revalidation lands writes a valid entry, and on a loaded machine that happens.)
+ */
+export async function checkStampede({ log = () => {} } = {}) {
+  const r = await runStampede({ ...STAMPEDE_SMOKE, log });
+  const what = `stampede ${JSON.stringify(r.byStatus)} ${JSON.stringify(r.byState)} ${r.clientErrorSamples.join("; ")}`;
+  assert.ok(r.answers > 0, "stampede: no answers");
+  assert.equal(r.byStatus[200], r.answers, `${what}: every answer a 200`);
+  assert.equal(r.serverErrors, 0, `${what}: 5xx`);
+  assert.equal(r.byState.none ?? 0, 0, `${what}: an answer without x-isr-cache`);
+  assert.equal(Object.values(r.byState).reduce((a, b) => a + b, 0), r.answers, `${what}: answers by state add up`);
+  assert.equal(r.revalidations.length, 1, "stampede: one revalidation");
+  assert.equal(r.revalidations[0].status, 200, `stampede: the revalidation endpoint answered ${JSON.stringify(r.revalidations)}`);
+  assert.equal(JSON.parse(r.revalidations[0].body).mode, "hard", `stampede: ${r.revalidations[0].body}`);
+  assert.equal(r.epochs.length, 2, "stampede: a fill and one revalidation");
+  for (const e of r.epochs) assert.equal(e.rendersPerKey.length, STAMPEDE_SMOKE.keys, `stampede ${e.what}: a count per key`);
+  assert.ok(r.epochs[0].minPerKey >= 1, `stampede: a key never rendered on the fill (${JSON.stringify(r.epochs[0].rendersPerKey)})`);
+  for (const x of [r.rendersPerKeyPerRevalidation, r.rendersPerKeyFill, r.latencyMs.p50, r.latencyMs.p99]) {
+    assert.ok(Number.isFinite(x), `stampede: a figure is missing (${x})`);
+  }
+  assert.ok(Number.isInteger(r.entryPuts) && r.entryPuts >= 1, `stampede: entry writes ${r.entryPuts}`);
+  assert.ok(Number.isInteger(r.oldAfterAck.revalidatingIsolate) && Number.isInteger(r.oldAfterAck.otherIsolates), "stampede: old content counts");
+  assert.match(stampedeMarkdown(r), /renders per key per revalidation/);
+  return [`stampede: ${r.answers} answers from 2 isolates, all 200 with x-isr-cache; every key rendered on the fill; the hard revalidation taken`];
+}
+
+/**
  * Runs the smoke checks; throws an AssertionError on the first wrong answer. Like the other end-to-end
  * tests it uses isr4j's current build (worker-shim/build), building it only when it is missing.
  * @returns {Promise<string[]>} the checks that passed
  */
 export async function smoke({ log = () => {}, buildIsr4j = "missing" } = {}) {
   await prepare({ log, buildIsr4j });
+  const checks = await workerChecks({ log });
+  // After the other workers are gone: the stampede starts its own isolates.
+  const stampede = await checkStampede();
+  for (const c of stampede) log(`  ok  ${c}`);
+  return [...checks, ...stampede];
+}
+
+/** Every benchmark worker, in both variants, answers its scenarios correctly. */
+async function workerChecks({ log }) {
   const run = Date.now().toString(36);
   const started = [];
   try {

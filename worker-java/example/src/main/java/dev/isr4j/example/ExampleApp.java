@@ -24,6 +24,9 @@ public final class ExampleApp implements AppProvider {
     private final AtomicInteger slowRenders = new AtomicInteger();
     private final AtomicInteger slowDynamicRenders = new AtomicInteger();
     private final AtomicInteger slowFailingRenders = new AtomicInteger();
+    private final AtomicInteger hotRenders = new AtomicInteger();
+    /** Tells this isolate's renders from another's in /api/hot's `render`. */
+    private final String isolateId = Long.toString((long) (Math.random() * 0x1p40), 36);
     private final AtomicInteger dataComputations = new AtomicInteger();
     private final AtomicInteger briefComputations = new AtomicInteger();
     private final AtomicInteger priceComputations = new AtomicInteger();
@@ -134,6 +137,17 @@ public final class ExampleApp implements AppProvider {
                 throw new IllegalStateException("the first render of /api/slow-fails-once fails, by design");
             }
             return Response.json(Json.object().put("renders", n));
+        });
+
+        // A slow render per key, tagged: the benchmark's stampede scenario (npm run bench -- --scenario stampede)
+        // hammers a few keys and hard-revalidates "hot". `render` names this render (isolate, sequence), so
+        // the benchmark counts renders per key from the answers.
+        app.route("/api/hot/{key}").revalidate(3600).tags("hot", "hot-{key}").get(req -> {
+            Thread.sleep(150);
+            return Response.json(Json.object()
+                    .put("key", req.param("key"))
+                    .put("render", isolateId + "-" + hotRenders.incrementAndGet())
+                    .put("renderedAt", req.env().clock().millis()));
         });
 
         app.route("/api/echo").post(req -> Response.bytes(req.body().bytes(),

@@ -146,6 +146,8 @@ final class ExampleHtml {
                 + "renders once per request (nothing is handed from one to another).")
                 + "<li><code>GET /api/slow-fails-once</code>: its first render in an isolate fails (a 500 for that "
                 + "request): the requests that waited for it are answered from the next render.</li>"
+                + link("/api/hot/a", "a 150 ms render per key, tagged hot: the benchmark's stampede; its "
+                + "render field tells one render from another.")
                 + link("/api/cached-brief", "a cached function stale after a second: one recomputation under "
                 + "load.")
                 + link("/api/long/a/b/c", "a catch-all parameter {...rest}.")
