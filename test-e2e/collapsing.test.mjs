@@ -4,9 +4,8 @@
 // reads its stored entry, it is answered without another render; a dynamic render is never handed on.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { Miniflare } from "miniflare";
-import { ORIGIN, startWorker, pollUntil, describeResponse, readResponse } from "./mf.mjs";
-import { REPO_ROOT, workerModules } from "./worker-modules.mjs";
+import { startWorker, pollUntil, describeResponse } from "./mf.mjs";
+import { startIsolates, counts } from "./isolates.mjs";
 
 const BURST = 50;
 
@@ -83,35 +82,9 @@ describe("request collapsing in one isolate", { timeout: 120_000 }, () => {
 // Across isolates: four Miniflare workers (separate isolates, one location: what one writes to KV the others
 // read at once) over one KV namespace, with and without the coordinator. Each isolate's main module is
 // harness/isolate-harness.mjs, which counts its entry writes.
-async function startIsolates({ coordinator }) {
-  const names = Array.from({ length: ISOLATES }, (_, i) => `isolate-${i}`);
-  const mf = new Miniflare({
-    cf: false,
-    workers: names.map((name) => ({
-      name,
-      modules: workerModules("test-e2e/harness/isolate-harness.mjs"),
-      modulesRoot: REPO_ROOT,
-      compatibilityDate: "2025-06-01",
-      kvNamespaces: { CACHE_KV: "shared-cache" },
-      durableObjects: coordinator
-        ? { ISR_COORDINATOR: { className: "IsrCoordinator", useSQLite: true, scriptName: names[0] } } : {},
-      bindings: { ISR_MODE: "production", ISR_REGIONAL_CACHE: "off" },
-    })),
-  });
-  await mf.ready;
-  const isolates = [];
-  for (const name of names) {
-    const w = await mf.getWorker(name);
-    isolates.push({ request: async (path, init) => readResponse(await w.fetch(new URL(path, ORIGIN).href, init)) });
-  }
-  return { mf, isolates };
-}
 
 const ISOLATES = 4;
-const entryPuts = async (isolates) => {
-  const all = await Promise.all(isolates.map(async (i) => (await i.request("/__harness/counts")).json()));
-  return all.map((c) => c.entryPuts);
-};
+const entryPuts = async (isolates) => (await Promise.all(isolates.map(counts))).map((c) => c.entryPuts);
 
 /** 50 concurrent first requests per isolate for the cold key, all four isolates at once. */
 async function coldStorm(isolates, path) {
@@ -124,7 +97,7 @@ for (const coordinator of [true, false]) {
   describe(`a cold key hit by 4 isolates x 50 at once, ${coordinator ? "with" : "without"} the coordinator`, { timeout: 120_000 }, () => {
     let cluster;
     before(async () => {
-      cluster = await startIsolates({ coordinator });
+      cluster = await startIsolates({ count: ISOLATES, coordinator });
     });
     after(async () => {
       await cluster?.mf.dispose();

@@ -11,9 +11,8 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
-import { Miniflare } from "miniflare";
-import { AUTH, ORIGIN, REVALIDATE_SECRET, pollUntil, readResponse } from "./mf.mjs";
-import { REPO_ROOT, workerModules } from "./worker-modules.mjs";
+import { AUTH, pollUntil } from "./mf.mjs";
+import { startIsolates, counts } from "./isolates.mjs";
 import { workerLogs } from "./worker-logs.mjs";
 
 const ISOLATES = 4;
@@ -27,37 +26,8 @@ const SHARDS = 4; // ISR_COORDINATOR_SHARDS' default
 // but never past half the coordinator's 15 s, where it would stop telling a waiting request from a slow one.
 const LATENCY_BOUND_MS = 2_000;
 
-async function startIsolates(logs) {
-  const names = Array.from({ length: ISOLATES }, (_, i) => `isolate-${i}`);
-  const mf = new Miniflare({
-    cf: false,
-    handleRuntimeStdio: logs.handleRuntimeStdio,
-    workers: names.map((name) => ({
-      name,
-      modules: workerModules("test-e2e/harness/isolate-harness.mjs"),
-      modulesRoot: REPO_ROOT,
-      compatibilityDate: "2025-06-01",
-      kvNamespaces: { CACHE_KV: "shared-cache" },
-      durableObjects: { ISR_COORDINATOR: { className: "IsrCoordinator", useSQLite: true, scriptName: names[0] } },
-      bindings: {
-        ISR_MODE: "production",
-        ISR_REVALIDATE_SECRET: REVALIDATE_SECRET,
-        ISR_REGIONAL_CACHE: "off", // KV alone: what one isolate wrote, every other reads at once
-      },
-    })),
-  });
-  await mf.ready;
-  const isolates = [];
-  for (const name of names) {
-    const w = await mf.getWorker(name);
-    const fetch = (path, init) => w.fetch(new URL(path, ORIGIN).href, init);
-    isolates.push({ name, fetch, request: async (path, init) => readResponse(await fetch(path, init)) });
-  }
-  const kv = await mf.getKVNamespace("CACHE_KV", names[0]);
-  return { mf, isolates, kv };
-}
+const startIsolatesHere = (logs) => startIsolates({ count: ISOLATES, logs });
 
-const counts = async (isolate) => (await isolate.request("/__harness/counts")).json();
 const everyIsolate = (isolates, path) => Promise.all(isolates.map((i) => i.request(path)));
 
 /** Polls until no isolate has background work (regenerations, writes) left; the counts of each then. */
@@ -140,7 +110,7 @@ describe("a coordinator outage degrades, never disables, the cache (issue 23)", 
   let bound = LATENCY_BOUND_MS;
   const logs = workerLogs();
   before(async () => {
-    cluster = await startIsolates(logs);
+    cluster = await startIsolatesHere(logs);
     // The healthy storm that sets the bound on this machine (see LATENCY_BOUND_MS).
     const { isolates, kv } = cluster;
     const { path } = await staleKey(isolates, kv, "outage-baseline");

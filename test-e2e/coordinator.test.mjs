@@ -5,9 +5,8 @@
 // holds entry writes (or what entry reads found) until the test releases them: no check here races the clock.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { Miniflare } from "miniflare";
-import { AUTH, ORIGIN, REVALIDATE_SECRET, pollUntil, readResponse, timedRequest } from "./mf.mjs";
-import { REPO_ROOT, workerModules } from "./worker-modules.mjs";
+import { AUTH, pollUntil, timedRequest } from "./mf.mjs";
+import { startIsolates, counts } from "./isolates.mjs";
 import { workerLogs } from "./worker-logs.mjs";
 
 const ISOLATES = 4;
@@ -19,41 +18,17 @@ const TAG_CACHE_MS = 1000; // the bound a revalidation made elsewhere takes to r
 const COORDINATOR_TIMEOUT_MS = 5000;
 const KV_READ_TIMEOUT_MS = 20_000;
 
-async function startIsolates(logs, vars = {}) {
-  const names = Array.from({ length: ISOLATES }, (_, i) => `isolate-${i}`);
-  const mf = new Miniflare({
-    cf: false,
-    handleRuntimeStdio: logs.handleRuntimeStdio,
-    workers: names.map((name) => ({
-      name,
-      modules: workerModules("test-e2e/harness/isolate-harness.mjs"),
-      modulesRoot: REPO_ROOT,
-      compatibilityDate: "2025-06-01",
-      kvNamespaces: { CACHE_KV: "shared-cache" },
-      durableObjects: { ISR_COORDINATOR: { className: "IsrCoordinator", useSQLite: true, scriptName: names[0] } },
-      bindings: {
-        ISR_MODE: "production",
-        ISR_REVALIDATE_SECRET: REVALIDATE_SECRET,
-        ISR_COORDINATOR_TAG_CACHE_MS: String(TAG_CACHE_MS),
-        ISR_COORDINATOR_TIMEOUT_MS: String(COORDINATOR_TIMEOUT_MS),
-        ISR_KV_READ_TIMEOUT_MS: String(KV_READ_TIMEOUT_MS),
-        ISR_REGIONAL_CACHE: "off", // KV alone: what one isolate wrote, every other reads at once
-        ...vars,
-      },
-    })),
-  });
-  await mf.ready;
-  const isolates = [];
-  for (const name of names) {
-    const w = await mf.getWorker(name);
-    const fetch = (path, init) => w.fetch(new URL(path, ORIGIN).href, init);
-    isolates.push({ name, fetch, request: async (path, init) => readResponse(await fetch(path, init)) });
-  }
-  const kv = await mf.getKVNamespace("CACHE_KV", names[0]);
-  return { mf, isolates, kv };
-}
+const startIsolatesHere = (logs, vars = {}) => startIsolates({
+  count: ISOLATES,
+  logs,
+  vars: {
+    ISR_COORDINATOR_TAG_CACHE_MS: String(TAG_CACHE_MS),
+    ISR_COORDINATOR_TIMEOUT_MS: String(COORDINATOR_TIMEOUT_MS),
+    ISR_KV_READ_TIMEOUT_MS: String(KV_READ_TIMEOUT_MS),
+    ...vars,
+  },
+});
 
-const counts = async (isolate) => (await isolate.request("/__harness/counts")).json();
 const each = (isolates, path) => Promise.all(isolates.map((i) => i.request(path)));
 const totals = async (isolates) => {
   const all = await Promise.all(isolates.map(counts));
@@ -108,7 +83,7 @@ describe("many isolates, one coordinator (issue 14)", { timeout: 120_000 }, () =
   let cluster;
   const logs = workerLogs();
   before(async () => {
-    cluster = await startIsolates(logs);
+    cluster = await startIsolatesHere(logs);
   });
   after(async () => {
     await cluster?.mf.dispose();
