@@ -185,7 +185,7 @@ public final class RouteCache {
                 // This request may have read the store before the last render's write landed: read it again.
                 CacheLookup again = lookup(route, key, background);
                 if (again.state() == CacheLookup.State.FRESH) {
-                    return served(again.entry(), "HIT", route, ageOf(again.entry()));
+                    return storedForAll(turn, again.entry(), route, expire);
                 }
             }
             if (turn != null && turn.leads() && leases != null) {
@@ -195,10 +195,7 @@ public final class RouteCache {
                 if (rendered == null) {
                     lease = new Lease(key);
                 } else if (rendered.entry() != null) {
-                    CacheEntry entry = rendered.entry();
-                    turn.share(Rendered.of(entry, route, expire), entry.revalidateAt());
-                    turn.drop(); // it is in this location's store: later requests read it there
-                    return served(entry, "HIT", route, ageOf(entry));
+                    return storedForAll(turn, rendered.entry(), route, expire);
                 }
             }
             return render(key, route, routeHandler, request, params, background, turn, lease, corrupt, occupied,
@@ -211,6 +208,17 @@ public final class RouteCache {
                 lease.end(-1); // nothing was written (a write reports its own end): the key is free for the next
             }
         }
+    }
+
+    /**
+     * A fresh entry the leader found in the store after all (written moments ago, here or by another isolate): its
+     * HIT, handed to the requests waiting for the leader too; later requests read the store themselves.
+     */
+    private Response storedForAll(RequestCollapser.Turn<Rendered> turn, CacheEntry entry, RouteSpec route,
+                                  long expire) {
+        turn.share(Rendered.of(entry, route, expire), entry.revalidateAt());
+        turn.drop();
+        return served(entry, "HIT", route, ageOf(entry));
     }
 
     /** A render lease held from the coordinator; ended exactly once, with what was written. */

@@ -55,4 +55,17 @@ class EarlyReadTest {
         Response absent = h.dispatcher.handle(get("/api/data"), h.background, new EarlyRead.Found(early, null, false));
         assertEquals("MISS", absent.header("x-isr-cache"), "an early read that found nothing is a MISS");
     }
+
+    @Test
+    void anEarlyReadMadeBeforeTheLastRendersWriteLandedReadsAgainInsteadOfRenderingTwice() {
+        var h = new KvHarness(app());
+        EarlyRead early = h.dispatcher.earlyRead(get("/api/data"));
+        var beforeTheWrite = new EarlyRead.Found(early, null, false); // read while the store had nothing yet
+        assertEquals("MISS", h.get("/api/data").header("x-isr-cache"));
+        h.background.drain(); // the MISS's write lands
+        Response late = h.dispatcher.handle(get("/api/data"), h.background, beforeTheWrite);
+        assertEquals("HIT", late.header("x-isr-cache"), "the store, read again, has the render");
+        assertEquals("render 1", late.text());
+        assertEquals(1, renders.get());
+    }
 }
