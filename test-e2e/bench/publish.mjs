@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Publishes a benchmark run: copies results/latest.{json,md} to published/<date>-<commit>.{json,md} (commit
-// them together, with no other change since the measured commit) and rewrites the README's table between
-// <!-- bench:begin --> and <!-- bench:end --> from that JSON, so every number in it comes from a committed file.
+// them together, with no other change since the measured commit) and rewrites the table in docs/performance.md
+// between <!-- bench:begin --> and <!-- bench:end --> from that JSON, so every number in it comes from a committed
+// file. The README's short table of key figures is updated by hand from the same file.
 //
 //   node test-e2e/bench/publish.mjs [results/latest.json]
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -23,16 +24,16 @@ copyFileSync(source, json);
 const md = source.replace(/\.json$/, ".md");
 if (existsSync(md)) copyFileSync(md, join(dir, `${name}.md`));
 
-const readmePath = join(REPO_ROOT, "README.md");
-const readme = readFileSync(readmePath, "utf8");
+const docPath = join(REPO_ROOT, "docs", "performance.md");
+const doc = readFileSync(docPath, "utf8");
 const begin = "<!-- bench:begin -->";
 const end = "<!-- bench:end -->";
-const from = readme.indexOf(begin);
-const to = readme.indexOf(end);
+const from = doc.indexOf(begin);
+const to = doc.indexOf(end);
 if (from < 0 || to < from) {
-  console.error(`publish: README.md has no ${begin} ... ${end} section`);
+  console.error(`publish: docs/performance.md has no ${begin} ... ${end} section`);
   process.exit(1);
 }
 const table = readmeTable(results, relative(REPO_ROOT, json));
-writeFileSync(readmePath, `${readme.slice(0, from + begin.length)}\n${table}\n${readme.slice(to)}`);
-console.log(`published ${relative(REPO_ROOT, json)}; README.md's table rewritten from it`);
+writeFileSync(docPath, `${doc.slice(0, from + begin.length)}\n${table}\n${doc.slice(to)}`);
+console.log(`published ${relative(REPO_ROOT, json)}; docs/performance.md's table rewritten from it (update the README's key figures)`);

@@ -1,4 +1,5 @@
-// The README's performance table, generated from one results file (publish.mjs writes it between markers).
+// The performance table of docs/performance.md, generated from one results file (publish.mjs writes it between
+// markers).
 import { SCENARIOS } from "./scenarios.mjs";
 
 const f = (x, digits = 0) => (x === null || x === undefined || !Number.isFinite(x) ? "-" : x.toFixed(digits));

@@ -39,7 +39,7 @@ public interface Revalidator {
     }
 
     /**
-     * Hard when {@code profile} is null, soft otherwise. An invalid tag (see the README's tag rules) is logged
+     * Hard when {@code profile} is null, soft otherwise. An invalid tag (tag rules: docs/revalidation.md) is logged
      * and left out while the valid ones still count; nothing here fails the calling request for a bad value.
      */
     void tags(java.util.List<String> tags, String profile);

@@ -10,7 +10,7 @@ import dev.isr4j.text.Text;
 public final class Crawlers {
     /**
      * Lower-case fragments, matched as substrings of the lower-cased User-Agent (no regex: TeaVM). Listed in the
-     * README; a user agent missing here gets the fallback page, as a browser does.
+     * docs/pages.md; a user agent missing here gets the fallback page, as a browser does.
      */
     static final String[] FRAGMENTS = {
         // search engines ("yandex.com/bots" covers every Yandex robot; "yeti/" is Naver's)

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What one machine cannot show: 1,000 isolates in 100 locations, each sent 100 requests for one stale key,
  * then a soft revalidateTag made through one of them - once per mode, on a manual clock, over a KV that takes
- * 0-60 s to reach a location and takes one write per second per key. Prints the table the README shows.
+ * 0-60 s to reach a location and takes one write per second per key. Prints the tables docs/coordinator.md shows.
  */
 class ClusterSimulationTest {
     private static final int ISOLATES = 1000;
