@@ -60,11 +60,17 @@ public final class RequestCollapser<S> {
     }
 
     private static final class Flight<S> {
+        /** When its render started (runtime clock): one running past the wait bound is taken over. */
+        final long startedAt;
         volatile int state = RUNNING;
         volatile S shared;
         /** Until when (runtime clock) a shared result may still be handed to a request that arrives late. */
         volatile long usableUntil;
         final AtomicInteger waiters = new AtomicInteger();
+
+        Flight(long startedAt) {
+            this.startedAt = startedAt;
+        }
     }
 
     private final ConcurrentHashMap<String, Flight<S>> flights = new ConcurrentHashMap<>();
@@ -108,8 +114,11 @@ public final class RequestCollapser<S> {
                     }
                 }
                 Flight<S> current = flights.get(key);
+                long now = clock.millis();
                 if (current == null || current.state == FAILED
-                        || (current.state == SHARED && clock.millis() >= current.usableUntil)) {
+                        || (current.state == SHARED && now >= current.usableUntil)
+                        || (current.state == RUNNING && now - current.startedAt >= waitMillis)) {
+                    // Free, failed, or a render running past the bound (hung): this request leads a new one.
                     if (current == null && flights.size() >= SWEEP_FROM) {
                         sweep();
                     }
@@ -117,10 +126,14 @@ public final class RequestCollapser<S> {
                         reportFull();
                         return alone();
                     }
-                    Flight<S> mine = new Flight<>();
+                    Flight<S> mine = new Flight<>(now);
                     boolean won = current == null ? flights.putIfAbsent(key, mine) == null
                             : flights.replace(key, current, mine);
                     if (won) {
+                        if (current != null && current.state == RUNNING) {
+                            log.warn("a render of " + CacheKeys.storageKey(key) + " has run for " + waitMillis
+                                    + " ms or more; rendering it again for the requests that wait");
+                        }
                         return new Turn<>(this, key, mine, null);
                     }
                     continue; // another request took the lead in between (JVM threads only)

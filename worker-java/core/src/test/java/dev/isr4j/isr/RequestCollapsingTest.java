@@ -227,9 +227,26 @@ class RequestCollapsingTest {
         assertEquals(200, waiter.status());
         assertEquals("render 2", waiter.text());
         assertEquals("MISS", waiter.header("x-isr-cache"));
-        assertTrue(h.log.has(dev.isr4j.testing.RecordingLog.Level.WARN, "waited 1000 ms"), h.log.lines().toString());
+        assertTrue(h.log.has(dev.isr4j.testing.RecordingLog.Level.WARN, "1000 ms"), h.log.lines().toString());
         gate.countDown();
         assertEquals("render 1", futures.get(0).get(60, TimeUnit.SECONDS).text());
+    }
+
+    @Test
+    void aRenderRunningPastTheBoundIsTakenOverSoLaterRequestsDoNotEachWaitForIt() throws Exception {
+        var h = new IsrHarness(app());
+        h.dispatcher.cache().collapseWaitMillis(1_000);
+        var hung = burst(h, SLOW, 1); // the first render waits for the gate: a hung render
+        h.clock.advanceMillis(1_000);
+        Response next = h.get(SLOW); // no wait: it leads a new render
+        assertEquals("MISS", next.header("x-isr-cache"));
+        assertEquals("render 2", next.text());
+        Response after = h.get(SLOW); // its write is still queued: handed that render, not the hung one's
+        assertEquals("HIT", after.header("x-isr-cache"));
+        assertEquals("render 2", after.text());
+        assertEquals(2, renders.get());
+        gate.countDown();
+        assertEquals("render 1", hung.get(0).get(60, TimeUnit.SECONDS).text());
     }
 
     @Test
