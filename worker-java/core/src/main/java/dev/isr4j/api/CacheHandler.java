@@ -1,6 +1,7 @@
 package dev.isr4j.api;
 
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Storage behind the ISR layer. The default is {@link dev.isr4j.cache.InMemoryCacheHandler}; a deployment
@@ -117,6 +118,17 @@ public interface CacheHandler {
                 throw new IllegalArgumentException("one store key per tag");
             }
         }
+    }
+
+    /**
+     * Hands this handler's tag records to {@code tags}, which every isolate reads (the coordinator): states read
+     * from it are trusted for {@code cacheMillis}. A handler may keep copies of the records where it would hold
+     * them without a tag store, to read while {@code tags} does not answer; {@code sleep} (null: the thread's)
+     * waits that many milliseconds, to space its writes of one copy. Set once, before the first request. False
+     * (the default) when this handler keeps its tag records to itself.
+     */
+    default boolean useTagStore(TagStore tags, long cacheMillis, LongConsumer sleep) {
+        return false;
     }
 
     /** Removes an entry (used for corrupted entries). */

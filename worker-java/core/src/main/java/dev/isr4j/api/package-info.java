@@ -2,7 +2,7 @@
  * Extension points: what a user or a host implements and the runtime calls ({@link dev.isr4j.api.CacheHandler},
  * {@link dev.isr4j.api.KvStore}, {@link dev.isr4j.api.ObjectStore}, {@link dev.isr4j.api.RegionalCache},
  * {@link dev.isr4j.api.Clock}, {@link dev.isr4j.api.Log}, {@link dev.isr4j.api.BackgroundWork},
- * {@link dev.isr4j.api.CachePurger}), and the values that cross them.
+ * {@link dev.isr4j.api.CachePurger}, {@link dev.isr4j.api.TagStore}), and the values that cross them.
  *
  * <p>Depends only on the API package; never on the runtime's packages, so an implementation compiles against
  * the API alone.

@@ -3,8 +3,8 @@ package dev.isr4j.coord;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.CoordinatorTransport;
 import dev.isr4j.api.Log;
-import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.routing.Dispatcher;
+import java.util.function.LongConsumer;
 
 /**
  * Puts an isolate's runtime under a coordinator ({@code ISR_COORDINATOR}): stale keys regenerate under its
@@ -23,22 +23,14 @@ public final class Coordination {
         return install(dispatcher, transport, options, clock, log, null);
     }
 
-    /** As above; {@code sleeper} (null: the thread's) spaces an isolate's writes of a tag's KV copy. */
+    /** As above; {@code sleep} (null: the thread's) spaces an isolate's writes of a tag's KV copy. */
     public static CoordinatorClient install(Dispatcher dispatcher, CoordinatorTransport transport,
-                                            CoordinatorOptions options, Clock clock, Log log,
-                                            KvCacheHandler.Sleeper sleeper) {
+                                            CoordinatorOptions options, Clock clock, Log log, LongConsumer sleep) {
         var client = new CoordinatorClient(transport, options);
         dispatcher.cache().useLeases(new RegenerationLeases(client, clock, log));
-        if (options.tagsInCoordinator()) {
-            if (dispatcher.cacheHandler() instanceof KvCacheHandler kv) {
-                if (sleeper == null) {
-                    kv.useTagStore(new CoordinatorTagStore(client), options.tagCacheMillis());
-                } else {
-                    kv.useTagStore(new CoordinatorTagStore(client), options.tagCacheMillis(), sleeper);
-                }
-            } else {
-                log.warn(BINDING + " is bound but the cache is not KV; tag records stay with the cache handler");
-            }
+        if (options.tagsInCoordinator() && !dispatcher.cacheHandler()
+                .useTagStore(new CoordinatorTagStore(client), options.tagCacheMillis(), sleep)) {
+            log.warn(BINDING + " is bound but the cache is not KV; tag records stay with the cache handler");
         }
         return client;
     }

@@ -1,6 +1,6 @@
 package dev.isr4j.coord;
 
-import dev.isr4j.cache.TagStore;
+import dev.isr4j.api.TagStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

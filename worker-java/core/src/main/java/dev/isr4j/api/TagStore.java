@@ -1,12 +1,13 @@
-package dev.isr4j.cache;
+package dev.isr4j.api;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * Where {@link KvCacheHandler} keeps tag records when they are not in KV (the coordinator): all of a lookup's
- * tags are asked for in one go. Both methods throw when the store cannot answer; the handler then reads the
- * KV copies it keeps of the records, and fails closed only when those cannot be read either.
+ * Where a {@link CacheHandler} keeps tag records when one store holds them for every isolate (the coordinator):
+ * all of a lookup's tags are asked for in one go. Both methods throw when the store cannot answer; the handler
+ * then reads the copies it keeps of the records, and fails closed only when those cannot be read either. A
+ * handler takes one through {@link CacheHandler#useTagStore}.
  */
 public interface TagStore {
     /** A tag's last hard ({@code expiredAt}) and soft ({@code staleAt}) revalidation, epoch ms (-1: never). */
