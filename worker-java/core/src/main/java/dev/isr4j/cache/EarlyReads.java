@@ -76,7 +76,8 @@ final class EarlyReads {
         }
         CacheLookup lookup = CacheLookup.classify(entry, now, TagStates.byTags(entry.tags(), entry.lastModified(),
                 known));
-        if (lookup.state() == CacheLookup.State.MISS || (found.regional() && lookup.state() != CacheLookup.State.FRESH)) {
+        if (lookup.state() == CacheLookup.State.MISS
+                || (found.regional() && lookup.state() != CacheLookup.State.FRESH)) {
             return null; // expired or revalidated, or a regional copy that is not fresh: the full lookup decides
         }
         return lookup;

@@ -52,7 +52,8 @@ final class ObjectBodies {
             return CacheLookup.CORRUPT;
         }
         var value = entry.value().withBody(body);
-        var withBody = new CacheEntry(value, entry.lastModified(), entry.revalidateAt(), entry.expireAt(), entry.tags());
+        var withBody = new CacheEntry(value, entry.lastModified(), entry.revalidateAt(), entry.expireAt(),
+                entry.tags());
         return new CacheLookup(lookup.state(), withBody);
     }
 

@@ -4,10 +4,10 @@ import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
 
 /**
- * Whether an isolate asks its {@link dev.isr4j.api.TagStore} (the coordinator) for tag records or reads their KV copies. After
- * a failed call it reads KV, and asks the store again at most once per {@link #RETRY_MILLIS} (one caller, the
- * others read KV meanwhile), so an outage costs the store's deadline once a second, not on every request. It
- * logs one line when it switches to KV and one when it switches back.
+ * Whether an isolate asks its {@link dev.isr4j.api.TagStore} (the coordinator) for tag records or reads their KV
+ * copies. After a failed call it reads KV, and asks the store again at most once per {@link #RETRY_MILLIS} (one
+ * caller, the others read KV meanwhile), so an outage costs the store's deadline once a second, not on every
+ * request. It logs one line when it switches to KV and one when it switches back.
  */
 final class TagStoreHealth {
     /** How often a store that failed is asked again. */

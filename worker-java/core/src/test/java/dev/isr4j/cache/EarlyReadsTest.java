@@ -93,7 +93,8 @@ class EarlyReadsTest {
             }
 
             @Override
-            public java.util.Map<String, dev.isr4j.api.TagStore.State> revalidate(List<String> tags, boolean soft, long at) {
+            public java.util.Map<String, dev.isr4j.api.TagStore.State> revalidate(List<String> tags, boolean soft,
+                                                                                  long at) {
                 throw new AssertionError("not asked here");
             }
         }, 1000);
