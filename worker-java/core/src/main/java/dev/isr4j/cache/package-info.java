@@ -4,6 +4,9 @@
  * dev.isr4j.cache.InMemoryCacheHandler} (the default without KV), {@link dev.isr4j.cache.InMemoryKvStore} (a KV
  * namespace in memory, for tests), and {@link dev.isr4j.cache.CloudflareZonePurger}.
  *
+ * <p>{@code KvCacheHandler} composes package-private parts, one concern each (its doc names them); they are
+ * not API.
+ *
  * <p>Stores what it is given: keys and the entry format come from {@code dev.isr4j.store}, and whether an
  * entry is served is decided in {@code dev.isr4j.isr}.
  */
