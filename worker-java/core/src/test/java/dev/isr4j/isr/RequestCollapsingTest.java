@@ -91,6 +91,18 @@ class RequestCollapsingTest {
         return futures;
     }
 
+    /**
+     * {@link #BURST} GETs of {@code path}: the first render waits for the gate until the other 49 requests are seen
+     * waiting for it, then goes on; the answers in the order sent.
+     */
+    private List<Response> gatedBurst(IsrHarness h, String path) throws Exception {
+        var futures = burst(h, path, BURST);
+        String key = h.key(path);
+        waitFor(() -> h.dispatcher.cache().collapsedWaiters(key) == BURST - 1, "49 requests wait for the render");
+        gate.countDown();
+        return all(futures);
+    }
+
     private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean()) {
@@ -116,11 +128,7 @@ class RequestCollapsingTest {
     @Test
     void fiftyConcurrentFirstRequestsRenderOnceAndAllGetItsBytes() throws Exception {
         var h = new IsrHarness(app());
-        var futures = burst(h, SLOW, BURST);
-        String key = h.key(SLOW);
-        waitFor(() -> h.dispatcher.cache().collapsedWaiters(key) == BURST - 1, "49 requests wait for the render");
-        gate.countDown();
-        var answers = all(futures);
+        var answers = gatedBurst(h, SLOW);
 
         assertEquals(1, renders.get(), "one render for the whole burst");
         for (Response r : answers) {
@@ -158,11 +166,7 @@ class RequestCollapsingTest {
     @Test
     void aDynamicRenderIsNeverHandedOnAndItsRouteStopsCollapsing() throws Exception {
         var h = new IsrHarness(app());
-        var futures = burst(h, PERSONAL, BURST);
-        String key = h.key(PERSONAL);
-        waitFor(() -> h.dispatcher.cache().collapsedWaiters(key) == BURST - 1, "49 requests wait for the render");
-        gate.countDown();
-        var answers = all(futures);
+        var answers = gatedBurst(h, PERSONAL);
 
         assertEquals(BURST, renders.get(), "each request rendered its own");
         Set<String> bodies = new HashSet<>();
@@ -178,18 +182,14 @@ class RequestCollapsingTest {
         int before = renders.get();
         all(burst(h, PERSONAL, 10));
         assertEquals(before + 10, renders.get());
-        assertEquals(0, h.dispatcher.cache().collapsedWaiters(key));
+        assertEquals(0, h.dispatcher.cache().collapsedWaiters(h.key(PERSONAL)));
     }
 
     @Test
     void aRenderThatThrowsFailsOnlyItsOwnRequestAndTheNextWaiterRenders() throws Exception {
         throwUntil = 1;
         var h = new IsrHarness(app());
-        var futures = burst(h, SLOW, BURST);
-        String key = h.key(SLOW);
-        waitFor(() -> h.dispatcher.cache().collapsedWaiters(key) == BURST - 1, "49 requests wait for the render");
-        gate.countDown();
-        var answers = all(futures);
+        var answers = gatedBurst(h, SLOW);
 
         assertEquals(500, answers.get(0).status(), "the thrower");
         for (Response r : answers.subList(1, BURST)) {
@@ -203,11 +203,7 @@ class RequestCollapsingTest {
     void aRenderThatAnswers503IsNotHandedOnAndTheNextWaiterRenders() throws Exception {
         unavailableUntil = 1;
         var h = new IsrHarness(app());
-        var futures = burst(h, SLOW, BURST);
-        String key = h.key(SLOW);
-        waitFor(() -> h.dispatcher.cache().collapsedWaiters(key) == BURST - 1, "49 requests wait for the render");
-        gate.countDown();
-        var answers = all(futures);
+        var answers = gatedBurst(h, SLOW);
 
         assertEquals(503, answers.get(0).status());
         assertEquals(BURST - 1, answers.subList(1, BURST).stream().filter(r -> r.status() == 200
