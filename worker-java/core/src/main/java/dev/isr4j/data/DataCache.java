@@ -176,17 +176,7 @@ public final class DataCache {
         String key = key(def.name, args);
         Env env = request != null ? request.env() : parent.env();
         RequestScope requestScope = request != null ? ApiAccess.scope(request) : ((Scope) parent).requestScope();
-        CacheLookup lookup;
-        try {
-            lookup = handler.get(key);
-            if (lookup == null) {
-                lookup = CacheLookup.MISS;
-            }
-        } catch (RuntimeException e) {
-            log.error("data cache read failed for " + CacheKeys.storageKey(key) + "; computing without the cache", e);
-            lookup = CacheLookup.MISS;
-        }
-        lookup = StoredEntries.bounded(lookup, clock.millis(), longestRevalidate(def), longestExpire(def));
+        CacheLookup lookup = lookup(def, key);
         if (lookup.state() == CacheLookup.State.FRESH || lookup.state() == CacheLookup.State.STALE) {
             CacheEntry entry = lookup.entry();
             Object value;
@@ -200,8 +190,7 @@ public final class DataCache {
             if (lookup.state() == CacheLookup.State.STALE) {
                 startRecompute(def, key, args, env, requestScope);
             }
-            long revalidate = Math.max(1, entry.revalidateSeconds());
-            note(requestScope, parent, revalidate, entry.tags());
+            noteStored(requestScope, parent, entry);
             return (T) value;
         }
         // Another key's entry in this key's storage slot (a hash collision) stays: computed, not stored.
@@ -218,12 +207,11 @@ public final class DataCache {
         try {
             if (turn.followsAWrite()) {
                 // This caller may have read the store before the last computation's write landed: read it again.
-                CacheLookup again = StoredEntries.bounded(lookupOrMiss(key), clock.millis(), longestRevalidate(def),
-                        longestExpire(def));
+                CacheLookup again = lookup(def, key);
                 if (again.state() == CacheLookup.State.FRESH) {
                     try {
                         Object value = decode(again.entry().value(), def.bytes);
-                        note(requestScope, parent, Math.max(1, again.entry().revalidateSeconds()), again.entry().tags());
+                        noteStored(requestScope, parent, again.entry());
                         return (T) value;
                     } catch (IllegalArgumentException e) {
                         // unreadable: computed below
@@ -241,13 +229,24 @@ public final class DataCache {
         return compute(def, key, args, env, requestScope, parent, inForeground, store, null);
     }
 
-    private CacheLookup lookupOrMiss(String key) {
+    /** A read of {@code key} whose failure is a miss (logged), bounded by what {@code def} may be written with now. */
+    private CacheLookup lookup(Definition<?> def, String key) {
+        CacheLookup lookup;
         try {
-            CacheLookup lookup = handler.get(key);
-            return lookup == null ? CacheLookup.MISS : lookup;
+            lookup = handler.get(key);
+            if (lookup == null) {
+                lookup = CacheLookup.MISS;
+            }
         } catch (RuntimeException e) {
-            return CacheLookup.MISS;
+            log.error("data cache read failed for " + CacheKeys.storageKey(key) + "; computing without the cache", e);
+            lookup = CacheLookup.MISS;
         }
+        return StoredEntries.bounded(lookup, clock.millis(), longestRevalidate(def), longestExpire(def));
+    }
+
+    /** What a stored entry used bounds in the caller: its revalidate and tags. */
+    private static void noteStored(RequestScope requestScope, CacheScope parent, CacheEntry entry) {
+        note(requestScope, parent, Math.max(1, entry.revalidateSeconds()), entry.tags());
     }
 
     /**

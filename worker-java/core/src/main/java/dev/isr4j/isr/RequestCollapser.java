@@ -36,7 +36,7 @@ public final class RequestCollapser<S> {
     /** How long after a write a new leader for its key reads the store again before rendering. */
     public static final long RELEASE_GRACE_MILLIS = 2_000;
     private static final int SWEEP_FROM = 32;
-    static final int FIRST_PAUSE_MILLIS = 2;
+    private static final int FIRST_PAUSE_MILLIS = 2;
     private static final int LONGEST_PAUSE_MILLIS = 25;
 
     private static final int RUNNING = 0;
@@ -98,9 +98,7 @@ public final class RequestCollapser<S> {
         if (waitMillis <= 0 || (group != null && isPrivate(group))) {
             return alone();
         }
-        long deadline = clock.millis() + waitMillis;
-        int nextPause = FIRST_PAUSE_MILLIS;
-        long paused = 0;
+        Wait wait = startWait(waitMillis, LONGEST_PAUSE_MILLIS);
         Flight<S> waitingOn = null;
         try {
             while (true) {
@@ -155,14 +153,12 @@ public final class RequestCollapser<S> {
                     }
                     waitingOn = current;
                 }
-                if (clock.millis() >= deadline || paused >= waitMillis) {
+                if (wait.over()) {
                     log.warn("waited " + waitMillis + " ms for another request's render of "
                             + CacheKeys.storageKey(key) + "; rendering this request itself");
                     return alone();
                 }
-                pause.pause(nextPause);
-                paused += nextPause; // a clock that does not move (a test's) still ends the wait
-                nextPause = Math.min(nextPause * 2, LONGEST_PAUSE_MILLIS);
+                wait.pause();
             }
         } finally {
             if (waitingOn != null) {
@@ -176,20 +172,43 @@ public final class RequestCollapser<S> {
         this.pause = pause;
     }
 
-    /** Pauses as waiters do. */
-    public void pause(long millis) {
-        pause.pause(millis);
+    /**
+     * A wait of at most {@code millis}, in pauses of {@value #FIRST_PAUSE_MILLIS} ms doubling up to
+     * {@code longestPause}, passed as waiters pass it (see {@link #pause(Pause)}).
+     */
+    public Wait startWait(long millis, long longestPause) {
+        return new Wait(millis, longestPause);
+    }
+
+    /** A bounded wait: over once its time has passed by the runtime's clock or in pauses taken. */
+    public final class Wait {
+        private final long limit;
+        private final long deadline;
+        private final long longestPause;
+        private long nextPause = FIRST_PAUSE_MILLIS;
+        private long paused;
+
+        private Wait(long limit, long longestPause) {
+            this.limit = limit;
+            this.deadline = clock.millis() + limit;
+            this.longestPause = longestPause;
+        }
+
+        public boolean over() {
+            return clock.millis() >= deadline || paused >= limit; // a clock that does not move (a test's) still ends it
+        }
+
+        public void pause() {
+            pause.pause(nextPause);
+            paused += nextPause;
+            nextPause = Math.min(nextPause * 2, longestPause);
+        }
     }
 
     /** How many requests wait on {@code key}'s render now. */
     public int waiting(String key) {
         Flight<S> f = flights.get(key);
         return f == null ? 0 : f.waiters.get();
-    }
-
-    /** How many keys are being collapsed now (rendering, or shared and not yet released). */
-    public int collapsing() {
-        return flights.size();
     }
 
     private Turn<S> alone() {

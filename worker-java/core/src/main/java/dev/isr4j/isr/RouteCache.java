@@ -133,18 +133,8 @@ public final class RouteCache {
         }
         String key = keyFor(route, request.path());
         EarlyRead.Found early = ApiAccess.scope(request).earlyRead();
-        CacheLookup lookup;
-        try {
-            lookup = early != null && early.read().cacheKey().equals(key)
-                    ? handler.lookup(early, background) : handler.get(key, background);
-            if (lookup == null) {
-                lookup = CacheLookup.MISS;
-            }
-        } catch (RuntimeException e) {
-            log.error("cache read failed for " + key + "; running the handler", e);
-            lookup = CacheLookup.MISS;
-        }
-        lookup = bounded(route, lookup);
+        CacheLookup lookup = lookup(route, key, early != null && early.read().cacheKey().equals(key) ? early : null,
+                background);
         long expire = expireOf(route);
         if (lookup.absent() && prerendered.containsKey(key) && !isInstalled(key)) {
             Response bundled = servePrerendered(key, prerendered.get(key), route, routeHandler, request, params,
@@ -183,7 +173,7 @@ public final class RouteCache {
         try {
             if (turn != null && turn.followsAWrite()) {
                 // This request may have read the store before the last render's write landed: read it again.
-                CacheLookup again = lookup(route, key, background);
+                CacheLookup again = lookup(route, key, null, background);
                 if (again.state() == CacheLookup.State.FRESH) {
                     return storedForAll(turn, again.entry(), route, expire);
                 }
@@ -268,9 +258,7 @@ public final class RouteCache {
         if (coordinated == null || wait <= 0) {
             return CacheLookup.MISS;
         }
-        long deadline = clock.millis() + wait;
-        long pause = RequestCollapser.FIRST_PAUSE_MILLIS;
-        long paused = 0;
+        RequestCollapser<Rendered>.Wait waiting = renders.startWait(wait, LONGEST_CLAIM_PAUSE_MILLIS);
         long readFor = -1; // the newest finished render this isolate has looked for in its store
         while (true) {
             CoordinatorObject.Claim claim = coordinated.claimRender(key, seen);
@@ -285,7 +273,7 @@ public final class RouteCache {
                         return CacheLookup.MISS; // looked for that write and it is not here: KV has not caught up
                     }
                     readFor = claim.done();
-                    CacheLookup again = lookup(route, key, background);
+                    CacheLookup again = lookup(route, key, null, background);
                     if (again.state() == CacheLookup.State.FRESH) {
                         return again;
                     }
@@ -295,20 +283,21 @@ public final class RouteCache {
                 default:
                     break; // BUSY: another isolate renders it now
             }
-            if (clock.millis() >= deadline || paused >= wait) {
+            if (waiting.over()) {
                 log.warn("waited " + wait + " ms for another isolate's render of " + key + "; rendering here too");
                 return CacheLookup.MISS;
             }
-            renders.pause(pause);
-            paused += pause; // a clock that does not move (a test's) still ends the wait
-            pause = Math.min(pause * 2, LONGEST_CLAIM_PAUSE_MILLIS);
+            waiting.pause();
         }
     }
 
-    /** A cache read whose failure is a miss (logged), bounded by the route's configuration as every read is. */
-    private CacheLookup lookup(RouteSpec route, String key, BackgroundWork background) {
+    /**
+     * A cache read of {@code key} (what {@code early} found instead, when the host read it early) whose failure is a
+     * miss (logged), bounded by the route's configuration as every read is.
+     */
+    private CacheLookup lookup(RouteSpec route, String key, EarlyRead.Found early, BackgroundWork background) {
         try {
-            CacheLookup lookup = handler.get(key, background);
+            CacheLookup lookup = early != null ? handler.lookup(early, background) : handler.get(key, background);
             return lookup == null ? CacheLookup.MISS : bounded(route, lookup);
         } catch (RuntimeException e) {
             log.error("cache read failed for " + key + "; running the handler", e);
@@ -396,6 +385,11 @@ public final class RouteCache {
         }
     }
 
+    /** A stored value as a response: its status, stored headers and body, and a page's props. */
+    private static Response answerOf(CacheValue v) {
+        return ApiAccess.withProps(Response.of(v.status(), v.headers(), v.body()), v.props());
+    }
+
     /**
      * A collapsed request's answer: the render it waited for, as that render's own request got it (status, stored
      * headers, bytes), marked {@code HIT} (no handler ran for it) with {@code Cache-Status: fwd=miss; collapsed}
@@ -403,7 +397,7 @@ public final class RouteCache {
      */
     private Response collapsedAnswer(Rendered r, RouteSpec route) {
         CacheValue v = r.value();
-        Response response = ApiAccess.withProps(Response.of(v.status(), v.headers(), v.body()), v.props());
+        Response response = answerOf(v);
         long age = Math.max(0, (clock.millis() - r.renderedAt()) / 1000);
         long n = r.isStatic() ? STATIC_SECONDS : r.options().revalidateSeconds();
         return CachedAnswer.decorate(response, r.isStatic() ? "STATIC" : "HIT", age, n,
@@ -694,7 +688,7 @@ public final class RouteCache {
      */
     private Response served(CacheEntry entry, String state, RouteSpec route, long age) {
         var v = entry.value();
-        Response response = ApiAccess.withProps(Response.of(v.status(), v.headers(), v.body()), v.props());
+        Response response = answerOf(v);
         if (state.equals("STATIC")) {
             return CachedAnswer.decorate(response, state, age, STATIC_SECONDS, 0,
                     CachedAnswer.hitStatus(Math.max(0, STATIC_SECONDS - age)), entry.tags());
