@@ -36,7 +36,10 @@ import org.apache.maven.project.MavenProject;
  * worker-shim/build/no-node-fs.mjs      a stand-in for node:fs/promises (wrangler.jsonc "alias")
  * </pre>
  *
- * Needs no configuration: add the plugin with an execution of this goal, and {@code dev.isr4j:isr4j-core}
+ * With {@code writeShim} off, only {@code build/} is written (isr4j's own repository keeps the worker module's
+ * source in {@code worker-shim/}).
+ *
+ * <p>Needs no configuration: add the plugin with an execution of this goal, and {@code dev.isr4j:isr4j-core}
  * and {@code dev.isr4j:isr4j-wasm} as dependencies.
  */
 @Mojo(name = "build", defaultPhase = LifecyclePhase.PROCESS_CLASSES,
@@ -69,6 +72,13 @@ public final class BuildWorkerMojo extends AbstractMojo {
      */
     @Parameter(property = "isr4j.outputDirectory")
     private File outputDirectory;
+
+    /**
+     * Writes the worker module ({@code worker-shim/isr4j-worker.mjs}). Off where that folder is the shim's source
+     * (isr4j's own repository), so the build writes only into {@code build/} and never over committed files.
+     */
+    @Parameter(property = "isr4j.writeShim", defaultValue = "true")
+    private boolean writeShim;
 
     /** Skips the worker build, e.g. for a quick {@code mvn test}. */
     @Parameter(property = "isr4j.skip", defaultValue = "false")
@@ -116,7 +126,9 @@ public final class BuildWorkerMojo extends AbstractMojo {
             Properties wasm = descriptor(app, WASM_DESCRIPTOR, "isr4j-wasm");
             new Prerender(getLog()).run(app, required(core, "prerenderer", CORE_DESCRIPTOR),
                     buildDirectory.resolve(PRERENDERED_FILE));
-            copy(app, required(wasm, "shim", WASM_DESCRIPTOR), shimDirectory.resolve(SHIM_FILE));
+            if (writeShim) {
+                copy(app, required(wasm, "shim", WASM_DESCRIPTOR), shimDirectory.resolve(SHIM_FILE));
+            }
             copy(app, required(wasm, "nodeFsStub", WASM_DESCRIPTOR), buildDirectory.resolve(NODE_FS_STUB_FILE));
             copy(app, required(wasm, "js", WASM_DESCRIPTOR), buildDirectory.resolve(JS_FILE));
             writeRuntime(buildDirectory.resolve(RUNTIME_FILE));

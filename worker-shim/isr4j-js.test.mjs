@@ -1,10 +1,9 @@
-// The JS primitives the Java module calls (worker-shim/build/isr4j-js.mjs, from isr4j-wasm's resources), on
-// their own: what Java relies on them for, without a worker around them.
+// The JS primitives the Java module calls (isr4j-js.mjs beside this file; sites get a copy in worker-shim/build/),
+// on their own: what Java relies on them for, without a worker around them.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fromRoot } from "./worker-modules.mjs";
-
-const js = await import(fromRoot("worker-java/wasm/src/main/resources/META-INF/isr4j/isr4j-js.mjs"));
+import * as js from "./isr4j-js.mjs";
+import * as noNodeFs from "./no-node-fs.mjs";
 
 describe("isr4j's JS primitives", () => {
   it("doubleText writes a double as Java's Double.toString does", () => {
@@ -103,5 +102,12 @@ describe("isr4j's JS primitives", () => {
       console.error = error;
     }
     assert.deepEqual(logged, ["[isr4j] a write gave up after 1 ms (ISR_BACKGROUND_TIMEOUT_MS), before waitUntil ends"]);
+  });
+});
+
+describe("the node:fs/promises stand-in", () => {
+  it("fails loudly if anything in the bundle ever calls it", () => {
+    assert.throws(() => noNodeFs.readFile("x.wasm"), /node:fs\/promises is not available in workerd/);
+    assert.throws(() => noNodeFs.default.open("x.wasm"), /not available/);
   });
 });

@@ -1,5 +1,7 @@
 // isr4j worker shim: instantiates the TeaVM-compiled Java module once, at module top level, and hands
 // every fetch to Java. It decides nothing about routing or caching.
+// build/ is what isr4j-maven-plugin writes: the module, TeaVM's runtime, the prerendered pages, and copies of
+// isr4j-js.mjs and no-node-fs.mjs (whose source, in isr4j's repository, sits beside this file).
 import javaModule from "./build/isr4j.wasm";
 import { defaults } from "./build/teavm-runtime.mjs";
 import prerendered from "./build/prerendered.mjs";
