@@ -224,7 +224,7 @@ describe("a stored entry cannot pin itself", { timeout: 60_000 }, () => {
   it("an entry claiming to stay fresh for 10^15 ms is a HIT for no longer than the route's revalidate", async () => {
     const now = Date.now();
     await forge("pinned", { lm: now, ra: now + FAR, ea: now + FAR + 1 });
-    // The first answer reads KV; the next ones may come from the regional copy or at once (answerNow).
+    // The first answer reads KV; the next ones may come from the regional copy or at once (step).
     for (let i = 0; i < 3; i++) {
       const r = await worker.request("/api/posts/pinned");
       assert.equal(r.isr, "HIT", r.summary());

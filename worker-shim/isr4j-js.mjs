@@ -55,7 +55,7 @@ const recentHeaders = new Map();
 const RECENT_HEADERS = 128;
 
 /** The Response from a status, framed header fields (one byte per Latin-1 character) and a body holder. */
-export function respond(status, packed, body, resolve, keep) {
+export function respond(status, packed, body, keep) {
   let t = "";
   const u = new Uint8Array(packed.buffer, packed.byteOffset, packed.length);
   for (let i = 0; i < u.length; i += 8192) t += String.fromCharCode.apply(null, u.subarray(i, i + 8192));
@@ -67,7 +67,7 @@ export function respond(status, packed, body, resolve, keep) {
       recentHeaders.set(t, headers);
     }
   }
-  resolve(new Response(body === null ? null : body.value, { status, headers }));
+  return new Response(body === null ? null : body.value, { status, headers });
 }
 
 /** Headers from HeaderFraming's layout: <length>:<name><length>:<value>..., lengths in characters. */

@@ -39,7 +39,7 @@ describe("isr4j's JS primitives", () => {
     const fields = [["content-type", "text/plain"], ["x-odd", "12:ab:3"], ["cache-control", "s-maxage=60"]];
     const text = fields.map(([n, v]) => `${n.length}:${n}${v.length}:${v}`).join("");
     const packed = new Int8Array(Buffer.from(text, "latin1"));
-    const response = await new Promise((resolve) => js.respond(203, packed, { value: new TextEncoder().encode("hi") }, resolve));
+    const response = js.respond(203, packed, { value: new TextEncoder().encode("hi") });
     assert.equal(response.status, 203);
     assert.equal(response.headers.get("x-odd"), "12:ab:3");
     assert.equal(response.headers.get("cache-control"), "s-maxage=60");
@@ -50,13 +50,13 @@ describe("isr4j's JS primitives", () => {
     const headers = new Headers([["x-a", "1:2"], ["x-b", ""], ["x-c", "9"]]);
     const text = js.frameHeaders(headers);
     assert.equal(text, "3:x-a3:1:23:x-b0:3:x-c1:9");
-    const response = await new Promise((resolve) => js.respond(200, new Int8Array(Buffer.from(text, "latin1")), null, resolve));
+    const response = js.respond(200, new Int8Array(Buffer.from(text, "latin1")), null);
     assert.deepEqual([...response.headers], [...headers]);
   });
 
   it("respond reuses the Headers of fields it has seen, and no answer's changes reach another", async () => {
     const frame = (fields) => new Int8Array(Buffer.from(fields.map(([n, v]) => `${n.length}:${n}${v.length}:${v}`).join(""), "latin1"));
-    const answer = (fields, keep = true) => new Promise((resolve) => js.respond(200, frame(fields), null, resolve, keep));
+    const answer = async (fields, keep = true) => js.respond(200, frame(fields), null, keep);
     const a = [["x-isr-cache", "HIT"], ["age", "1"], ["etag", '"a"']];
     const b = [["x-isr-cache", "HIT"], ["age", "2"], ["etag", '"b"']]; // the same length as a: only the text tells them apart
     const first = await answer(a);

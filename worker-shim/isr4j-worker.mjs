@@ -84,49 +84,29 @@ const java = instantiate(javaModule);
 java.prerendered(prerendered); // pages rendered at build time (mvn package), served as HITs
 
 export default {
-  fetch(request, env, ctx) {
-    const run = (read, slot) => new Promise((resolve) => java.fetch(request, env, ctx, resolve, read, slot));
-    // A HIT (or STALE) Java can answer from what it knows now is answered at once; when it lacks only tag records,
-    // Java starts their reads and is asked again with what they found; anything else goes to fetch.
-    const answer = (read, slot) => new Promise((resolve, reject) => {
-      const attempt = (tagTexts) => {
-        try {
-          next(tagTexts);
-        } catch (error) {
-          reject(error); // a second attempt runs in a promise reaction: fail the request, never leave it hanging
-        }
-      };
-      const next = (tagTexts) => {
-        let outcome = null;
-        try {
-          outcome = java.answerNow(request, ctx, read, slot, resolve, tagTexts);
-        } catch (error) {
-          // Never expected (Java declines what it cannot answer): a trap here means a suspending call was
-          // reached from this export. The normal path still answers.
-          console.error("[isr4j] answering at once failed; the normal path answers:", error);
-        }
-        if (outcome === true) return;
-        if (outcome !== null && typeof outcome?.then === "function") {
-          outcome.then(attempt, () => attempt(undefined)); // cannot reject (see JsKvStore.startTexts): as a decline
-          return;
-        }
-        java.fetch(request, env, ctx, resolve, read, slot);
-      };
-      attempt(null);
-    });
-    // Java starts the one cache read a cached answer needs (or returns null); Java gets its result up front,
-    // so a HIT never suspends on a promise. A failed read is Java's to handle on the normal path. The promise
-    // carries a slot number under which Java keeps what it worked out about the request meanwhile.
-    let pending = null;
-    try {
-      pending = java.prefetch(request, env);
-    } catch (error) {
-      // Never expected, as above; an early read is an optimisation only: the normal path reads for itself.
-      console.error("[isr4j] starting the early read failed; the normal path reads:", error);
+  // One loop over Java's steps (dev.isr4j.runtime.Exchange): Java answers (a Response), starts the reads an answer
+  // needs (a promise whose result goes back to Java with its handle), or hands the request to a green thread (a
+  // number: the handle), because a handler may suspend. A HIT is answered after its one read, without a thread.
+  async fetch(request, env, ctx) {
+    let handle = -1;
+    let read = null;
+    for (;;) {
+      let next = handle;
+      try {
+        next = java.step(request, env, ctx, handle, read);
+      } catch (error) {
+        // Never expected (a step reaches nothing that suspends): a trap. The thread decides what is left.
+        console.error("[isr4j] a step failed; the request runs on a thread:", error);
+      }
+      if (typeof next === "number") return new Promise((resolve) => java.run(request, env, ctx, resolve, next));
+      if (typeof next.then !== "function") return next;
+      handle = next.isr4jHandle;
+      try {
+        read = await next;
+      } catch {
+        read = null; // a failed read: Java reads it again on the thread, and reports it
+      }
     }
-    if (pending === null) return run(null, -1);
-    const slot = pending.isr4jSlot;
-    return pending.then((read) => answer(read, slot), () => run(null, slot));
   },
 };
 

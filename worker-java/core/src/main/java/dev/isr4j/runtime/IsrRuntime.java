@@ -3,11 +3,9 @@ package dev.isr4j.runtime;
 import dev.isr4j.App;
 import dev.isr4j.Kv;
 import dev.isr4j.Request;
-import dev.isr4j.Response;
 import dev.isr4j.api.BackgroundWork;
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.Clock;
-import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.api.Log;
 import dev.isr4j.cache.InMemoryCacheHandler;
@@ -24,13 +22,12 @@ import java.util.function.Supplier;
 
 /**
  * The one door into isr4j's runtime for a host: the Wasm entry point in workerd and the JVM test kit both
- * start it and talk to it the same way, so the test kit runs the path workerd takes, early read included.
+ * start it and drive each request through the same steps ({@link Exchange}), so the test kit runs the path
+ * workerd takes, early read included.
  *
  * <pre>{@code
  * IsrRuntime runtime = IsrRuntime.start(app, cacheKv, KvCacheHandler.Tiers.NONE, clock, log, prerendered);
- * EarlyRead early = runtime.earlyRead(request);            // what to read before handling, or null
- * EarlyRead.Found found = early == null ? null : new EarlyRead.Found(early, store.getWithMetadata(early.storeKey()), false);
- * Response response = runtime.handle(request, background, found);
+ * Exchange exchange = runtime.begin(request, background);   // then the loop Exchange shows
  * }</pre>
  */
 public final class IsrRuntime {
@@ -115,52 +112,12 @@ public final class IsrRuntime {
     }
 
     /**
-     * The read to start before handling {@code request}: the one a cached answer needs (decided by the same
-     * rules as {@link #handle}), or null when its answer does not come from a store a host can read.
+     * Starts {@code request}'s way through the runtime: the host takes the steps the {@link Exchange} names (read
+     * this, then answer or run) until it has the answer. Its background work (cache writes, regenerations) goes
+     * to {@code background}. Reads nothing and never suspends.
      */
-    public EarlyRead earlyRead(Request request) {
-        return dispatcher.earlyRead(request);
-    }
-
-    /**
-     * The answer to {@code request} when what the early read found is a fresh entry servable from what this
-     * isolate knows now (the same answer {@link #handle} gives it), or null: then call {@link #handle}. It runs no
-     * handler, starts no background work and never suspends, so a host can answer most HITs with it directly.
-     */
-    public Response answerNow(Request request, EarlyRead.Found early) {
-        return dispatcher.answerNow(request, early);
-    }
-
-    /**
-     * As {@link #answerNow(Request, EarlyRead.Found)}, and also a STALE entry servable from what this isolate knows
-     * now: answered as it is, with its regeneration started in {@code background} (as {@link #handle} would).
-     * Still never suspends.
-     */
-    public Response answerNow(Request request, EarlyRead.Found early, BackgroundWork background) {
-        return dispatcher.answerNow(request, early, background);
-    }
-
-    /**
-     * The tag records {@link #answerNow} lacks to answer {@code request} from what its early read found, or null: a
-     * host that can read them without suspending hands what it found to {@link #learnTagReads} and calls
-     * {@link #answerNow} again. Reads nothing, never suspends.
-     */
-    public CacheHandler.TagReads tagReadsNow(Request request, EarlyRead.Found early) {
-        return dispatcher.tagReadsNow(request, early);
-    }
-
-    /** What reads of {@link #tagReadsNow} found, one per key in order; never suspends. */
-    public void learnTagReads(CacheHandler.TagReads reads, List<KvStore.TextRead> results) {
-        dispatcher.learnTagReads(reads, results);
-    }
-
-    /**
-     * Answers {@code request}; its background work (cache writes, regenerations) goes to {@code background}.
-     *
-     * @param early what the host's early read of {@link #earlyRead} found, or null when it made none
-     */
-    public Response handle(Request request, BackgroundWork background, EarlyRead.Found early) {
-        return dispatcher.handle(request, background, early);
+    public Exchange begin(Request request, BackgroundWork background) {
+        return new Exchange(dispatcher, request, background);
     }
 
     /**
@@ -169,10 +126,5 @@ public final class IsrRuntime {
      */
     public void coordinate(CoordinatorTransport transport, CoordinatorOptions options, Clock clock, Log log) {
         Coordination.install(dispatcher, transport, options, clock, log);
-    }
-
-    /** The answer (a logged 500) for a request whose handling failed outside Java's reach (a Wasm trap). */
-    public Response handlerFailed(Request request, Throwable error) {
-        return dispatcher.handlerFailed(request, error);
     }
 }

@@ -1,7 +1,8 @@
 /**
- * The doors into isr4j for hosts and builds: {@link dev.isr4j.runtime.IsrRuntime} starts an app, names the early
- * cache read of a request, handles it, and gives handlers their KV bindings ({@link
- * dev.isr4j.runtime.IsrRuntime#kv}); {@link dev.isr4j.runtime.IsrBuild} prerenders an app's static paths at build
+ * The doors into isr4j for hosts and builds: {@link dev.isr4j.runtime.IsrRuntime} starts an app, begins each
+ * request's {@link dev.isr4j.runtime.Exchange} (the sans-I/O steps a host loops over: read this, then answer or
+ * run), and gives handlers their KV bindings ({@link dev.isr4j.runtime.IsrRuntime#kv});
+ * {@link dev.isr4j.runtime.IsrBuild} prerenders an app's static paths at build
  * time. The Wasm entry point, the JVM test kit and the Maven plugin all go through them, so the test kit runs
  * the path workerd takes. Also what a host reads from the environment about itself ({@link
  * dev.isr4j.runtime.Deadlines}).

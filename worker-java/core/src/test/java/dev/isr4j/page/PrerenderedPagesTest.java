@@ -385,8 +385,8 @@ class PrerenderedPagesTest {
         var store = new InMemoryKvStore(clock);
         var runtime = IsrRuntime.start(app, store, KvCacheHandler.Tiers.NONE, clock, log, bundle);
         var background = new QueuedBackgroundWork();
-        var r = runtime.handle(Request.builder("GET", IsrHarness.ORIGIN + "/blog/hello-world").build(), background,
-                null);
+        var r = runtime.begin(Request.builder("GET", IsrHarness.ORIGIN + "/blog/hello-world").build(), background)
+                .run();
         assertEquals("HIT", r.header("x-isr-cache"));
         background.drain();
         assertTrue(store.contains("cache:pages:/blog/hello-world"));
@@ -401,8 +401,8 @@ class PrerenderedPagesTest {
         var background = new QueuedBackgroundWork();
         // a first isolate installs the bundled page into KV
         var first = IsrRuntime.start(app, store, KvCacheHandler.Tiers.NONE, clock, new RecordingLog(), bundle);
-        assertEquals("HIT", first.handle(Request.builder("GET", IsrHarness.ORIGIN + "/blog/hello-world").build(),
-                background, null).header("x-isr-cache"));
+        assertEquals("HIT", first.begin(Request.builder("GET", IsrHarness.ORIGIN + "/blog/hello-world").build(),
+                background).run().header("x-isr-cache"));
         background.drain();
 
         var reads = new AtomicInteger();
@@ -411,17 +411,17 @@ class PrerenderedPagesTest {
                     reads.incrementAndGet();
                     return bundle;
                 });
-        var hit = second.handle(Request.builder("GET", IsrHarness.ORIGIN + "/blog/hello-world").build(), background,
-                null);
+        var hit = second.begin(Request.builder("GET", IsrHarness.ORIGIN + "/blog/hello-world").build(), background)
+                .run();
         assertEquals("HIT", hit.header("x-isr-cache"));
         assertEquals(0, reads.get(), "an answer from the cache neither reads nor parses the bundle");
 
-        var bundled = second.handle(Request.builder("GET", IsrHarness.ORIGIN + "/docs/intro").build(), background,
-                null);
+        var bundled = second.begin(Request.builder("GET", IsrHarness.ORIGIN + "/docs/intro").build(), background)
+                .run();
         assertEquals("HIT", bundled.header("x-isr-cache"), "a page not in the cache yet comes from the bundle");
         assertEquals(1, reads.get());
-        assertEquals("MISS", second.handle(Request.builder("GET", IsrHarness.ORIGIN + "/api/plain").build(),
-                background, null).header("x-isr-cache"));
+        assertEquals("MISS", second.begin(Request.builder("GET", IsrHarness.ORIGIN + "/api/plain").build(),
+                background).run().header("x-isr-cache"));
         assertEquals(1, reads.get(), "the bundle is read once per isolate");
     }
 
@@ -434,8 +434,8 @@ class PrerenderedPagesTest {
                 log, () -> {
                     throw new IllegalStateException("gone");
                 });
-        var r = runtime.handle(Request.builder("GET", IsrHarness.ORIGIN + "/blog/hello-world").build(),
-                new QueuedBackgroundWork(), null);
+        var r = runtime.begin(Request.builder("GET", IsrHarness.ORIGIN + "/blog/hello-world").build(),
+                new QueuedBackgroundWork()).run();
         assertEquals(200, r.status());
         assertEquals("MISS", r.header("x-isr-cache"));
         assertTrue(log.hasError("prerendered bundle could not be read"), log.toString());

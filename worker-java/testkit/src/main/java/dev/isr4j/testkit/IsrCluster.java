@@ -11,6 +11,7 @@ import dev.isr4j.Kv;
 import dev.isr4j.Request;
 import dev.isr4j.api.BackgroundWork;
 import dev.isr4j.api.Clock;
+import dev.isr4j.api.KvStore;
 import dev.isr4j.api.Log;
 import dev.isr4j.coord.CoordinatorOptions;
 import dev.isr4j.coord.InProcessCoordinator;
@@ -118,6 +119,8 @@ public final class IsrCluster {
         private final int index;
         private final int location;
         private final IsrRuntime runtime;
+        /** KV as this isolate's location sees it: what its cache reads and what its host loop reads. */
+        private final KvStore store;
         private final ArrayDeque<Runnable> background = new ArrayDeque<>();
         private final BackgroundWork queue = background::add;
         private final Env env;
@@ -125,7 +128,8 @@ public final class IsrCluster {
         private Isolate(int index, int location, Builder b) {
             this.index = index;
             this.location = location;
-            this.runtime = IsrRuntime.start(b.app.get(), kv.at(location), KvCacheHandler.Tiers.NONE, clock, log, null);
+            this.store = kv.at(location);
+            this.runtime = IsrRuntime.start(b.app.get(), store, KvCacheHandler.Tiers.NONE, clock, log, null);
             if (coordinator != null) {
                 runtime.coordinate(coordinator, b.coordinatorOptions, clock, log);
             }
@@ -178,7 +182,7 @@ public final class IsrCluster {
             var request = Request.builder(method, "http://localhost" + path)
                     .headers(Headers.of(new ArrayList<>(headers.entrySet())))
                     .body(Body.of(body)).env(env).build();
-            return new TestResponse(runtime.handle(request, queue, null));
+            return new TestResponse(HostLoop.answer(runtime.begin(request, queue), store));
         }
     }
 

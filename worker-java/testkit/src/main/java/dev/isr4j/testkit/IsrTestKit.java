@@ -14,8 +14,8 @@ import dev.isr4j.api.BackgroundWork;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
 import dev.isr4j.cache.InMemoryKvStore;
-import dev.isr4j.api.EarlyRead;
 import dev.isr4j.cache.KvCacheHandler;
+import dev.isr4j.runtime.Exchange;
 import dev.isr4j.runtime.IsrRuntime;
 import dev.isr4j.runtime.IsrBuild;
 import java.nio.charset.StandardCharsets;
@@ -122,7 +122,6 @@ public final class IsrTestKit {
         }
     }
 
-    /** Background tasks queued and not yet run. */
     /**
      * How many requests so far were answered at once from an entry the runtime could classify without waiting
      * (as workerd answers most HITs: no green thread, no promise); the rest went through the full path.
@@ -131,6 +130,7 @@ public final class IsrTestKit {
         return answeredNow;
     }
 
+    /** Background tasks queued and not yet run. */
     public int pendingBackgroundWork() {
         synchronized (background) {
             return background.size();
@@ -212,30 +212,16 @@ public final class IsrTestKit {
                     background.add(task);
                 }
             };
-            // The path workerd takes: the runtime names the one read a cached answer needs, the host makes it
-            // before handing over the request; a fresh entry the runtime can serve from what it knows is answered
-            // at once (a stale one too, its regeneration queued; tag records it lacks are read first), and otherwise
-            // what the read found stands in for the first cache lookup.
-            EarlyRead early = runtime.earlyRead(request);
-            InMemoryKvStore store = namespaces.get(IsrRuntime.KV_BINDING);
-            EarlyRead.Found found = early == null || store == null ? null
-                    : new EarlyRead.Found(early, store.getWithMetadata(early.storeKey()), false);
-            Response now;
-            try {
-                now = runtime.answerNow(request, found, queue);
-                var tagReads = now == null && store != null ? runtime.tagReadsNow(request, found) : null;
-                if (tagReads != null) { // the tag records it lacks, read as workerd's host reads them, and again
-                    runtime.learnTagReads(tagReads, store.getTexts(tagReads.storeKeys()));
-                    now = runtime.answerNow(request, found, queue);
-                }
-            } catch (RuntimeException e) {
-                now = null; // as in workerd: the normal path answers (and reports) it
-            }
-            if (now != null) {
+            // The path workerd takes, the same steps in the same loop as its shim: the runtime names the one read a
+            // cached answer needs, then answers a fresh entry it can serve from what it knows at once (a stale one
+            // too, its regeneration queued; tag records it lacks are read first), and otherwise runs the request,
+            // what the read found standing in for the first cache lookup.
+            Exchange exchange = runtime.begin(request, queue);
+            Response response = HostLoop.answer(exchange, namespaces.get(IsrRuntime.KV_BINDING));
+            if (exchange.step() == Exchange.Step.ANSWER) {
                 answeredNow++;
-                return new TestResponse(now);
             }
-            return new TestResponse(runtime.handle(request, queue, found));
+            return new TestResponse(response);
         }
     }
 

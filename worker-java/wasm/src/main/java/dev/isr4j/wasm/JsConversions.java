@@ -60,22 +60,16 @@ final class JsConversions {
     private static native JSObject framed(JSHeaders headers);
 
     /**
-     * One call builds the Response and hands it to {@code resolve} (the shim's), so no Java object holds it (a
-     * Response holds its body, and a request's Java objects may outlive it until a full GC). Headers
-     * cross as one framed buffer (see {@link HeaderFraming}: every name and value carries its length, so no
-     * character of a value can start another field), the body as bytes.
+     * The Fetch API Response, built in one call and handed straight on (to the shim, or to {@link #resolve}), so no
+     * Java object holds it (a Response holds its body, and a request's Java objects may outlive it until a full
+     * GC). Headers cross as one framed buffer (see {@link HeaderFraming}: every name and value carries its length,
+     * so no character of a value can start another field), the body as bytes. {@code fromCache} for an answer from
+     * a cached entry, whose fields the next answers of that entry repeat: JS then keeps the Headers it makes for
+     * them (see isr4j-js.mjs).
      *
-     * @throws IllegalStateException when a header cannot be sent (nothing is resolved then)
+     * @throws IllegalStateException when a header cannot be sent
      */
-    static void respond(Response response, JSObject resolve) {
-        respond(response, resolve, false);
-    }
-
-    /**
-     * As {@link #respond(Response, JSObject)}; {@code fromCache} for an answer from a cached entry, whose fields
-     * the next answers of that entry repeat: JS then keeps the Headers it makes for them (see isr4j-js.mjs).
-     */
-    static void respond(Response response, JSObject resolve, boolean fromCache) {
+    static JSObject response(Response response, boolean fromCache) {
         var fields = response.headers().entries();
         for (var h : fields) {
             if (!HeaderFields.isValidName(h.getKey()) || !HeaderFields.isValidValue(h.getValue())) {
@@ -85,13 +79,17 @@ final class JsConversions {
         }
         int status = response.status();
         boolean noBody = status == 204 || status == 205 || status == 304 || response.body().length() == 0;
-        newResponse(status, Int8Array.copyFromJavaArray(HeaderFraming.encodeLatin1(fields)),
-                noBody ? null : JsBody.holderOf(response.body()), resolve, fromCache);
+        return newResponse(status, Int8Array.copyFromJavaArray(HeaderFraming.encodeLatin1(fields)),
+                noBody ? null : JsBody.holderOf(response.body()), fromCache);
     }
+
+    /** Settles the shim's promise for a request with its answer. */
+    @JSBody(params = {"resolve", "response"}, script = "resolve(response);")
+    static native void resolve(JSObject resolve, JSObject response);
 
     // Reads HeaderFraming's layout: <length>:<name><length>:<value>..., lengths in characters, one byte per
     // character (Latin-1: every response field is checked to be within it before it gets here).
-    @JSBody(params = {"status", "packed", "body", "resolve", "keep"},
-            script = "isr4jJs.respond(status, packed, body, resolve, keep);")
-    private static native void newResponse(int status, Int8Array packed, JSObject body, JSObject resolve, boolean keep);
+    @JSBody(params = {"status", "packed", "body", "keep"},
+            script = "return isr4jJs.respond(status, packed, body, keep);")
+    private static native JSObject newResponse(int status, Int8Array packed, JSObject body, boolean keep);
 }

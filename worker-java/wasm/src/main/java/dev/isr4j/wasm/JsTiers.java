@@ -56,14 +56,9 @@ final class JsTiers {
         return orElse(regional.start(early.regionalKey()), () -> kv.startRead(early.storeKey()));
     }
 
-    /** What the early read found, for {@code key}. */
-    static EarlyRead.Found found(EarlyRead early, JSObject read) {
-        return new EarlyRead.Found(early, JsKvStore.stored((dev.isr4j.wasm.js.JSKvNamespace.WithMetadata) read),
-                fromRegion(read));
-    }
-
+    /** True when what the early read found is the location's copy (KV was not read). */
     @JSBody(params = "r", script = "return r !== null && r !== undefined && r.tier === 'regional';")
-    private static native boolean fromRegion(JSObject read);
+    static native boolean fromRegion(JSObject read);
 
     @JSBody(params = {"copy", "kv"}, script = "return copy.then(function (r) { return r !== null ? r : kv(); });")
     private static native JSObject orElse(JSPromise<?> copy, ReadStarter kv);

@@ -7,24 +7,23 @@ import dev.isr4j.AppProvider;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
 import dev.isr4j.App;
-import dev.isr4j.Request;
-import dev.isr4j.api.CacheHandler;
-import dev.isr4j.api.EarlyRead;
 import dev.isr4j.runtime.Deadlines;
+import dev.isr4j.runtime.Exchange;
 import dev.isr4j.runtime.IsrRuntime;
 import dev.isr4j.wasm.js.JSRuntime;
 import dev.isr4j.wasm.js.JSEnv;
 import dev.isr4j.wasm.js.JSExecutionContext;
+import dev.isr4j.wasm.js.JSKvNamespace;
 import dev.isr4j.wasm.js.JSRequest;
 import dev.isr4j.wasm.js.JSSqlStorage;
-import org.teavm.jso.core.JSBoolean;
 import org.teavm.jso.core.JSString;
 import org.teavm.jso.JSExport;
 import org.teavm.jso.JSObject;
 import org.teavm.jso.function.JSConsumer;
 
 /**
- * The module's entry point (TeaVM main class): the shim calls the exported {@code fetch} for every request.
+ * The module's entry point (TeaVM main class): the shim's fetch is a loop over {@link #step} (the runtime's host
+ * steps, see {@link Exchange}), ending in an answer or in {@link #run}.
  * The application comes from the registered {@link AppProvider}; the isolate builds it once.
  */
 public final class WorkerMain {
@@ -40,61 +39,90 @@ public final class WorkerMain {
     }
 
     /**
-     * Handles one request on its own green thread (it may suspend on KV or fetch) and settles the shim's
-     * promise through {@code resolve}, always with a Response (a 500 when anything failed); the shim creates
-     * the promise, so no JS function is made from Java per request.
+     * The next step of a request (see {@link Exchange}), as the shim's loop reads it: a Response (the answer, sent
+     * at once), a promise carrying {@code isr4jHandle} (reads started here, whose result the shim hands back with
+     * that handle), or a number (the handle to {@link #run}, -1 for none). The first call ({@code handle} -1)
+     * begins the exchange; each later one hands over what the read found ({@code read}: null when it failed).
+     * Nothing here may suspend: TeaVM runs this export as a plain call, without a green thread, which is how a
+     * HIT is answered without one. Only once the app is running: starting it (the first request) is the thread's
+     * work.
      */
     @JSExport
-    public static void fetch(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSObject resolve,
-                             JSObject prefetchedRead, int slot) {
-        new RequestThread(request, jsEnv, ctx, resolve, prefetchedRead, EarlyReads.take(slot, request)).start();
+    public static JSObject step(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, int handle, JSObject read) {
+        IsrRuntime r = runtime;
+        if (r == null) {
+            return Exchanges.run(-1);
+        }
+        try {
+            Exchange exchange;
+            if (handle < 0) {
+                rebind(jsEnv);
+                exchange = r.begin(JsConversions.toJava(request, env), new WaitUntilBackground(ctx, LOG, backgroundMillis));
+                handle = Exchanges.keep(request, exchange);
+            } else {
+                exchange = Exchanges.find(handle, request);
+                if (exchange == null) {
+                    return Exchanges.run(-1);
+                }
+                resume(exchange, handle, read);
+            }
+            return next(exchange, handle);
+        } catch (RuntimeException e) {
+            return Exchanges.run(handle); // running answers (and reports) it
+        }
+    }
+
+    /** Hands the exchange what the read it is waiting for found. */
+    private static void resume(Exchange exchange, int handle, JSObject read) {
+        if (exchange.step() == Exchange.Step.READ_TAGS) {
+            exchange.tagsRead(JSRuntime.isNullish(read) ? null : kvStore.textsOf(exchange.tagsToRead().storeKeys(), read));
+        } else if (JSRuntime.isNullish(read)) {
+            exchange.entryReadFailed();
+        } else if (JsKvStore.nothingFound(read)) {
+            if (JsKvStore.timedOut(read)) { // counted as a miss without a second read: the handler answers now
+                LOG.warn(kvStore.lateMessage(exchange.entryToRead().storeKey()) + "; counted as a miss for "
+                        + exchange.request().path());
+            }
+            exchange.entryRead(null, false);
+        } else {
+            Exchanges.holdRead(handle, read);
+            // The read result itself holds the body: the buffer never enters Java (see JsBody).
+            exchange.entryRead(JsKvStore.stored((JSKvNamespace.WithMetadata) read), JsTiers.fromRegion(read));
+        }
+    }
+
+    /** The step the exchange is at, for the shim: the answer, the reads it needs started, or the handle to run. */
+    private static JSObject next(Exchange exchange, int handle) {
+        switch (exchange.step()) {
+            case ANSWER:
+                JSObject response = JsConversions.response(exchange.answer(), true);
+                JSObject read = Exchanges.drop(handle);
+                if (read != null) {
+                    JsBody.release(read); // the Response owns the body now; see JsBody for why this matters
+                }
+                return response;
+            case READ_ENTRY:
+                return kvStore == null ? Exchanges.run(handle)
+                        : Exchanges.withHandle(JsTiers.startRead(kvStore, exchange.entryToRead()), handle);
+            case READ_TAGS:
+                return Exchanges.withHandle(kvStore.startTexts(exchange.tagsToRead().storeKeys()), handle);
+            default:
+                return Exchanges.run(handle);
+        }
     }
 
     /**
-     * Answers a request whose early read found a fresh entry (or a stale one, whose regeneration then starts on a
-     * green thread of its own, held by waitUntil), at once: no green thread for the answer (see
-     * {@link IsrRuntime#answerNow}). Returns true when {@code resolve} got the Response; a promise when the answer
-     * needs tag records this isolate does not know yet: their reads are started, and the shim calls again with
-     * what they found ({@code tagTexts}); null when the request goes to {@link #fetch}, which then decides
-     * everything as if this had not been called. Nothing here may suspend.
+     * Runs a request on its own green thread (it may suspend on KV or fetch) and settles the shim's promise through
+     * {@code resolve}, always with a Response (a 500 when anything failed); the shim creates the promise, so no JS
+     * function is made from Java per request. {@code handle}: the exchange {@link #step} began (-1: none, the
+     * request starts here).
      */
     @JSExport
-    public static JSObject answerNow(JSRequest request, JSExecutionContext ctx, JSObject read, int slot,
-                                     JSObject resolve, JSObject tagTexts) {
-        IsrRuntime r = runtime;
-        if (r == null || read == null || JsKvStore.nothingFound(read)) {
-            return null; // a MISS (or a read past its deadline) renders: nothing to classify here
-        }
-        EarlyReads.Started started = EarlyReads.peek(slot, request);
-        if (started == null) {
-            return null;
-        }
-        Response response;
-        try {
-            EarlyRead.Found found = JsTiers.found(started.early(), read);
-            CacheHandler.TagReads waited = EarlyReads.waitedForTags(slot, request);
-            if (waited != null && tagTexts != null && !JSRuntime.isNullish(tagTexts)) {
-                r.learnTagReads(waited, kvStore.textsOf(waited.storeKeys(), tagTexts));
-            }
-            response = r.answerNow(started.request(), found, new WaitUntilBackground(ctx, LOG, backgroundMillis));
-            if (response == null) {
-                CacheHandler.TagReads reads = waited == null ? r.tagReadsNow(started.request(), found) : null;
-                if (reads == null) {
-                    return null; // once only: what the reads did not settle, the normal path does
-                }
-                EarlyReads.waitForTags(slot, request, reads);
-                return kvStore.startTexts(reads.storeKeys());
-            }
-            JsConversions.respond(response, resolve, true);
-        } catch (RuntimeException e) {
-            return null; // the normal path answers (and reports) it
-        }
-        EarlyReads.take(slot, request);
-        JsBody.release(read); // the Response owns the body now; see JsBody for why this matters
-        return ANSWERED;
+    public static void run(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSObject resolve, int handle) {
+        Exchange exchange = Exchanges.find(handle, request);
+        JSObject read = exchange == null ? null : Exchanges.drop(handle);
+        new RequestThread(request, jsEnv, ctx, resolve, exchange, read).start();
     }
-
-    private static final JSObject ANSWERED = JSBoolean.valueOf(true);
 
     /**
      * A trap (a JS error from inside the module, such as a stack overflow) ended a green thread outside Java's
@@ -111,19 +139,19 @@ public final class WorkerMain {
         private final JSEnv jsEnv;
         private final JSExecutionContext ctx;
         private final JSObject resolve;
+        /** The entry read's result the exchange holds the body of (released once answered), or null. */
         private final JSObject read;
-        private final EarlyReads.Started started;
-        private Request javaRequest;
+        private Exchange exchange;
         private boolean answered;
 
-        RequestThread(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSObject resolve,
-                      JSObject read, EarlyReads.Started started) {
+        RequestThread(JSRequest request, JSEnv jsEnv, JSExecutionContext ctx, JSObject resolve, Exchange exchange,
+                      JSObject read) {
             this.request = request;
             this.jsEnv = jsEnv;
             this.ctx = ctx;
             this.resolve = resolve;
+            this.exchange = exchange;
             this.read = read;
-            this.started = started;
         }
 
         @Override
@@ -146,17 +174,18 @@ public final class WorkerMain {
                 LOG.error("isr4j: a request's thread failed after its answer", error);
                 return;
             }
-            answer(runtime != null && javaRequest != null ? runtime.handlerFailed(javaRequest, error) : logged(error));
+            answer(exchange != null ? exchange.failed(error) : logged(error));
         }
 
         /** Sends {@code response}; one the Fetch API refuses (a header it rejects) is answered as a failed handler. */
         private void answer(Response response) {
+            JSObject js;
             try {
-                JsConversions.respond(response, resolve);
+                js = JsConversions.response(response, false);
             } catch (RuntimeException e) {
-                JsConversions.respond(runtime != null && javaRequest != null ? runtime.handlerFailed(javaRequest, e)
-                        : logged(e), resolve);
+                js = JsConversions.response(exchange != null ? exchange.failed(e) : logged(e), false);
             }
+            JsConversions.resolve(resolve, js);
             answered = true;
         }
 
@@ -171,45 +200,6 @@ public final class WorkerMain {
                 Body.of("Internal Server Error"));
     }
 
-    /**
-     * Starts the one KV read a cached answer needs, if the request can have one, and returns its promise
-     * (or null). Java decides the key; the shim waits for the read and hands its result to {@link #fetch},
-     * so a HIT is answered without suspending Java on a promise. (Answering it synchronously, without a green
-     * thread, is not possible: TeaVM's coroutine code needs a current thread even when it does not suspend.)
-     */
-    @JSExport
-    public static JSObject prefetch(JSRequest request, JSEnv jsEnv) {
-        // Only once the app is running: starting it (the first request) is the normal path's work. Kept that way,
-        // nothing here can suspend, so TeaVM runs this export as a plain call, without a green thread for it.
-        IsrRuntime r = runtime;
-        if (r == null || kvStore == null) {
-            return null;
-        }
-        try {
-            rebind(jsEnv);
-            Request javaRequest = JsConversions.toJava(request, env);
-            EarlyRead early = r.earlyRead(javaRequest);
-            return early == null ? null
-                    : EarlyReads.remember(JsTiers.startRead(kvStore, early), request, javaRequest, early);
-        } catch (RuntimeException e) {
-            return null; // the normal path will report it
-        }
-    }
-
-    /** What the shim's early read found, for the read the runtime asked for when it started it. */
-    private static EarlyRead.Found found(IsrRuntime r, Request request, JSObject read, EarlyReads.Started started) {
-        if (read == null || JSRuntime.isNullish(read) || kvStore == null) {
-            return null;
-        }
-        EarlyRead early = started != null ? started.early() : r.earlyRead(request);
-        if (early != null && JsKvStore.timedOut(read)) {
-            // counted as a miss without a second read: the handler answers now
-            LOG.warn(kvStore.lateMessage(early.storeKey()) + "; counted as a miss for " + request.path());
-            return new EarlyRead.Found(early, null, false);
-        }
-        return early == null ? null : JsTiers.found(early, read);
-    }
-
     private static void handle(RequestThread thread) {
         IsrRuntime d;
         try {
@@ -220,12 +210,11 @@ public final class WorkerMain {
                     Body.of("isr4j configuration error: " + e.getMessage())));
             return;
         }
-        // The request as converted for the early read, when there was one: converted and routed once.
-        Request javaRequest = thread.started != null ? thread.started.request() : JsConversions.toJava(thread.request, env);
-        thread.javaRequest = javaRequest;
-        var response = d.handle(javaRequest, new WaitUntilBackground(thread.ctx, LOG, backgroundMillis),
-                found(d, javaRequest, thread.read, thread.started));
-        thread.answer(response);
+        if (thread.exchange == null) {
+            thread.exchange = d.begin(JsConversions.toJava(thread.request, env),
+                    new WaitUntilBackground(thread.ctx, LOG, backgroundMillis));
+        }
+        thread.answer(thread.exchange.run());
         if (thread.read != null) {
             JsBody.release(thread.read); // the Response owns the body now; see JsBody for why this matters
         }
