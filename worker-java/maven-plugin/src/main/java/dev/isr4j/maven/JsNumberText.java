@@ -18,11 +18,11 @@ import org.teavm.model.instructions.InvokeInstruction;
  * Size: TeaVM's classlib writes and reads doubles with its own decimal conversion, whose tables and code are
  * about 7% of a gzipped module. The host already has that conversion (JS numbers), so this transformer makes
  * {@code Double.parseDouble} and the {@code StringBuilder} double writer (behind {@code Double.toString},
- * {@code "" + d} and {@code append(double)}) call {@code dev.isr4j.wasm.JsNumbers}, which uses JS for the digits
+ * {@code "" + d} and {@code append(double)}) call {@code dev.isr4j.wasm.js.JsNumbers}, which uses JS for the digits
  * and keeps Java's text format. Loaded by TeaVM by name ({@code setTransformers}).
  */
 public final class JsNumberText implements ClassHolderTransformer {
-    static final String NUMBERS = "dev.isr4j.wasm.JsNumbers";
+    static final String NUMBERS = "dev.isr4j.wasm.js.JsNumbers";
     private static final ValueType STRING = ValueType.object("java.lang.String");
 
     @Override

@@ -1,4 +1,4 @@
-package dev.isr4j.wasm;
+package dev.isr4j.wasm.adapters;
 
 import dev.isr4j.Body;
 import dev.isr4j.api.Completion;
@@ -16,21 +16,21 @@ import org.teavm.jso.core.JSPromise;
 import org.teavm.jso.core.JSString;
 
 /** {@link KvStore} over a KV binding. Values cross as one ArrayBuffer; a read body never enters Wasm. */
-final class JsKvStore implements KvStore {
+public final class JsKvStore implements KvStore {
     private JSKvNamespace kv;
     private final int readTimeoutMillis;
 
     private static final JSObject ARRAY_BUFFER = JSString.valueOf("arrayBuffer");
 
     /** Uses another binding object for the same namespace (see JsEnv.rebind). */
-    void rebind(JSKvNamespace other) {
+    public void rebind(JSKvNamespace other) {
         if (other != null) {
             kv = other;
         }
     }
 
     /** @param readTimeoutMillis how long a read may take before it counts as failed (see Deadlines) */
-    JsKvStore(JSKvNamespace kv, long readTimeoutMillis) {
+    public JsKvStore(JSKvNamespace kv, long readTimeoutMillis) {
         this.kv = kv;
         this.readTimeoutMillis = (int) readTimeoutMillis;
     }
@@ -51,7 +51,7 @@ final class JsKvStore implements KvStore {
     }
 
     /** The message for a read of {@code key} that outlasted its deadline. */
-    String lateMessage(String key) {
+    public String lateMessage(String key) {
         return "KV read of \"" + key + "\" took longer than " + readTimeoutMillis + " ms (" + Deadlines.KV_READ_VAR + ")";
     }
 
@@ -63,7 +63,7 @@ final class JsKvStore implements KvStore {
 
     /** True for the marker a read past its deadline fulfils with. */
     @JSBody(params = "r", script = "return r !== null && typeof r === 'object' && r.isr4jTimedOut === true;")
-    static native boolean timedOut(JSObject r);
+    public static native boolean timedOut(JSObject r);
 
     // The timer is cleared when the read wins, so a fast read leaves nothing pending.
     @JSBody(params = {"p", "ms"}, script = "return isr4jJs.kvDeadline(p, ms);")
@@ -71,10 +71,10 @@ final class JsKvStore implements KvStore {
 
     /** True for a read that found no value, failed, or outlasted its deadline: one call, nothing converted. */
     @JSBody(params = "r", script = "return isr4jJs.nothingFound(r);")
-    static native boolean nothingFound(JSObject r);
+    public static native boolean nothingFound(JSObject r);
 
     /** A {@code getWithMetadata(key, "arrayBuffer")} result as a stored value, or null when absent. */
-    static Stored stored(JSKvNamespace.WithMetadata result) {
+    public static Stored stored(JSKvNamespace.WithMetadata result) {
         if (absent(result)) {
             return null;
         }
@@ -108,7 +108,7 @@ final class JsKvStore implements KvStore {
      * Starts reading {@code keys} as text, each with its deadline, and returns the promise of all outcomes (it never
      * rejects; {@link #textsOf} reads it). Never suspends.
      */
-    JSPromise<JSObject> startTexts(List<String> keys) {
+    public JSPromise<JSObject> startTexts(List<String> keys) {
         JSObject reads = newArray();
         for (String key : keys) {
             push(reads, withDeadline(kv.get(key, "text"), readTimeoutMillis));
@@ -117,7 +117,7 @@ final class JsKvStore implements KvStore {
     }
 
     /** What the reads {@link #startTexts} started found, one per key in order: text, null (absent) or why it failed. */
-    List<TextRead> textsOf(List<String> keys, JSObject settled) {
+    public List<TextRead> textsOf(List<String> keys, JSObject settled) {
         var out = new ArrayList<TextRead>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             JSObject value = settledValue(settled, i);

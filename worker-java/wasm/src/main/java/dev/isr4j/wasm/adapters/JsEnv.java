@@ -1,4 +1,4 @@
-package dev.isr4j.wasm;
+package dev.isr4j.wasm.adapters;
 
 import dev.isr4j.Env;
 import dev.isr4j.Fetcher;
@@ -15,7 +15,7 @@ import java.util.Map;
 import org.teavm.jso.JSObject;
 
 /** The worker's env; bindings are stable for an isolate's life, so lookups are remembered. */
-final class JsEnv implements Env {
+public final class JsEnv implements Env {
     private static final Object ABSENT = new Object();
 
     private JSEnv env;
@@ -24,18 +24,18 @@ final class JsEnv implements Env {
     private final Log log;
 
     /** Points at another env object (harnesses may pass a new one per call; workerd passes the same). */
-    void rebind(JSEnv other) {
+    public void rebind(JSEnv other) {
         if (other != env) {
             env = other;
             seen.clear();
         }
     }
 
-    JSEnv current() {
+    public JSEnv current() {
         return env;
     }
 
-    JsEnv(JSEnv env, Log log) {
+    public JsEnv(JSEnv env, Log log) {
         this.env = env;
         this.log = log;
     }
@@ -72,7 +72,7 @@ final class JsEnv implements Env {
         return JsJsonCodec.INSTANCE;
     }
 
-    JSKvNamespace namespace(String binding) {
+    public JSKvNamespace namespace(String binding) {
         JSObject raw = env == null ? null : env.get(binding);
         return raw == null || JSRuntime.isNullish(raw) || JSRuntime.isString(raw) ? null : (JSKvNamespace) raw;
     }

@@ -1,4 +1,4 @@
-package dev.isr4j.wasm;
+package dev.isr4j.wasm.host;
 
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
@@ -6,6 +6,9 @@ import dev.isr4j.coord.Coordination;
 import dev.isr4j.coord.CoordinatorObject;
 import dev.isr4j.coord.CoordinatorOptions;
 import dev.isr4j.runtime.IsrRuntime;
+import dev.isr4j.wasm.adapters.JsCoordinatorStorage;
+import dev.isr4j.wasm.adapters.JsCoordinatorTransport;
+import dev.isr4j.wasm.adapters.JsEnv;
 import dev.isr4j.wasm.js.JSDurableObjectNamespace;
 import dev.isr4j.wasm.js.JSRuntime;
 import dev.isr4j.wasm.js.JSSqlStorage;

@@ -1,4 +1,4 @@
-package dev.isr4j.wasm;
+package dev.isr4j.wasm.adapters;
 
 import dev.isr4j.Json;
 import dev.isr4j.api.CoordinatorTransport;
@@ -15,17 +15,17 @@ import org.teavm.jso.core.JSPromise;
  * Calls coordinator shards over their Durable Object stubs: one {@code fetch} per call, all at once, and all of
  * them within the deadline (past it the exchange fails; the calls themselves cannot be taken back).
  */
-final class JsCoordinatorTransport implements CoordinatorTransport {
+public final class JsCoordinatorTransport implements CoordinatorTransport {
     private JSDurableObjectNamespace namespace;
     private final int timeoutMillis;
 
-    JsCoordinatorTransport(JSDurableObjectNamespace namespace, long timeoutMillis) {
+    public JsCoordinatorTransport(JSDurableObjectNamespace namespace, long timeoutMillis) {
         this.namespace = namespace;
         this.timeoutMillis = (int) timeoutMillis;
     }
 
     /** Uses another binding object for the same namespace (see JsEnv.rebind). */
-    void rebind(JSDurableObjectNamespace other) {
+    public void rebind(JSDurableObjectNamespace other) {
         if (other != null) {
             namespace = other;
         }

@@ -1,4 +1,4 @@
-package dev.isr4j.wasm;
+package dev.isr4j.wasm.adapters;
 
 import dev.isr4j.Body;
 import org.teavm.jso.JSBody;
@@ -20,7 +20,7 @@ import org.teavm.jso.typedarrays.Int8Array;
  * {@code globalThis.isr4jBodyBytesCopied} (bytes, both directions), so tests and the benchmark can check that a
  * HIT copies nothing and a MISS copies its body once.
  */
-final class JsBody implements Body {
+public final class JsBody implements Body {
     private final JSObject holder;
     private byte[] bytes;
 
@@ -86,7 +86,7 @@ final class JsBody implements Body {
     }
 
     /** Drops the holder's reference to its buffer once nothing in Java needs the bytes any more. */
-    static void release(JSObject holder) {
+    public static void release(JSObject holder) {
         empty(holder);
     }
 

@@ -1,4 +1,4 @@
-package dev.isr4j.wasm;
+package dev.isr4j.wasm.js;
 
 import org.teavm.jso.JSBody;
 

@@ -1,4 +1,4 @@
-package dev.isr4j.wasm;
+package dev.isr4j.wasm.adapters;
 
 import dev.isr4j.api.Log;
 import dev.isr4j.api.EarlyRead;
@@ -15,7 +15,7 @@ import org.teavm.jso.core.JSPromise;
  * {@code ISR_REGIONAL_CACHE} is {@code "off"}) and an R2 bucket bound as {@code CACHE_R2}; and the early read
  * of a request (see {@link #startRead}).
  */
-final class JsTiers {
+public final class JsTiers {
     static final String R2_BINDING = "CACHE_R2";
     static final String REGIONAL_VAR = "ISR_REGIONAL_CACHE";
 
@@ -25,7 +25,7 @@ final class JsTiers {
     }
 
     /** Reads the bindings once per isolate; a bad {@code ISR_REGIONAL_CACHE} is a configuration error. */
-    static KvCacheHandler.Tiers of(JsEnv env, Log log) {
+    public static KvCacheHandler.Tiers of(JsEnv env, Log log) {
         String mode = env.var(REGIONAL_VAR);
         if (mode != null && !mode.isEmpty() && !mode.equals("on") && !mode.equals("off")) {
             throw new IllegalArgumentException(REGIONAL_VAR + " must be \"on\" or \"off\", got \"" + mode
@@ -49,7 +49,7 @@ final class JsTiers {
      * none, the KV entry (so a warm location reads nothing from KV). The shim awaits the one promise; whether
      * the copy is servable (fresh, tags) is decided in Java, which reads KV itself when it is not.
      */
-    static JSObject startRead(JsKvStore kv, EarlyRead early) {
+    public static JSObject startRead(JsKvStore kv, EarlyRead early) {
         if (regional == null || early.regionalKey() == null) {
             return kv.startRead(early.storeKey());
         }
@@ -58,7 +58,7 @@ final class JsTiers {
 
     /** True when what the early read found is the location's copy (KV was not read). */
     @JSBody(params = "r", script = "return r !== null && r !== undefined && r.tier === 'regional';")
-    static native boolean fromRegion(JSObject read);
+    public static native boolean fromRegion(JSObject read);
 
     @JSBody(params = {"copy", "kv"}, script = "return copy.then(function (r) { return r !== null ? r : kv(); });")
     private static native JSObject orElse(JSPromise<?> copy, ReadStarter kv);

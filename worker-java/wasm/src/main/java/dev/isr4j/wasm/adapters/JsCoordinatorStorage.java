@@ -1,4 +1,4 @@
-package dev.isr4j.wasm;
+package dev.isr4j.wasm.adapters;
 
 import dev.isr4j.coord.CoordinatorStorage;
 import dev.isr4j.json.JsonReader;
@@ -11,15 +11,15 @@ import org.teavm.jso.JSBody;
  * {@code isr4j_leases} (indexed by when it last changed, so forgetting old rows reads only those), one per
  * revalidated tag in {@code isr4j_tags}.
  */
-final class JsCoordinatorStorage implements CoordinatorStorage {
+public final class JsCoordinatorStorage implements CoordinatorStorage {
     private final JSSqlStorage sql;
 
-    JsCoordinatorStorage(JSSqlStorage sql) {
+    public JsCoordinatorStorage(JSSqlStorage sql) {
         this.sql = sql;
     }
 
     /** Creates the tables once per object instance (the shim calls this from the object's constructor). */
-    static void open(JSSqlStorage sql) {
+    public static void open(JSSqlStorage sql) {
         if (!hasSql(sql)) {
             throw new IllegalStateException("IsrCoordinator needs SQLite storage: declare it under "
                     + "\"new_sqlite_classes\" in the migrations of wrangler.jsonc");

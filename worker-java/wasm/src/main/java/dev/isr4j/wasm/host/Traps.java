@@ -1,8 +1,9 @@
-package dev.isr4j.wasm;
+package dev.isr4j.wasm.host;
 
 import dev.isr4j.api.Log;
+import dev.isr4j.wasm.adapters.ConsoleLog;
+import dev.isr4j.wasm.adapters.JsPromises;
 import org.teavm.jso.JSBody;
-import org.teavm.jso.JSFunctor;
 import org.teavm.jso.JSObject;
 
 /**
@@ -17,7 +18,7 @@ import org.teavm.jso.JSObject;
 final class Traps {
     private static final Log LOG = new ConsoleLog();
     /** The reporter handed to {@link JsPromises}, made once. */
-    static final Reporter REPORTER = Traps::trapped;
+    static final JsPromises.TrapReporter REPORTER = Traps::trapped;
 
     private Traps() {
     }
@@ -26,11 +27,6 @@ final class Traps {
     abstract static class GuardedThread extends Thread {
         /** Called at most once, after a trap ended this thread's {@code run}. */
         abstract void trapped(Throwable error);
-    }
-
-    @JSFunctor
-    interface Reporter extends JSObject {
-        void report(JSObject error);
     }
 
     /** A trap (the JS error it surfaced as) ended whichever green thread was running. */

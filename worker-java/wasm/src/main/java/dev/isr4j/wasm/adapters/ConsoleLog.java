@@ -1,10 +1,10 @@
-package dev.isr4j.wasm;
+package dev.isr4j.wasm.adapters;
 
 import dev.isr4j.api.Log;
 import dev.isr4j.wasm.js.JSRuntime;
 
 /** Logs to the worker's console (wrangler tail, Miniflare's output). */
-final class ConsoleLog implements Log {
+public final class ConsoleLog implements Log {
     @Override
     public void warn(String message) {
         JSRuntime.consoleWarn("[isr4j] " + message);

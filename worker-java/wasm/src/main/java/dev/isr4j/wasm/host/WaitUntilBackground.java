@@ -1,13 +1,14 @@
-package dev.isr4j.wasm;
+package dev.isr4j.wasm.host;
 
 import dev.isr4j.api.BackgroundWork;
 import dev.isr4j.api.Completion;
 import dev.isr4j.api.Log;
+import dev.isr4j.wasm.adapters.JsCompletion;
 import dev.isr4j.wasm.js.JSExecutionContext;
 import org.teavm.jso.JSBody;
 import org.teavm.jso.JSObject;
-import org.teavm.jso.core.JSString;
 import org.teavm.jso.core.JSPromise;
+import org.teavm.jso.core.JSString;
 import org.teavm.jso.function.JSConsumer;
 
 /**

@@ -1,4 +1,4 @@
-package dev.isr4j.wasm;
+package dev.isr4j.wasm.adapters;
 
 import dev.isr4j.text.Utf8;
 import org.teavm.jso.JSBody;
@@ -12,7 +12,7 @@ import org.teavm.jso.typedarrays.Int8Array;
  * buffer encoded in JS and copied once. The encoder and decoder are made once per isolate (making one costs
  * more than using it).
  */
-final class JsText {
+public final class JsText {
     /** Up to this many UTF-16 code units a string crosses character by character. */
     private static final int SHORT = 96;
     private static final JSObject ENCODER = newEncoder();
@@ -22,7 +22,7 @@ final class JsText {
     }
 
     /** A JS string value into Java (null for null or undefined). */
-    static String string(JSObject jsString) {
+    public static String string(JSObject jsString) {
         if (jsString == null || isNullish(jsString)) {
             return null;
         }

@@ -1,24 +1,32 @@
-package dev.isr4j.wasm;
+package dev.isr4j.wasm.host;
 
+import dev.isr4j.App;
+import dev.isr4j.AppProvider;
 import dev.isr4j.Body;
 import dev.isr4j.Headers;
 import dev.isr4j.Response;
-import dev.isr4j.AppProvider;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
-import dev.isr4j.App;
 import dev.isr4j.runtime.Deadlines;
 import dev.isr4j.runtime.Exchange;
 import dev.isr4j.runtime.IsrRuntime;
-import dev.isr4j.wasm.js.JSRuntime;
+import dev.isr4j.wasm.adapters.ConsoleLog;
+import dev.isr4j.wasm.adapters.JsBody;
+import dev.isr4j.wasm.adapters.JsConversions;
+import dev.isr4j.wasm.adapters.JsEnv;
+import dev.isr4j.wasm.adapters.JsKvStore;
+import dev.isr4j.wasm.adapters.JsPromises;
+import dev.isr4j.wasm.adapters.JsText;
+import dev.isr4j.wasm.adapters.JsTiers;
 import dev.isr4j.wasm.js.JSEnv;
 import dev.isr4j.wasm.js.JSExecutionContext;
 import dev.isr4j.wasm.js.JSKvNamespace;
 import dev.isr4j.wasm.js.JSRequest;
+import dev.isr4j.wasm.js.JSRuntime;
 import dev.isr4j.wasm.js.JSSqlStorage;
-import org.teavm.jso.core.JSString;
 import org.teavm.jso.JSExport;
 import org.teavm.jso.JSObject;
+import org.teavm.jso.core.JSString;
 import org.teavm.jso.function.JSConsumer;
 
 /**
@@ -34,6 +42,11 @@ public final class WorkerMain {
     private static JSObject prerenderedBundle;
     private static JsKvStore kvStore;
     private static long backgroundMillis = Deadlines.DEFAULT_BACKGROUND_MILLIS;
+
+    static {
+        // Every thread that awaits is started by an export of this class, so this runs before any await.
+        JsPromises.reportTrapsTo(Traps.REPORTER);
+    }
 
     private WorkerMain() {
     }

@@ -1,4 +1,4 @@
-package dev.isr4j.wasm;
+package dev.isr4j.wasm.adapters;
 
 import dev.isr4j.Env;
 import dev.isr4j.Headers;
@@ -16,11 +16,11 @@ import org.teavm.jso.core.JSString;
 import org.teavm.jso.typedarrays.Int8Array;
 
 /** Request and Response between the Fetch API and the Java model; headers and body cross only if read. */
-final class JsConversions {
+public final class JsConversions {
     private JsConversions() {
     }
 
-    static Request toJava(JSRequest request, Env env) {
+    public static Request toJava(JSRequest request, Env env) {
         return Request.builder(request.getMethod(), JsText.string(request.getUrlValue()))
                 .headers(() -> headers(request.getHeaders()))
                 .headerLookup(name -> JsText.string(header(request.getHeaders(), jsName(name))))
@@ -69,7 +69,7 @@ final class JsConversions {
      *
      * @throws IllegalStateException when a header cannot be sent
      */
-    static JSObject response(Response response, boolean fromCache) {
+    public static JSObject response(Response response, boolean fromCache) {
         var fields = response.headers().entries();
         for (var h : fields) {
             if (!HeaderFields.isValidName(h.getKey()) || !HeaderFields.isValidValue(h.getValue())) {
@@ -85,7 +85,7 @@ final class JsConversions {
 
     /** Settles the shim's promise for a request with its answer. */
     @JSBody(params = {"resolve", "response"}, script = "resolve(response);")
-    static native void resolve(JSObject resolve, JSObject response);
+    public static native void resolve(JSObject resolve, JSObject response);
 
     // Reads HeaderFraming's layout: <length>:<name><length>:<value>..., lengths in characters, one byte per
     // character (Latin-1: every response field is checked to be within it before it gets here).

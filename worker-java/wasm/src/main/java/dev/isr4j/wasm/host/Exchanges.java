@@ -1,4 +1,4 @@
-package dev.isr4j.wasm;
+package dev.isr4j.wasm.host;
 
 import dev.isr4j.runtime.Exchange;
 import dev.isr4j.wasm.js.JSRequest;
