@@ -2,7 +2,7 @@ package dev.isr4j;
 
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CachePurger;
-import dev.isr4j.cache.KvCacheHandler;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.data.DataCache;
 import dev.isr4j.routing.RouteSpec;
 import dev.isr4j.text.Text;
@@ -35,7 +35,7 @@ public final class App {
     private String buildId = "";
     private CacheHandler cacheHandler;
     private CachePurger cachePurger;
-    private KvCacheHandler.Options kvOptions = KvCacheHandler.Options.defaults();
+    private KvCacheOptions kvOptions = KvCacheOptions.defaults();
     private String notFoundPage = DEFAULT_NOT_FOUND_PAGE;
 
     /** The 404 page until {@link #notFoundPage(String)} replaces it. */
@@ -135,15 +135,15 @@ public final class App {
     }
 
     /** Options of the Workers KV cache used when {@code CACHE_KV} is bound (key prefix, TTL, tag cache time). */
-    public App kvOptions(KvCacheHandler.Options options) {
+    public App kvOptions(KvCacheOptions options) {
         if (options == null) {
-            throw new IllegalArgumentException("kvOptions(null): pass KvCacheHandler.Options.defaults() or a variant");
+            throw new IllegalArgumentException("kvOptions(null): pass KvCacheOptions.defaults() or a variant");
         }
         this.kvOptions = options;
         return this;
     }
 
-    public KvCacheHandler.Options kvOptions() {
+    public KvCacheOptions kvOptions() {
         return kvOptions;
     }
 

@@ -2,7 +2,7 @@ package dev.isr4j;
 
 import dev.isr4j.api.BackgroundWork;
 
-import dev.isr4j.routing.CanonicalPath;
+import dev.isr4j.text.CanonicalPath;
 import dev.isr4j.data.DataCache;
 import dev.isr4j.routing.RequestScope;
 import dev.isr4j.revalidation.RevalidationSecret;

@@ -7,7 +7,7 @@ import dev.isr4j.isr.SingleFlight;
 import dev.isr4j.routing.RequestScope;
 import dev.isr4j.store.CacheKeys;
 import dev.isr4j.store.StoredEntries;
-import dev.isr4j.store.Tags;
+import dev.isr4j.text.Tags;
 import dev.isr4j.text.Text;
 import dev.isr4j.Body;
 import dev.isr4j.CacheProfile;

@@ -2,7 +2,7 @@ package dev.isr4j.page;
 
 import dev.isr4j.routing.ApiAccess;
 import dev.isr4j.routing.RouteSpec;
-import dev.isr4j.routing.Router;
+import dev.isr4j.text.Router;
 import dev.isr4j.store.CacheKeys;
 import dev.isr4j.Body;
 import dev.isr4j.Fallback;

@@ -2,7 +2,7 @@ package dev.isr4j.revalidation;
 
 import dev.isr4j.json.JsonReader;
 import dev.isr4j.routing.Dispatcher;
-import dev.isr4j.store.Tags;
+import dev.isr4j.text.Tags;
 import dev.isr4j.Body;
 import dev.isr4j.Headers;
 import dev.isr4j.Json;

@@ -1,5 +1,7 @@
 package dev.isr4j.routing;
 
+import dev.isr4j.text.CanonicalPath;
+import dev.isr4j.text.Router;
 import dev.isr4j.data.DataCache;
 import dev.isr4j.isr.CachedAnswer;
 import dev.isr4j.isr.Conditional;

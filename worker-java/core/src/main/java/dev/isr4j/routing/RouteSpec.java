@@ -1,8 +1,9 @@
 package dev.isr4j.routing;
 
+import dev.isr4j.text.Router;
 import dev.isr4j.data.DataCache;
 import dev.isr4j.page.PageSpec;
-import dev.isr4j.store.Tags;
+import dev.isr4j.text.Tags;
 import dev.isr4j.text.Text;
 import dev.isr4j.Dynamic;
 import dev.isr4j.Handler;

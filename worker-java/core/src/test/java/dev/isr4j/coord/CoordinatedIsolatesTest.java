@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.isr4j.App;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.api.KvStore;
@@ -58,7 +59,7 @@ class CoordinatedIsolatesTest {
                 req.revalidator().tag("posts", req.queryParam("profile"));
                 return Response.status(204);
             });
-            var handler = new KvCacheHandler(kv, clock, log, KvCacheHandler.Options.defaults());
+            var handler = new KvCacheHandler(kv, clock, log, KvCacheOptions.defaults());
             dispatcher = new Dispatcher(app, handler, log, Map.of(), clock);
             Coordination.install(dispatcher, coordinator, options, clock, log);
         }
