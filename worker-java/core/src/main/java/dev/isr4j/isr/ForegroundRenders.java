@@ -12,7 +12,7 @@ import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
 import dev.isr4j.coord.CoordinatorObject;
 import dev.isr4j.coord.RegenerationLeases;
-import dev.isr4j.routing.RouteSpec;
+import dev.isr4j.route.RouteSpec;
 import java.util.Map;
 
 /**

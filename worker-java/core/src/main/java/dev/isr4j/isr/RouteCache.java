@@ -1,9 +1,7 @@
 package dev.isr4j.isr;
 
-import dev.isr4j.routing.ApiAccess;
-import dev.isr4j.routing.RequestScope;
-import dev.isr4j.routing.Dispatcher;
-import dev.isr4j.routing.RouteSpec;
+import dev.isr4j.route.RequestScope;
+import dev.isr4j.route.RouteSpec;
 import dev.isr4j.store.CacheKeys;
 import dev.isr4j.store.StoredEntries;
 import dev.isr4j.Handler;
@@ -132,7 +130,7 @@ public final class RouteCache {
             request = clean(request, params); // FORCE_STATIC: the same output for everyone
         }
         String key = keyFor(route, request.path());
-        EarlyRead.Found early = ApiAccess.scope(request).earlyRead();
+        EarlyRead.Found early = RequestScope.of(request).earlyRead();
         CacheLookup lookup = lookup(route, key, early != null && early.read().cacheKey().equals(key) ? early : null,
                 background);
         long expire = expireOf(route);
@@ -184,7 +182,7 @@ public final class RouteCache {
 
     /** A stored value as a response: its status, stored headers and body, and a page's props. */
     static Response answerOf(CacheValue v) {
-        return ApiAccess.withProps(Response.of(v.status(), v.headers(), v.body()), v.props());
+        return Response.of(v.status(), v.headers(), v.body()).withProps(v.props());
     }
 
     /**
@@ -304,7 +302,7 @@ public final class RouteCache {
     private static Response fallbackResponse(RouteSpec route) {
         return Response.html(route.page().fallbackHtml())
                 .withHeader(X_ISR_CACHE, "FALLBACK")
-                .withHeader("cache-control", Dispatcher.NO_STORE)
+                .withHeader("cache-control", CachedAnswer.NO_STORE)
                 .withHeader(CACHE_STATUS, "isr4j; fwd=miss; detail=fallback");
     }
 
@@ -313,7 +311,7 @@ public final class RouteCache {
         // Not the client's Host either: url() reports ISR_ORIGIN when set, else this fixed origin, so nothing a
         // client chose reaches an answer cached for everyone (FORCE_STATIC caches even what reads the URL).
         Request clean = Request.builder("GET", CLEAN_ORIGIN + original.path()).env(original.env()).build();
-        return ApiAccess.withRoute(ApiAccess.withScope(clean, ApiAccess.scope(original).fresh()), "GET", params);
+        return clean.withContext(RequestScope.of(original).fresh()).withRoute("GET", params);
     }
 
     private static final String CLEAN_ORIGIN = "http://localhost";
@@ -417,7 +415,7 @@ public final class RouteCache {
         var tags = new LinkedHashSet<>(resolved);
         tags.add(CacheKeys.pathTag(request.path()));
         tags.addAll(CacheKeys.layoutTags(request.path()));
-        RequestScope scope = ApiAccess.scope(request);
+        RequestScope scope = RequestScope.of(request);
         tags.addAll(scope.dataTags());
         if (route.dynamic() == dev.isr4j.Dynamic.FORCE_STATIC) {
             return new CacheHandler.SetOptions(STATIC_STORE_SECONDS, STATIC_STORE_SECONDS + 1, new ArrayList<>(tags));
@@ -450,7 +448,7 @@ public final class RouteCache {
      */
     static CacheValue toValue(Response response, long now) {
         Headers stored = response.headers().without(NOT_STORED);
-        String props = ApiAccess.props(response);
+        String props = response.props();
         if (!stored.has("etag")) { // before Last-Modified: the same bytes keep their tag when written again
             stored = stored.with("etag", Etags.of(response.status(), stored, response.body(), props));
         }

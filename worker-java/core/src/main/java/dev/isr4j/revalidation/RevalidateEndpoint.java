@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class RevalidateEndpoint {
     public static final String PATH = "/__isr/revalidate";
-    static final String SECRET_VAR = RevalidationSecret.VAR;
+    static final String SECRET_VAR = Request.REVALIDATE_SECRET_VAR;
     static final int MAX_TAGS = 64;
     static final int MAX_PATHS = 64;
     /** Room for the most tags and paths a call may carry, at their longest, with JSON escapes. */
@@ -41,7 +41,7 @@ public final class RevalidateEndpoint {
         if (!request.method().equals("POST")) {
             return reply(405, Json.object().put("error", "use POST")).withHeader("allow", "POST");
         }
-        if (RevalidationSecret.check(request) != RevalidationSecret.Outcome.ACCEPTED) {
+        if (!request.hasRevalidationSecret()) {
             return reply(401, Json.object().put("error", "missing or wrong bearer token"))
                     .withHeader("www-authenticate", "Bearer");
         }
