@@ -1,7 +1,7 @@
 package dev.isr4j.revalidation;
 
+import dev.isr4j.isr.CachedAnswer;
 import dev.isr4j.json.JsonReader;
-import dev.isr4j.routing.Dispatcher;
 import dev.isr4j.text.Tags;
 import dev.isr4j.Body;
 import dev.isr4j.Headers;
@@ -148,7 +148,7 @@ public final class RevalidateEndpoint {
     }
 
     private static Response reply(int status, Json.Obj body) {
-        return Response.of(status, Headers.of("content-type", "application/json", "cache-control", Dispatcher.NO_STORE),
+        return Response.of(status, Headers.of("content-type", "application/json", "cache-control", CachedAnswer.NO_STORE),
                 Body.of(body.toJson()));
     }
 }

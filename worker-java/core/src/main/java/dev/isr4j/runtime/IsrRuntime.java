@@ -12,7 +12,6 @@ import dev.isr4j.api.KvStore;
 import dev.isr4j.api.Log;
 import dev.isr4j.cache.InMemoryCacheHandler;
 import dev.isr4j.cache.KvCacheHandler;
-import dev.isr4j.coord.Coordination;
 import dev.isr4j.coord.CoordinatorOptions;
 import dev.isr4j.api.CoordinatorTransport;
 import dev.isr4j.page.Prerendered;

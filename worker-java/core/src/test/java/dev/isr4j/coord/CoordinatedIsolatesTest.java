@@ -11,6 +11,7 @@ import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.routing.Dispatcher;
+import dev.isr4j.runtime.Coordination;
 import dev.isr4j.testing.ForwardingKvStore;
 import dev.isr4j.testing.IsrHarness;
 import dev.isr4j.testing.ManualClock;

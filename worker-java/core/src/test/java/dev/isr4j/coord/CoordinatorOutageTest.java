@@ -13,6 +13,7 @@ import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.json.JsonReader;
 import dev.isr4j.routing.Dispatcher;
+import dev.isr4j.runtime.Coordination;
 import dev.isr4j.testing.IsrHarness;
 import dev.isr4j.testing.ManualClock;
 import dev.isr4j.testing.QueuedBackgroundWork;

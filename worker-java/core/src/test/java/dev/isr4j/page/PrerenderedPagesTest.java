@@ -25,6 +25,7 @@ import dev.isr4j.api.CacheLookup;
 import dev.isr4j.cache.InMemoryCacheHandler;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
+import dev.isr4j.runtime.Prerenderer;
 import dev.isr4j.testing.IsrHarness;
 import dev.isr4j.testing.ManualClock;
 import dev.isr4j.testing.QueuedBackgroundWork;

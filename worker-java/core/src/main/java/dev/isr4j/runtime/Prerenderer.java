@@ -1,5 +1,6 @@
-package dev.isr4j.page;
+package dev.isr4j.runtime;
 
+import dev.isr4j.page.Prerendered;
 import dev.isr4j.routing.Dispatcher;
 import dev.isr4j.App;
 import dev.isr4j.Dynamic;
