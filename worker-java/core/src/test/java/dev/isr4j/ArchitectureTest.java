@@ -3,6 +3,7 @@ package dev.isr4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -33,7 +34,11 @@ import org.junit.jupiter.api.Test;
  * <li>A leaf ({@code text}, {@code json}) uses nothing of isr4j at all: pure string and JSON rules both sides
  * share.</li>
  * <li>No cycle between packages. The API's three packages count as one package for this (they are published
- * together and name each other, as {@code org.slf4j} and {@code org.slf4j.spi} do).</li>
+ * together and name each other, as {@code org.slf4j} and {@code org.slf4j.spi} do). The other modules' packages
+ * (wasm and its JS bindings, the test kit, the plugin, the example) are read from their sources' imports and
+ * qualified names and join the same graph.</li>
+ * <li>The example site and the archetype's site use the API alone.</li>
+ * <li>No source under {@code worker-java/*}{@code /src/main/java} is longer than 500 lines.</li>
  * </ul>
  */
 class ArchitectureTest {
@@ -110,6 +115,41 @@ class ArchitectureTest {
             }
         }
         assertEquals(List.of(), tooLong, "split these files (500 lines at most)");
+    }
+
+    @Test
+    void theExampleAndTheArchetypeUseOnlyTheApi() throws IOException {
+        Path modules = Path.of("").toAbsolutePath().getParent();
+        var wrong = new ArrayList<String>();
+        for (Path sources : List.of(modules.resolve("example/src/main/java"),
+                modules.resolve("archetype/src/main/resources/archetype-resources/worker-java/app/src/main/java"))) {
+            assumeTrue(Files.isDirectory(sources), sources + " is not here");
+            sourceUses(sources).forEach((from, targets) -> {
+                for (String to : targets) {
+                    if (!API_PACKAGES.contains(packageOf(to)) && !packageOf(to).equals(packageOf(from))) {
+                        wrong.add(from + " -> " + to);
+                    }
+                }
+            });
+        }
+        assertEquals(List.of(), wrong, "a site is written against the API alone");
+    }
+
+    @Test
+    void noCycleThroughTheOtherModules() throws IOException {
+        // The other modules' packages (wasm and its js bindings, the test kit, the plugin, the example) with core's.
+        Path modules = Path.of("").toAbsolutePath().getParent();
+        var uses = classUses();
+        for (String module : List.of("wasm", "testkit", "maven-plugin", "example")) {
+            Path sources = modules.resolve(module + "/src/main/java");
+            assumeTrue(Files.isDirectory(sources), sources + " is not here");
+            sourceUses(sources).forEach((owner, used) -> uses.computeIfAbsent(owner, k -> new TreeSet<>()).addAll(used));
+        }
+        var graph = packageGraph(uses);
+        List<String> cycle = findCycle(graph);
+        if (cycle != null) {
+            fail("package cycle: " + String.join(" -> ", cycle));
+        }
     }
 
     /** Package arrows; the API's packages are one node. */
@@ -197,23 +237,47 @@ class ArchitectureTest {
         }
         Path sources = Path.of("src/main/java");
         assertTrue(Files.isDirectory(sources), "run from the core module's directory (Maven does)");
-        Pattern imp = Pattern.compile("^import\\s+(?:static\\s+)?(dev\\.isr4j\\.[\\w.]+?)(?:\\.\\*)?\\s*;",
-                Pattern.MULTILINE);
+        sourceUses(sources).forEach((owner, used) -> uses.computeIfAbsent(owner, k -> new TreeSet<>()).addAll(used));
+        return uses;
+    }
+
+    private static final Pattern IMPORT = Pattern.compile(
+            "^import\\s+(?:static\\s+)?(dev\\.isr4j\\.[\\w.]+?)(?:\\.\\*)?\\s*;", Pattern.MULTILINE);
+    /** A qualified name in code, as {@code dev.isr4j.runtime.Deadlines.collapseWaitMillis(...)}. */
+    private static final Pattern QUALIFIED = Pattern.compile("(?<![\\w.])(dev\\.isr4j\\.(?:[a-z]\\w*\\.)*[A-Z]\\w*)");
+
+    /**
+     * Class -> the isr4j classes its source imports or names qualified in code (comments aside): what javac may
+     * have left no trace of (an inlined constant).
+     */
+    static Map<String, Set<String>> sourceUses(Path sources) throws IOException {
+        Map<String, Set<String>> uses = new TreeMap<>();
         try (Stream<Path> files = Files.walk(sources)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 String name = sources.relativize(f).toString().replace('\\', '/');
                 if (!name.endsWith(".java") || name.endsWith("-info.java")) {
                     continue;
                 }
-                String owner = name.substring(0, name.length() - 5).replace('/', '.');
+                String text = Files.readString(f);
+                Matcher pkg = Pattern.compile("^package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE).matcher(text);
+                String owner = (pkg.find() ? pkg.group(1) + "." : "") + f.getFileName().toString().replace(".java", "");
                 var targets = uses.computeIfAbsent(owner, k -> new TreeSet<>());
-                Matcher m = imp.matcher(Files.readString(f));
+                Matcher m = IMPORT.matcher(text);
                 while (m.find()) {
-                    String used = importedClass(m.group(1));
-                    if (!used.equals(owner)) {
-                        targets.add(used);
+                    targets.add(importedClass(m.group(1)));
+                }
+                for (String line : text.split("\n")) {
+                    String code = line.strip();
+                    if (code.startsWith("*") || code.startsWith("/*") || code.startsWith("//")
+                            || code.startsWith("import ") || code.startsWith("package ")) {
+                        continue;
+                    }
+                    Matcher q = QUALIFIED.matcher(code);
+                    while (q.find()) {
+                        targets.add(importedClass(q.group(1)));
                     }
                 }
+                targets.remove(owner);
             }
         }
         return uses;
