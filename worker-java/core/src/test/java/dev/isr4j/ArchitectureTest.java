@@ -143,7 +143,8 @@ class ArchitectureTest {
         for (String module : List.of("wasm", "testkit", "maven-plugin", "example")) {
             Path sources = modules.resolve(module + "/src/main/java");
             assumeTrue(Files.isDirectory(sources), sources + " is not here");
-            sourceUses(sources).forEach((owner, used) -> uses.computeIfAbsent(owner, k -> new TreeSet<>()).addAll(used));
+            sourceUses(sources).forEach((owner, used) -> uses.computeIfAbsent(owner, k -> new TreeSet<>())
+                    .addAll(used));
         }
         var graph = packageGraph(uses);
         List<String> cycle = findCycle(graph);

@@ -23,8 +23,9 @@ import java.util.Set;
  * entry serves both the page and {@code /_isr/data/<path>.json}.
  */
 public final class PageSpec {
-    public static final String DEFAULT_FALLBACK_HTML = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Loading"
-            + "</title></head><body><p>Loading...</p></body></html>";
+    /** What SHOW_FALLBACK serves at once when the page set no {@code fallbackHtml}. */
+    public static final String DEFAULT_FALLBACK_HTML = "<!doctype html><html><head><meta charset=\"utf-8\">"
+            + "<title>Loading</title></head><body><p>Loading...</p></body></html>";
 
     private final RouteSpec route;
     private final PageBuilder.PropsLoader loader;

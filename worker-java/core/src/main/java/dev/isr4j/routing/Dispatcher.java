@@ -1,19 +1,19 @@
 package dev.isr4j.routing;
 
-import dev.isr4j.text.CanonicalPath;
-import dev.isr4j.text.Router;
 import dev.isr4j.data.DataCache;
-import dev.isr4j.route.RequestScope;
-import dev.isr4j.route.RouteSpec;
 import dev.isr4j.isr.CachedAnswer;
 import dev.isr4j.isr.Conditional;
 import dev.isr4j.isr.Etags;
 import dev.isr4j.isr.RouteCache;
 import dev.isr4j.page.Crawlers;
 import dev.isr4j.route.PageSpec;
+import dev.isr4j.route.RequestScope;
+import dev.isr4j.route.RouteSpec;
 import dev.isr4j.revalidation.CacheRevalidator;
 import dev.isr4j.revalidation.RevalidateEndpoint;
+import dev.isr4j.text.CanonicalPath;
 import dev.isr4j.text.HeaderFields;
+import dev.isr4j.text.Router;
 import dev.isr4j.App;
 import dev.isr4j.Body;
 import dev.isr4j.Dynamic;
