@@ -2,9 +2,7 @@ package dev.isr4j;
 
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CachePurger;
-import dev.isr4j.cache.KvCacheHandler;
-import dev.isr4j.data.DataCache;
-import dev.isr4j.routing.RouteSpec;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.text.Text;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,24 +26,20 @@ public final class App {
     /** One year, as in Next.js: how long a stale entry may still be served while it regenerates. */
     public static final long DEFAULT_EXPIRE_SECONDS = 31_536_000L;
 
-    private final List<RouteSpec> routes = new ArrayList<>();
-    private final List<DataCache.Definition<?>> cachedFunctions = new ArrayList<>();
+    private final List<Route> routes = new ArrayList<>();
+    private final List<CachedFunction<?>> cachedFunctions = new ArrayList<>();
     private final Map<String, CacheProfile> profiles = CacheProfile.builtIns();
     private long expireSeconds = DEFAULT_EXPIRE_SECONDS;
     private String buildId = "";
     private CacheHandler cacheHandler;
     private CachePurger cachePurger;
-    private KvCacheHandler.Options kvOptions = KvCacheHandler.Options.defaults();
+    private KvCacheOptions kvOptions = KvCacheOptions.defaults();
     private String notFoundPage = DEFAULT_NOT_FOUND_PAGE;
 
     /** The 404 page until {@link #notFoundPage(String)} replaces it. */
     static final String DEFAULT_NOT_FOUND_PAGE = "<!doctype html><html><head><meta charset=\"utf-8\"><title>404: "
             + "This page could not be found</title></head><body><h1>404 - This page could not be found.</h1></body>"
             + "</html>";
-
-    static {
-        ApiBridge.install(); // the runtime reads routes and cached functions through it, not through public methods
-    }
 
     private App() {
     }
@@ -56,19 +50,26 @@ public final class App {
 
     /** Declares a route; add its options and its method handlers on the returned builder. */
     public RouteBuilder route(String pattern) {
-        var spec = new RouteSpec(pattern);
+        return new RouteBuilder(declare(pattern));
+    }
+
+    /** Declares a page route (props, renderer, static paths, fallback); see {@link PageBuilder}. */
+    public PageBuilder page(String pattern) {
+        Route route = declare(pattern);
+        var page = new Page(pattern);
+        route.page(page);
+        return new PageBuilder(route, page);
+    }
+
+    private Route declare(String pattern) {
+        var route = new Route(pattern);
         for (var r : routes) {
             if (r.pattern().equals(pattern)) {
                 throw new IllegalArgumentException("Route " + pattern + " is declared twice; add every method to one route");
             }
         }
-        routes.add(spec);
-        return new RouteBuilder(spec);
-    }
-
-    /** Declares a page route (props, renderer, static paths, fallback); see {@link PageBuilder}. */
-    public PageBuilder page(String pattern) {
-        return new PageBuilder(new dev.isr4j.page.PageSpec(route(pattern).spec()));
+        routes.add(route);
+        return route;
     }
 
     /**
@@ -135,15 +136,15 @@ public final class App {
     }
 
     /** Options of the Workers KV cache used when {@code CACHE_KV} is bound (key prefix, TTL, tag cache time). */
-    public App kvOptions(KvCacheHandler.Options options) {
+    public App kvOptions(KvCacheOptions options) {
         if (options == null) {
-            throw new IllegalArgumentException("kvOptions(null): pass KvCacheHandler.Options.defaults() or a variant");
+            throw new IllegalArgumentException("kvOptions(null): pass KvCacheOptions.defaults() or a variant");
         }
         this.kvOptions = options;
         return this;
     }
 
-    public KvCacheHandler.Options kvOptions() {
+    public KvCacheOptions kvOptions() {
         return kvOptions;
     }
 
@@ -163,29 +164,31 @@ public final class App {
 
     /** Declares a cached function returning text (JSON or anything else) or null. */
     public CachedFunction<String> cachedText(String name, CachedFunction.Computation<String> computation) {
-        return declare(new DataCache.Definition<>(name, computation, false));
+        return declare(new CachedFunction<>(name, computation, false));
     }
 
     /** Declares a cached function returning bytes or null. */
     public CachedFunction<byte[]> cachedBytes(String name, CachedFunction.Computation<byte[]> computation) {
-        return declare(new DataCache.Definition<>(name, computation, true));
+        return declare(new CachedFunction<>(name, computation, true));
     }
 
-    private <T> CachedFunction<T> declare(DataCache.Definition<T> definition) {
+    private <T> CachedFunction<T> declare(CachedFunction<T> function) {
         for (var d : cachedFunctions) {
-            if (d.name().equals(definition.name())) {
-                throw new IllegalArgumentException("cached function '" + definition.name() + "' is declared twice");
+            if (d.name().equals(function.name())) {
+                throw new IllegalArgumentException("cached function '" + function.name() + "' is declared twice");
             }
         }
-        cachedFunctions.add(definition);
-        return new CachedFunction<>(definition);
+        cachedFunctions.add(function);
+        return function;
     }
 
-    List<DataCache.Definition<?>> cachedFunctions() {
+    /** The declared cached functions in declaration order (what the runtime serves). */
+    public List<CachedFunction<?>> cachedFunctions() {
         return Collections.unmodifiableList(cachedFunctions);
     }
 
-    List<RouteSpec> routes() {
+    /** The declared routes and pages in declaration order (what the runtime serves). */
+    public List<Route> routes() {
         return Collections.unmodifiableList(routes);
     }
 

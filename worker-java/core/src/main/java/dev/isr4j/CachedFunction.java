@@ -1,7 +1,11 @@
 package dev.isr4j;
 
-import dev.isr4j.data.DataCache;
+import dev.isr4j.spi.ComputationContext;
+import dev.isr4j.text.Tags;
+import dev.isr4j.text.Text;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -25,15 +29,33 @@ public final class CachedFunction<T> {
         T compute(CacheScope scope, List<String> args) throws Exception;
     }
 
-    private final DataCache.Definition<T> definition;
+    private final String name;
+    private final Computation<T> computation;
+    private final boolean bytes;
+    private final List<String> tags = new ArrayList<>();
+    private final List<String> tagView = Collections.unmodifiableList(tags);
+    private String profile;
+    private long revalidateSeconds;
 
-    CachedFunction(DataCache.Definition<T> definition) {
-        this.definition = definition;
+    CachedFunction(String name, Computation<T> computation, boolean bytes) {
+        if (!Text.isWord(name, "._-", 1, 64)) {
+            throw new IllegalArgumentException("a cached function needs a name of 1-64 letters, digits, '.', "
+                    + "'_' or '-', got: " + name);
+        }
+        if (computation == null) {
+            throw new IllegalArgumentException("cached function '" + name + "' has no computation");
+        }
+        this.name = name;
+        this.computation = computation;
+        this.bytes = bytes;
     }
 
     /** Cache tags of every entry of this function ({@code {0}}, {@code {1}}... are replaced by arguments). */
     public CachedFunction<T> tags(String... tags) {
-        definition.tags(tags);
+        for (String t : tags) {
+            Tags.validate(t.replace("{", "").replace("}", ""));
+            this.tags.add(t);
+        }
         return this;
     }
 
@@ -42,27 +64,59 @@ public final class CachedFunction<T> {
      * profiles as {@code RouteBuilder.cacheLife} and, inside a computation, {@code scope.cacheLife}.
      */
     public CachedFunction<T> cacheLife(String profile) {
-        definition.profile(profile);
+        this.profile = profile;
         return this;
     }
 
     /** Revalidate after {@code seconds} (expire stays the app's). */
     public CachedFunction<T> revalidate(long seconds) {
-        definition.revalidate(seconds);
+        if (seconds < 1) {
+            throw new IllegalArgumentException("cached function '" + name + "': revalidate must be at least "
+                    + "1 second, got " + seconds);
+        }
+        this.revalidateSeconds = seconds;
         return this;
     }
 
     /** The cached result for these arguments, computing it when absent. */
     public T get(Request request, String... args) throws Exception {
-        return request.dataCache().get(definition, request, null, Arrays.asList(args.clone()));
+        return request.context().cached(this, request, Arrays.asList(args.clone()));
     }
 
     /** The same, called from inside another cached computation (its entry is bounded by this one). */
     public T get(CacheScope scope, String... args) throws Exception {
-        return DataCache.fromScope(scope).get(definition, null, scope, Arrays.asList(args.clone()));
+        if (scope instanceof ComputationContext computing) {
+            return computing.cached(this, Arrays.asList(args.clone()));
+        }
+        throw new IllegalArgumentException("this CacheScope was not created by isr4j");
     }
 
     public String name() {
-        return definition.name();
+        return name;
+    }
+
+    /** What computes a value (the runtime calls it). */
+    public Computation<T> computation() {
+        return computation;
+    }
+
+    /** True for {@code byte[]} values ({@link App#cachedBytes}), false for text. */
+    public boolean returnsBytes() {
+        return bytes;
+    }
+
+    /** Tag templates in declaration order. */
+    public List<String> tagTemplates() {
+        return tagView;
+    }
+
+    /** The cache-life profile's name, or null. */
+    public String cacheLifeName() {
+        return profile;
+    }
+
+    /** The revalidate set with {@link #revalidate(long)}, or 0. */
+    public long revalidateSeconds() {
+        return revalidateSeconds;
     }
 }

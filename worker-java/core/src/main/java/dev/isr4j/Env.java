@@ -2,7 +2,6 @@ package dev.isr4j;
 
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
-import dev.isr4j.json.PureJsonCodec;
 
 /**
  * What the deployment gives a handler: variables and secrets ({@code vars} in wrangler.jsonc,

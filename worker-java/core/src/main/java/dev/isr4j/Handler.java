@@ -1,7 +1,5 @@
 package dev.isr4j;
 
-import dev.isr4j.revalidation.RevalidationSecret;
-
 /** A route handler: plain blocking Java; awaiting I/O suspends it without blocking the isolate. */
 @FunctionalInterface
 public interface Handler {

@@ -1,6 +1,5 @@
 package dev.isr4j;
 
-import dev.isr4j.page.PageSpec;
 import java.util.Map;
 
 /**
@@ -28,9 +27,11 @@ public final class PageBuilder {
         String render(Map<String, Object> props) throws Exception;
     }
 
-    private final PageSpec spec;
+    private final Route route;
+    private final Page spec;
 
-    PageBuilder(PageSpec spec) {
+    PageBuilder(Route route, Page spec) {
+        this.route = route;
         this.spec = spec;
     }
 
@@ -62,22 +63,22 @@ public final class PageBuilder {
     }
 
     public PageBuilder revalidate(double seconds) {
-        spec.route().revalidate(seconds);
+        route.revalidate(seconds);
         return this;
     }
 
     public PageBuilder tags(String... tags) {
-        spec.route().tags(tags);
+        route.addTags(tags);
         return this;
     }
 
     public PageBuilder cacheLife(String profile) {
-        spec.route().profile(profile);
+        route.profile(profile);
         return this;
     }
 
     public PageBuilder dynamic(Dynamic mode) {
-        spec.route().dynamic(mode);
+        route.dynamic(mode);
         return this;
     }
 }

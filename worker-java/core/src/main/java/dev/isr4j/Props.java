@@ -1,5 +1,6 @@
 package dev.isr4j;
 
+import dev.isr4j.text.Tags;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,7 +68,7 @@ public final class Props {
     /** Tags for this result, in addition to the page's. */
     public Props tags(String... more) {
         for (String t : more) {
-            dev.isr4j.store.Tags.validate(t);
+            Tags.validate(t);
             tags.add(t);
         }
         return this;

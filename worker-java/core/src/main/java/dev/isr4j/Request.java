@@ -1,11 +1,8 @@
 package dev.isr4j;
 
 import dev.isr4j.api.BackgroundWork;
-
-import dev.isr4j.routing.CanonicalPath;
-import dev.isr4j.data.DataCache;
-import dev.isr4j.routing.RequestScope;
-import dev.isr4j.revalidation.RevalidationSecret;
+import dev.isr4j.spi.RequestContext;
+import dev.isr4j.text.CanonicalPath;
 import dev.isr4j.text.Text;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -31,15 +28,11 @@ public final class Request {
     private final Supplier<Body> bodySource;
     private final UnaryOperator<String> headerLookup;
     private final Env env;
-    private RequestScope scope = RequestScope.NONE;
+    private RequestContext context = RequestContext.NONE;
     private Map<String, String> params = Map.of();
     private Headers headers;
     private Body body;
     private boolean dynamic;
-
-    static {
-        ApiBridge.install(); // the runtime binds and routes requests through it, not through public methods
-    }
 
     /** A copy with another method: the URL as parsed already (same path, same query), nothing read yet. */
     private Request(Request from, String method) {
@@ -229,13 +222,16 @@ public final class Request {
      * stays alive until it finishes). Errors are logged, never sent to the client.
      */
     public void waitUntil(Runnable task) {
-        BackgroundWork background = scope.background();
+        BackgroundWork background = context.background();
         if (background == null) {
             task.run(); // outside a running app (a handler called directly): there is no "after", so now
         } else {
             background.submit(task);
         }
     }
+
+    /** Variable holding the revalidation secret ({@link #hasRevalidationSecret}, {@code POST /__isr/revalidate}). */
+    public static final String REVALIDATE_SECRET_VAR = RevalidationSecret.VAR;
 
     /**
      * True when the deployment has a revalidation secret ({@code ISR_REVALIDATE_SECRET}) and this request
@@ -248,35 +244,34 @@ public final class Request {
 
     /** On-demand revalidation of cached entries by tag or path. */
     public Revalidator revalidator() {
-        return scope.revalidator();
+        return context.revalidator();
     }
 
-    /** The runtime's per-request services (background work, revalidation, data cache). */
-    RequestScope scope() {
-        return scope;
+    /** The runtime serving this request ({@link RequestContext#NONE} for a request built by hand). */
+    public RequestContext context() {
+        return context;
     }
 
-    /** A copy for another path on the same origin (keeps method, headers, body, scope; drops the query). */
-    Request withPath(String newPath) {
+    /**
+     * A copy for another path on the same origin (keeps method, headers, body and context; drops the query): how
+     * the runtime answers a page's data route ({@code /_isr/data/<path>.json}) from the page's own route.
+     */
+    public Request withPath(String newPath) {
         int scheme = url.indexOf("://");
         int pathStart = scheme < 0 ? url.indexOf('/') : url.indexOf('/', scheme + 3);
         String origin = pathStart < 0 ? url : url.substring(0, pathStart);
         var copy = new Builder(method, origin + newPath).headers(headerSource).headerLookup(headerLookup)
                 .body(bodySource).env(env).build();
-        copy.scope = scope;
+        copy.context = context;
         copy.body = body;
         return copy;
     }
 
-    /** A copy bound to the runtime's per-request services. */
-    Request withScope(RequestScope scope) {
+    /** A copy bound to the runtime that serves it (see {@link RequestContext}); null unbinds it. */
+    public Request withContext(RequestContext context) {
         var copy = withRoute(method, params);
-        copy.scope = scope == null ? RequestScope.NONE : scope;
+        copy.context = context == null ? RequestContext.NONE : context;
         return copy;
-    }
-
-    DataCache dataCache() {
-        return scope.dataCache();
     }
 
     /** True once the handler has read headers, cookies or the query string. */
@@ -284,11 +279,14 @@ public final class Request {
         return dynamic;
     }
 
-    /** A copy of this request for another method and the given path parameters, fresh dynamic flag. */
-    Request withRoute(String method, Map<String, String> params) {
+    /**
+     * A copy as a route sees it: another method (HEAD answered by GET) and the matched path parameters, with the
+     * URL as parsed already, nothing read yet (a fresh dynamic flag) and the same context.
+     */
+    public Request withRoute(String method, Map<String, String> params) {
         var copy = new Request(this, Text.asciiUpperCase(method));
         copy.params = params.isEmpty() ? Map.of() : Map.copyOf(params);
-        copy.scope = scope;
+        copy.context = context;
         copy.body = body;
         return copy;
     }

@@ -14,10 +14,6 @@ public final class Response {
     /** A page's props JSON, kept with its answer for the page's data route and its entry; never a header. */
     private final String props;
 
-    static {
-        ApiBridge.install(); // the runtime reads and attaches page props through it, not through public methods
-    }
-
     private Response(int status, Headers headers, Body body, String props) {
         if (status < 200 || status > 599) {
             throw new IllegalArgumentException("HTTP status must be between 200 and 599, got " + status);
@@ -113,11 +109,17 @@ public final class Response {
         return new Response(status, headers, body, props);
     }
 
-    String props() {
+    /**
+     * A page's props JSON carried with its answer, or null for any other answer: the runtime stores it in the
+     * page's entry and answers the page's data route ({@code /_isr/data/<path>.json}) with it. Never a header, so
+     * it cannot reach a client as one.
+     */
+    public String props() {
         return props;
     }
 
-    Response withProps(String json) {
+    /** This answer carrying a page's props JSON (see {@link #props()}). */
+    public Response withProps(String json) {
         return new Response(status, headers, body, json);
     }
 }

@@ -1,17 +1,11 @@
 package dev.isr4j;
 
-import dev.isr4j.routing.RouteSpec;
-
 /** Options and method handlers of one route; every method returns this builder for chaining. */
 public final class RouteBuilder {
-    private final RouteSpec spec;
+    private final Route spec;
 
-    RouteBuilder(RouteSpec spec) {
+    RouteBuilder(Route spec) {
         this.spec = spec;
-    }
-
-    RouteSpec spec() {
-        return spec;
     }
 
     /**
@@ -26,7 +20,7 @@ public final class RouteBuilder {
 
     /** Cache tags of this route; {@code {param}} is replaced by the path parameter, e.g. {@code post-{id}}. */
     public RouteBuilder tags(String... tags) {
-        spec.tags(tags);
+        spec.addTags(tags);
         return this;
     }
 

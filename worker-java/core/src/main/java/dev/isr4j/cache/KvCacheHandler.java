@@ -8,6 +8,7 @@ import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Completion;
 import dev.isr4j.api.EarlyRead;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.api.Log;
 import dev.isr4j.api.ObjectStore;
@@ -15,7 +16,6 @@ import dev.isr4j.api.RegionalCache;
 import dev.isr4j.api.TagStore;
 import dev.isr4j.store.CacheKeys;
 import dev.isr4j.store.KvEntryFormat;
-import dev.isr4j.text.Text;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +40,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>With {@link Tiers}, two more stores: a regional copy of each entry (the location's Cache API), read before
  * KV and served only when fresh after the same tag check as a KV entry, refreshed by every write; and an object
- * store (R2) for bodies past {@link Options#objectThresholdBytes()}, which KV then points at (format version 3).
+ * store (R2) for bodies past {@link KvCacheOptions#objectThresholdBytes()}, which KV then points at (format version 3).
  *
  * <p>Each concern is a part of its own, composed here: entries ({@link EntryReads}, {@link EntryWrites}), tag
  * states ({@link TagStates} over {@link TagRecords}, {@link TagCache} and, with a tag store, {@link
@@ -48,7 +48,7 @@ import java.util.function.UnaryOperator;
  * EarlyReads}).
  *
  * <pre>{@code
- * new KvCacheHandler(store, Clock.SYSTEM, log, KvCacheHandler.Options.defaults().withAppPrefix("blog:"));
+ * new KvCacheHandler(store, Clock.SYSTEM, log, KvCacheOptions.defaults().withAppPrefix("blog:"));
  * }</pre>
  */
 public final class KvCacheHandler implements CacheHandler {
@@ -60,100 +60,6 @@ public final class KvCacheHandler implements CacheHandler {
     public static final long FAILED_TAG_READ_RETRY_MILLIS = TagCache.FAILED_READ_RETRY_MILLIS;
     public static final String REGIONAL_ORIGIN = KvKeys.REGIONAL_ORIGIN;
 
-    /**
-     * @param appPrefix prepended to every key (several apps can share a namespace)
-     * @param expirationTtlSeconds KV TTL of entries, decoupled from revalidate (stale entries must survive)
-     * @param tagCacheMillis how long an isolate trusts a tag state it read from KV
-     * @param maxCachedTags how many tag states an isolate keeps (least recently used go first; a forgotten
-     *                      one is read from KV again): bounds the memory requests for distinct paths can take
-     * @param regionalCache keep copies of entries in the location's cache (when the runtime has one) and read
-     *                      them before KV
-     * @param regionalMaxSeconds the longest a regional copy is kept; never longer than the entry stays fresh
-     * @param objectThresholdBytes bodies longer than this go to the object store (R2) when there is one
-     */
-    public record Options(String appPrefix, long expirationTtlSeconds, long tagCacheMillis, int maxCachedTags,
-                          boolean regionalCache, long regionalMaxSeconds, long objectThresholdBytes) {
-        public static final long DEFAULT_TTL_SECONDS = 30L * 24 * 3600;
-        public static final long DEFAULT_TAG_CACHE_MILLIS = 5000;
-        public static final int DEFAULT_MAX_CACHED_TAGS = 10_000;
-        /** The longest a regional copy lives by default: one hour (and never past the entry's freshness). */
-        public static final long DEFAULT_REGIONAL_MAX_SECONDS = 3600;
-        /** By default only bodies KV cannot hold go to R2. */
-        public static final long DEFAULT_OBJECT_THRESHOLD_BYTES = KvStore.MAX_VALUE_BYTES;
-
-        public Options {
-            if (!Text.isWord(appPrefix, "._:-", 0, 64)) {
-                throw new IllegalArgumentException("KV appPrefix must be up to 64 characters of letters, digits, "
-                        + "'.', '_', ':' or '-', got: " + appPrefix);
-            }
-            if (expirationTtlSeconds < KvStore.MIN_EXPIRATION_TTL_SECONDS) {
-                throw new IllegalArgumentException("KV expirationTtl must be at least "
-                        + KvStore.MIN_EXPIRATION_TTL_SECONDS + " seconds (KV's minimum), got " + expirationTtlSeconds);
-            }
-            if (tagCacheMillis < 0) {
-                throw new IllegalArgumentException("tagCacheMillis must be >= 0, got " + tagCacheMillis);
-            }
-            if (maxCachedTags < 1) {
-                throw new IllegalArgumentException("maxCachedTags must be at least 1, got " + maxCachedTags);
-            }
-            if (regionalMaxSeconds < 1) {
-                throw new IllegalArgumentException("regionalMaxSeconds must be at least 1, got " + regionalMaxSeconds
-                        + "; turn the regional cache off with withRegionalCache(false) instead");
-            }
-            if (objectThresholdBytes < 0 || objectThresholdBytes > KvStore.MAX_VALUE_BYTES) {
-                throw new IllegalArgumentException("objectThresholdBytes must be between 0 and KV's value limit ("
-                        + KvStore.MAX_VALUE_BYTES + "), got " + objectThresholdBytes);
-            }
-        }
-
-        public Options(String appPrefix, long expirationTtlSeconds, long tagCacheMillis, int maxCachedTags) {
-            this(appPrefix, expirationTtlSeconds, tagCacheMillis, maxCachedTags, true, DEFAULT_REGIONAL_MAX_SECONDS,
-                    DEFAULT_OBJECT_THRESHOLD_BYTES);
-        }
-
-        public static Options defaults() {
-            return new Options("", DEFAULT_TTL_SECONDS, DEFAULT_TAG_CACHE_MILLIS, DEFAULT_MAX_CACHED_TAGS);
-        }
-
-        public Options withAppPrefix(String prefix) {
-            return new Options(prefix, expirationTtlSeconds, tagCacheMillis, maxCachedTags, regionalCache,
-                    regionalMaxSeconds, objectThresholdBytes);
-        }
-
-        public Options withExpirationTtl(long seconds) {
-            return new Options(appPrefix, seconds, tagCacheMillis, maxCachedTags, regionalCache, regionalMaxSeconds,
-                    objectThresholdBytes);
-        }
-
-        public Options withTagCacheMillis(long millis) {
-            return new Options(appPrefix, expirationTtlSeconds, millis, maxCachedTags, regionalCache,
-                    regionalMaxSeconds, objectThresholdBytes);
-        }
-
-        /** How many tag states one isolate keeps in memory (default {@value #DEFAULT_MAX_CACHED_TAGS}). */
-        public Options withMaxCachedTags(int max) {
-            return new Options(appPrefix, expirationTtlSeconds, tagCacheMillis, max, regionalCache,
-                    regionalMaxSeconds, objectThresholdBytes);
-        }
-
-        /** Whether to keep regional copies where the runtime has a location cache (default on). */
-        public Options withRegionalCache(boolean on) {
-            return new Options(appPrefix, expirationTtlSeconds, tagCacheMillis, maxCachedTags, on,
-                    regionalMaxSeconds, objectThresholdBytes);
-        }
-
-        /** The longest a regional copy is kept (default {@value #DEFAULT_REGIONAL_MAX_SECONDS} s). */
-        public Options withRegionalMaxSeconds(long seconds) {
-            return new Options(appPrefix, expirationTtlSeconds, tagCacheMillis, maxCachedTags, regionalCache,
-                    seconds, objectThresholdBytes);
-        }
-
-        /** Bodies longer than this many bytes go to the object store, when there is one (default: KV's limit). */
-        public Options withObjectThreshold(long bytes) {
-            return new Options(appPrefix, expirationTtlSeconds, tagCacheMillis, maxCachedTags, regionalCache,
-                    regionalMaxSeconds, bytes);
-        }
-    }
 
     /**
      * The stores besides KV a handler may use, each null when absent.
@@ -176,12 +82,12 @@ public final class KvCacheHandler implements CacheHandler {
     private final KvStore store;
     private final UnaryOperator<Body> hostBody;
 
-    public KvCacheHandler(KvStore store, Clock clock, Log log, Options options) {
+    public KvCacheHandler(KvStore store, Clock clock, Log log, KvCacheOptions options) {
         this(store, clock, log, options, Tiers.NONE);
     }
 
     /** A handler that also uses the regional cache (unless the options turn it off) and the object store. */
-    public KvCacheHandler(KvStore store, Clock clock, Log log, Options options, Tiers tiers) {
+    public KvCacheHandler(KvStore store, Clock clock, Log log, KvCacheOptions options, Tiers tiers) {
         this.store = store;
         this.keys = new KvKeys(options.appPrefix());
         var records = new TagRecords(store, keys, clock, log);
@@ -359,7 +265,7 @@ public final class KvCacheHandler implements CacheHandler {
         };
     }
 
-    /** Tag states this isolate holds (at most {@link Options#maxCachedTags()}). */
+    /** Tag states this isolate holds (at most {@link KvCacheOptions#maxCachedTags()}). */
     int cachedTagCount() {
         return tagCache.size();
     }

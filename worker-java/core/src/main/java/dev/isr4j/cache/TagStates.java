@@ -7,7 +7,7 @@ import dev.isr4j.api.Completion;
 import dev.isr4j.api.Log;
 import dev.isr4j.api.TagStore;
 import dev.isr4j.store.CacheKeys;
-import dev.isr4j.store.Tags;
+import dev.isr4j.text.Tags;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 /**
  * The cache handlers users configure: {@link dev.isr4j.cache.KvCacheHandler} (Workers KV, with the regional
- * cache and R2 tiers and its {@link dev.isr4j.cache.KvCacheHandler.Options}), {@link
+ * cache and R2 tiers and its {@link dev.isr4j.api.KvCacheOptions}), {@link
  * dev.isr4j.cache.InMemoryCacheHandler} (the default without KV), {@link dev.isr4j.cache.InMemoryKvStore} (a KV
  * namespace in memory, for tests), and {@link dev.isr4j.cache.CloudflareZonePurger}.
  *

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Tag records in the coordinator (sharded by tag): one call per shard per lookup. */
-final class CoordinatorTagStore implements TagStore {
+public final class CoordinatorTagStore implements TagStore {
     private final CoordinatorClient client;
 
     public CoordinatorTagStore(CoordinatorClient client) {

@@ -1,14 +1,13 @@
 package dev.isr4j.data;
 
-import dev.isr4j.routing.ApiAccess;
 import dev.isr4j.isr.BackgroundWrites;
 import dev.isr4j.isr.RequestCollapser;
 import dev.isr4j.isr.SingleFlight;
-import dev.isr4j.routing.RequestScope;
+import dev.isr4j.route.RequestScope;
+import dev.isr4j.route.RouteSpec;
 import dev.isr4j.store.CacheKeys;
 import dev.isr4j.store.StoredEntries;
-import dev.isr4j.store.Tags;
-import dev.isr4j.text.Text;
+import dev.isr4j.text.Tags;
 import dev.isr4j.Body;
 import dev.isr4j.CacheProfile;
 import dev.isr4j.CacheScope;
@@ -23,6 +22,7 @@ import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
+import dev.isr4j.spi.ComputationContext;
 import dev.isr4j.text.Utf8;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -34,7 +34,7 @@ import java.util.Set;
  * The data cache behind {@link CachedFunction}: one entry per name and arguments (key {@link #key}, stored by KV
  * under {@code data:<name>:<fnv1a64 of name and arguments>}), stale-while-revalidate with one deduplicated background recomputation per key per isolate.
  */
-public final class DataCache {
+public final class DataCache implements RequestScope.DataCalls {
     /** Stored header naming what the body holds: {@code text}, {@code bytes} or {@code null}. */
     static final String KIND_HEADER = "x-isr-data";
 
@@ -90,63 +90,14 @@ public final class DataCache {
     private record Computed(Object value, long revalidateSeconds, List<String> tags) {
     }
 
-    /** The declaration of a cached function (name, computation, value type, tags, lifetime). */
-    public static final class Definition<T> {
-        private final String name;
-        private final CachedFunction.Computation<T> computation;
-        private final boolean bytes;
-        private final List<String> tags = new ArrayList<>();
-        private String profile;
-        private long revalidateSeconds;
-
-        public Definition(String name, CachedFunction.Computation<T> computation, boolean bytes) {
-            if (!Text.isWord(name, "._-", 1, 64)) {
-                throw new IllegalArgumentException("a cached function needs a name of 1-64 letters, digits, '.', "
-                        + "'_' or '-', got: " + name);
-            }
-            if (computation == null) {
-                throw new IllegalArgumentException("cached function '" + name + "' has no computation");
-            }
-            this.name = name;
-            this.computation = computation;
-            this.bytes = bytes;
-        }
-
-        public String name() {
-            return name;
-        }
-
-        public void tags(String... more) {
-            for (String t : more) {
-                Tags.validate(t.replace("{", "").replace("}", ""));
-                tags.add(t);
-            }
-        }
-
-        public void profile(String name) {
-            this.profile = name;
-        }
-
-        public void revalidate(long seconds) {
-            if (seconds < 1) {
-                throw new IllegalArgumentException("cached function '" + this.name + "': revalidate must be at least "
-                        + "1 second, got " + seconds);
-            }
-            this.revalidateSeconds = seconds;
-        }
-
-        /** Fails with a message when the profile named here does not exist. */
-        public void check(Map<String, CacheProfile> profiles) {
-            if (profile != null && !profiles.containsKey(profile)) {
-                throw unknownProfile(profile, profiles);
-            }
+    /** Fails with a message when the profile {@code function} names does not exist. */
+    public static void check(CachedFunction<?> function, Map<String, CacheProfile> profiles) {
+        String profile = function.cacheLifeName();
+        if (profile != null && !profiles.containsKey(profile)) {
+            throw RouteSpec.unknownProfile(profile, profiles);
         }
     }
 
-    public static IllegalArgumentException unknownProfile(String name, Map<String, CacheProfile> profiles) {
-        return new IllegalArgumentException("unknown cache profile '" + name + "'; known profiles: "
-                + String.join(", ", profiles.keySet()) + " (add your own with App.cacheProfile)");
-    }
 
     /**
      * The cache key: name and arguments, length-prefixed so ("a,b") and ("a","b") differ. Storage hashes it
@@ -164,24 +115,22 @@ public final class DataCache {
         return "data:" + sb;
     }
 
-    public static DataCache fromScope(CacheScope scope) {
-        if (scope instanceof Scope s) {
-            return s.cache();
-        }
-        throw new IllegalArgumentException("this CacheScope was not created by isr4j");
+    @Override
+    public <T> T get(CachedFunction<T> function, Request request, List<String> args) throws Exception {
+        return get(function, request, null, args);
     }
 
     @SuppressWarnings("unchecked")
-    public <T> T get(Definition<T> def, Request request, CacheScope parent, List<String> args) throws Exception {
-        String key = key(def.name, args);
+    public <T> T get(CachedFunction<T> def, Request request, CacheScope parent, List<String> args) throws Exception {
+        String key = key(def.name(), args);
         Env env = request != null ? request.env() : parent.env();
-        RequestScope requestScope = request != null ? ApiAccess.scope(request) : ((Scope) parent).requestScope();
+        RequestScope requestScope = request != null ? RequestScope.of(request) : ((Scope) parent).requestScope();
         CacheLookup lookup = lookup(def, key);
         if (lookup.state() == CacheLookup.State.FRESH || lookup.state() == CacheLookup.State.STALE) {
             CacheEntry entry = lookup.entry();
             Object value;
             try {
-                value = decode(entry.value(), def.bytes);
+                value = decode(entry.value(), def.returnsBytes());
             } catch (IllegalArgumentException e) {
                 log.warn("data cache entry " + CacheKeys.storageKey(key) + " is unreadable (" + e.getMessage()
                         + "); recomputing");
@@ -210,7 +159,7 @@ public final class DataCache {
                 CacheLookup again = lookup(def, key);
                 if (again.state() == CacheLookup.State.FRESH) {
                     try {
-                        Object value = decode(again.entry().value(), def.bytes);
+                        Object value = decode(again.entry().value(), def.returnsBytes());
                         noteStored(requestScope, parent, again.entry());
                         return (T) value;
                     } catch (IllegalArgumentException e) {
@@ -224,13 +173,13 @@ public final class DataCache {
         }
     }
 
-    private <T> T compute(Definition<T> def, String key, List<String> args, Env env, RequestScope requestScope,
+    private <T> T compute(CachedFunction<T> def, String key, List<String> args, Env env, RequestScope requestScope,
                           CacheScope parent, boolean inForeground, boolean store) throws Exception {
         return compute(def, key, args, env, requestScope, parent, inForeground, store, null);
     }
 
     /** A read of {@code key} whose failure is a miss (logged), bounded by what {@code def} may be written with now. */
-    private CacheLookup lookup(Definition<?> def, String key) {
+    private CacheLookup lookup(CachedFunction<?> def, String key) {
         CacheLookup lookup;
         try {
             lookup = handler.get(key);
@@ -255,14 +204,14 @@ public final class DataCache {
      * @param store whether to write the value to the cache
      */
     /** @param turn this caller's place among concurrent callers of the key, handed the result; or null */
-    private <T> T compute(Definition<T> def, String key, List<String> args, Env env, RequestScope requestScope,
+    private <T> T compute(CachedFunction<T> def, String key, List<String> args, Env env, RequestScope requestScope,
                           CacheScope parent, boolean inForeground, boolean store,
                           RequestCollapser.Turn<Computed> turn) throws Exception {
         var scope = new Scope(this, def, args, env, requestScope);
-        T value = def.computation.compute(scope, args);
-        if (value != null && !(def.bytes ? value instanceof byte[] : value instanceof String)) {
-            throw new IllegalStateException("cached function '" + def.name + "' returned "
-                    + value.getClass().getName() + "; it must return " + (def.bytes ? "byte[]" : "String"));
+        T value = def.computation().compute(scope, args);
+        if (value != null && !(def.returnsBytes() ? value instanceof byte[] : value instanceof String)) {
+            throw new IllegalStateException("cached function '" + def.name() + "' returned "
+                    + value.getClass().getName() + "; it must return " + (def.returnsBytes() ? "byte[]" : "String"));
         }
         long revalidate = scope.revalidateSeconds();
         List<String> tags = scope.tags();
@@ -307,8 +256,8 @@ public final class DataCache {
      * computation may pick its lifetime with {@code scope.cacheLife}). What a stored entry claims beyond it
      * counts as this much ({@link StoredEntries#bounded}), and so does a longer {@code scope.revalidate}.
      */
-    long longestRevalidate(Definition<?> def) {
-        long longest = def.revalidateSeconds;
+    long longestRevalidate(CachedFunction<?> def) {
+        long longest = def.revalidateSeconds();
         for (CacheProfile p : profiles.values()) {
             longest = Math.max(longest, p.revalidateSeconds());
         }
@@ -316,7 +265,7 @@ public final class DataCache {
     }
 
     /** The longest expire an entry of {@code def} can be written with now (see {@link #longestRevalidate}). */
-    long longestExpire(Definition<?> def) {
+    long longestExpire(CachedFunction<?> def) {
         long longest = Math.max(defaultExpireSeconds, longestRevalidate(def) + 1);
         for (CacheProfile p : profiles.values()) {
             longest = Math.max(longest, p.expireSeconds());
@@ -324,7 +273,7 @@ public final class DataCache {
         return longest;
     }
 
-    private <T> void startRecompute(Definition<T> def, String key, List<String> args, Env env, RequestScope scope) {
+    private <T> void startRecompute(CachedFunction<T> def, String key, List<String> args, Env env, RequestScope scope) {
         recomputations.start(key, scope.background(), () -> {
             try {
                 compute(def, key, args, env, scope.fresh(), null, false, true);
@@ -374,13 +323,13 @@ public final class DataCache {
     CacheProfile profile(String name) {
         CacheProfile p = profiles.get(name);
         if (p == null) {
-            throw unknownProfile(name, profiles);
+            throw RouteSpec.unknownProfile(name, profiles);
         }
         return p;
     }
 
     /** One computation's view of its entry. */
-    private static final class Scope implements CacheScope {
+    private static final class Scope implements ComputationContext {
         private final DataCache cache;
         private final List<String> args;
         private final Env env;
@@ -391,24 +340,24 @@ public final class DataCache {
         private long nestedBound = Long.MAX_VALUE;
         private final long longestRevalidate;
 
-        Scope(DataCache cache, Definition<?> def, List<String> args, Env env, RequestScope requestScope) {
+        Scope(DataCache cache, CachedFunction<?> def, List<String> args, Env env, RequestScope requestScope) {
             this.cache = cache;
             this.args = java.util.Collections.unmodifiableList(new ArrayList<>(args));
             this.env = env;
             this.requestScope = requestScope;
             this.longestRevalidate = cache.longestRevalidate(def);
-            if (def.profile != null) {
-                var p = cache.profile(def.profile);
+            if (def.cacheLifeName() != null) {
+                var p = cache.profile(def.cacheLifeName());
                 revalidate = p.revalidateSeconds();
                 expire = p.expireSeconds();
-            } else if (def.revalidateSeconds > 0) {
-                revalidate = def.revalidateSeconds;
+            } else if (def.revalidateSeconds() > 0) {
+                revalidate = def.revalidateSeconds();
             } else {
                 var p = cache.profile("default");
                 revalidate = p.revalidateSeconds();
                 expire = p.expireSeconds();
             }
-            for (String t : def.tags) {
+            for (String t : def.tagTemplates()) {
                 String resolved = t;
                 for (int i = 0; i < args.size(); i++) {
                     resolved = resolved.replace("{" + i + "}", String.valueOf(args.get(i)));
@@ -419,8 +368,9 @@ public final class DataCache {
             }
         }
 
-        DataCache cache() {
-            return cache;
+        @Override
+        public <T> T cached(CachedFunction<T> function, List<String> args) throws Exception {
+            return cache.get(function, null, this, args);
         }
 
         RequestScope requestScope() {

@@ -1,7 +1,7 @@
 /**
- * JSON where no library compiles under TeaVM: a small reader ({@link dev.isr4j.json.JsonReader}) and the
- * pure-Java {@link dev.isr4j.JsonCodec} used when the host has no faster one. (Writing is {@link dev.isr4j.Json}.)
+ * JSON where no library compiles under TeaVM: a small reader ({@link dev.isr4j.json.JsonReader}). Writing is
+ * {@link dev.isr4j.Json}; the plain-Java {@link dev.isr4j.JsonCodec} built on both is {@code Env.json()}'s default.
  *
- * <p>A leaf: depends on nothing else in isr4j but the API's {@link dev.isr4j.Json} and {@link dev.isr4j.JsonCodec}.
+ * <p>A leaf: imports nothing of isr4j, so the API may use it (see {@code ArchitectureTest}).
  */
 package dev.isr4j.json;

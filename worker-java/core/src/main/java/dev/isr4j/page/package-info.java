@@ -1,7 +1,8 @@
 /**
- * Pages: a page's declaration and GET handler (props, renderer, not-found, redirects, static paths, fallback
- * modes), crawler detection for SHOW_FALLBACK, and build-time prerendering ({@link dev.isr4j.page.Prerenderer}
- * renders the bundle through the dispatcher, {@link dev.isr4j.page.Prerendered} reads it back).
+ * What pages need beyond their route: crawler detection for SHOW_FALLBACK ({@link dev.isr4j.page.Crawlers}) and
+ * the bundle of pages prerendered at build time ({@link dev.isr4j.page.Prerendered} reads it back; {@code
+ * dev.isr4j.runtime.Prerenderer} writes it through the dispatcher). A page's declaration and GET handler, as the
+ * runtime serves it, is {@code dev.isr4j.route.PageSpec}.
  *
  * <p>A page is a route whose GET renders props: its caching is {@code dev.isr4j.isr}'s and its stored form
  * {@code dev.isr4j.store}'s; nothing here decides whether an answer comes from a cache.

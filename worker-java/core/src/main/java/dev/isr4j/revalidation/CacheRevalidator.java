@@ -2,9 +2,9 @@ package dev.isr4j.revalidation;
 
 import dev.isr4j.isr.BackgroundWrites;
 import dev.isr4j.isr.CacheTagHeader;
-import dev.isr4j.routing.CanonicalPath;
+import dev.isr4j.text.CanonicalPath;
 import dev.isr4j.store.CacheKeys;
-import dev.isr4j.store.Tags;
+import dev.isr4j.text.Tags;
 import dev.isr4j.text.Text;
 import dev.isr4j.PathType;
 import dev.isr4j.Revalidator;

@@ -1,8 +1,8 @@
 package dev.isr4j.revalidation;
 
+import dev.isr4j.isr.CachedAnswer;
 import dev.isr4j.json.JsonReader;
-import dev.isr4j.routing.Dispatcher;
-import dev.isr4j.store.Tags;
+import dev.isr4j.text.Tags;
 import dev.isr4j.Body;
 import dev.isr4j.Headers;
 import dev.isr4j.Json;
@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class RevalidateEndpoint {
     public static final String PATH = "/__isr/revalidate";
-    static final String SECRET_VAR = RevalidationSecret.VAR;
+    static final String SECRET_VAR = Request.REVALIDATE_SECRET_VAR;
     static final int MAX_TAGS = 64;
     static final int MAX_PATHS = 64;
     /** Room for the most tags and paths a call may carry, at their longest, with JSON escapes. */
@@ -41,7 +41,7 @@ public final class RevalidateEndpoint {
         if (!request.method().equals("POST")) {
             return reply(405, Json.object().put("error", "use POST")).withHeader("allow", "POST");
         }
-        if (RevalidationSecret.check(request) != RevalidationSecret.Outcome.ACCEPTED) {
+        if (!request.hasRevalidationSecret()) {
             return reply(401, Json.object().put("error", "missing or wrong bearer token"))
                     .withHeader("www-authenticate", "Bearer");
         }
@@ -148,7 +148,7 @@ public final class RevalidateEndpoint {
     }
 
     private static Response reply(int status, Json.Obj body) {
-        return Response.of(status, Headers.of("content-type", "application/json", "cache-control", Dispatcher.NO_STORE),
+        return Response.of(status, Headers.of("content-type", "application/json", "cache-control", CachedAnswer.NO_STORE),
                 Body.of(body.toJson()));
     }
 }

@@ -6,10 +6,14 @@ import dev.isr4j.isr.Conditional;
 import dev.isr4j.isr.Etags;
 import dev.isr4j.isr.RouteCache;
 import dev.isr4j.page.Crawlers;
-import dev.isr4j.page.PageSpec;
+import dev.isr4j.route.PageSpec;
+import dev.isr4j.route.RequestScope;
+import dev.isr4j.route.RouteSpec;
 import dev.isr4j.revalidation.CacheRevalidator;
 import dev.isr4j.revalidation.RevalidateEndpoint;
+import dev.isr4j.text.CanonicalPath;
 import dev.isr4j.text.HeaderFields;
+import dev.isr4j.text.Router;
 import dev.isr4j.App;
 import dev.isr4j.Body;
 import dev.isr4j.Dynamic;
@@ -29,7 +33,9 @@ import dev.isr4j.api.Clock;
 import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.Log;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -45,6 +51,8 @@ public final class Dispatcher {
     public static final String NO_STORE = CachedAnswer.NO_STORE;
 
     private final Router<RouteSpec> router = new Router<>();
+    /** The app's routes as served, in declaration order. */
+    private final List<RouteSpec> routes;
     private final RouteCache cache;
     private final CacheRevalidator revalidator;
     private final CachePurger appPurger;
@@ -71,11 +79,12 @@ public final class Dispatcher {
                       Clock clock) {
         this.log = log;
         this.notFoundPage = app.notFoundPage();
-        for (var definition : ApiAccess.cachedFunctions(app)) {
-            definition.check(app.cacheProfiles());
+        for (var function : app.cachedFunctions()) {
+            DataCache.check(function, app.cacheProfiles());
         }
-        for (var route : ApiAccess.routes(app)) {
-            route.applyProfile(app.cacheProfiles());
+        var compiled = new ArrayList<RouteSpec>();
+        for (var declared : app.routes()) {
+            var route = new RouteSpec(declared, app.cacheProfiles());
             if (route.page() != null) {
                 route.page().check(app.notFoundPage());
             }
@@ -90,7 +99,9 @@ public final class Dispatcher {
                         + " s); lower revalidate or raise App.expire");
             }
             router.add(route.pattern(), route);
+            compiled.add(route);
         }
+        this.routes = List.copyOf(compiled);
         this.cache = new RouteCache(cacheHandler, log, clock, app.expireSeconds(), app.buildId(), prerendered);
         this.revalidator = new CacheRevalidator(cacheHandler, log);
         this.appPurger = app.cachePurger();
@@ -100,6 +111,11 @@ public final class Dispatcher {
             cache.forgetCollapsed();
             dataCache.forgetCollapsed();
         });
+    }
+
+    /** The app's routes as this dispatcher serves them (profiles applied, pages' static paths complete). */
+    public List<RouteSpec> routes() {
+        return routes;
     }
 
     /** The cache handler requests go through. */
@@ -209,7 +225,7 @@ public final class Dispatcher {
         request = scoped(request, purger, background, early);
         if (request.path().equals(RevalidateEndpoint.PATH)) {
             try {
-                return RevalidateEndpoint.handle(request, ApiAccess.scope(request).revalidator(), log);
+                return RevalidateEndpoint.handle(request, request.revalidator(), log);
             } catch (RuntimeException e) {
                 log.error("revalidation endpoint failed", e);
                 return plain(500, "Internal Server Error");
@@ -219,7 +235,7 @@ public final class Dispatcher {
         boolean dataRoute = isDataRoute(path);
         if (dataRoute) {
             // /_isr/data/blog/a.json -> the page /blog/a, answered with its props from the same entry
-            request = ApiAccess.withPath(request, path.substring(DATA_PREFIX.length() - 1, path.length() - 5));
+            request = request.withPath(path.substring(DATA_PREFIX.length() - 1, path.length() - 5));
         }
         var match = router.match(request.path());
         if (match == null || (dataRoute && match.target().page() == null)) {
@@ -253,7 +269,7 @@ public final class Dispatcher {
             showFallback = page.fallback() == Fallback.SHOW_FALLBACK && !dataRoute && !development
                     && !Crawlers.isCrawler(request.header("user-agent"));
         }
-        Request routed = ApiAccess.withRoute(request, effective, match.params());
+        Request routed = request.withRoute(effective, match.params());
         Response response;
         try {
             boolean cacheable = !development && route.isIsr() && (effective.equals("GET"));
@@ -270,8 +286,7 @@ public final class Dispatcher {
     /** The request with what it may use while it is handled: its background work, revalidator, data cache. */
     private Request scoped(Request request, CachePurger purger, BackgroundWork background, EarlyRead.Found early) {
         Revalidator requestRevalidator = revalidator.forRequest(purger, background, log);
-        return ApiAccess.withScope(request, new RequestScope(background, requestRevalidator, dataCache)
-                .earlyRead(early));
+        return request.withContext(new RequestScope(background, requestRevalidator, dataCache).earlyRead(early));
     }
 
     /** What every routed answer goes through last: its cache rules, its data-route form, HEAD's empty body. */
@@ -326,7 +341,7 @@ public final class Dispatcher {
         Response stored = cache.storedAnswer(route, lookup); // a HIT (or STATIC) needs nothing started
         if (stored == null && background != null && lookup.state() == CacheLookup.State.STALE) {
             var match = router.match(path);
-            Request routed = ApiAccess.withRoute(scoped(request, purger, background, early), "GET", match.params());
+            Request routed = scoped(request, purger, background, early).withRoute("GET", match.params());
             stored = cache.serveStale(route, checked(route.handlers().get("GET")), routed, match.params(), background,
                     lookup);
         }
@@ -414,7 +429,7 @@ public final class Dispatcher {
 
     /** A page response turned into its props JSON, keeping its status (404 for not-found) and cache headers. */
     private static Response propsResponse(Response page) {
-        String props = ApiAccess.props(page);
+        String props = page.props();
         if (props == null) {
             return page;
         }

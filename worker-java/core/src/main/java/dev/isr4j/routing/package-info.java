@@ -1,10 +1,11 @@
 /**
- * From request to route: the router and route declarations, the canonical spelling of a path, the per-request
- * scope, and the {@link dev.isr4j.routing.Dispatcher}'s HTTP method semantics (404, 405 + Allow, automatic HEAD
- * and OPTIONS, error containment), and {@link dev.isr4j.routing.ApiAccess}, the runtime's door to what the API
- * types keep from users.
+ * From request to route: the {@link dev.isr4j.routing.Dispatcher} compiles an app's declarations at start
+ * ({@code dev.isr4j.route}), matches a request's canonical path ({@code dev.isr4j.text.Router}), binds it to its
+ * {@code RequestScope} and applies HTTP method semantics (404, 405 + Allow, automatic HEAD and OPTIONS, data
+ * routes, error containment).
  *
  * <p>Decides nothing about caching: a matched ISR route is handed to {@code dev.isr4j.isr}, which alone decides
- * MISS, HIT or STALE (and whose rules every answer follows on its way out).
+ * MISS, HIT or STALE (and whose rules every answer follows on its way out). The top of the request path: nothing
+ * below imports it but the runtime's doors.
  */
 package dev.isr4j.routing;

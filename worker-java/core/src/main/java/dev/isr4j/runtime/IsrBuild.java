@@ -5,7 +5,6 @@ import dev.isr4j.AppProvider;
 import dev.isr4j.Json;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
-import dev.isr4j.page.Prerenderer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -10,11 +10,9 @@ import dev.isr4j.api.KvStore;
 import dev.isr4j.api.Log;
 import dev.isr4j.cache.InMemoryCacheHandler;
 import dev.isr4j.cache.KvCacheHandler;
-import dev.isr4j.coord.Coordination;
 import dev.isr4j.coord.CoordinatorOptions;
 import dev.isr4j.api.CoordinatorTransport;
 import dev.isr4j.page.Prerendered;
-import dev.isr4j.routing.ApiAccess;
 import dev.isr4j.routing.Dispatcher;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +60,7 @@ public final class IsrRuntime {
     public static IsrRuntime startWithBundle(App app, KvStore cacheKv, KvCacheHandler.Tiers tiers, Clock clock,
                                              Log log, Supplier<String> prerenderedBundle) {
         var patterns = new ArrayList<String>();
-        for (var route : ApiAccess.routes(app)) {
+        for (var route : app.routes()) {
             patterns.add(route.pattern());
         }
         var dispatcher = new Dispatcher(app, cacheHandler(app, cacheKv, tiers, clock, log), log,

@@ -1,6 +1,6 @@
 package dev.isr4j.store;
 
-import dev.isr4j.routing.CanonicalPath;
+import dev.isr4j.text.CanonicalPath;
 import dev.isr4j.text.Utf8;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 /**
  * What names and what is stored, each defined once and stable across releases: cache keys and storage keys
- * ({@link dev.isr4j.store.CacheKeys}), tag rules ({@link dev.isr4j.store.Tags}), the KV entry format
+ * ({@link dev.isr4j.store.CacheKeys}), the KV entry format
  * ({@link dev.isr4j.store.KvEntryFormat}) and what a stored entry may hold to be served
  * ({@link dev.isr4j.store.StoredEntries}).
  *

@@ -1,8 +1,10 @@
 /**
- * Rules for the strings isr4j passes on: what a header field may hold ({@link dev.isr4j.text.HeaderFields}),
- * how header fields cross the JS boundary as one text ({@link dev.isr4j.text.HeaderFraming}), and checks,
- * splitting and percent-decoding without {@code java.util.regex} ({@link dev.isr4j.text.Text}).
+ * Rules for the strings isr4j passes on, shared by the API and the runtime: what a header field may hold ({@link
+ * dev.isr4j.text.HeaderFields}), how header fields cross the JS boundary as one text ({@link
+ * dev.isr4j.text.HeaderFraming}), the one canonical spelling of a path ({@link dev.isr4j.text.CanonicalPath}), route
+ * patterns and matching ({@link dev.isr4j.text.Router}), what a cache tag may hold ({@link dev.isr4j.text.Tags}),
+ * and checks, splitting and percent-decoding without {@code java.util.regex} ({@link dev.isr4j.text.Text}).
  *
- * <p>A leaf: depends on nothing else in isr4j.
+ * <p>A leaf: imports nothing of isr4j, so the API may use it (see {@code ArchitectureTest}).
  */
 package dev.isr4j.text;

@@ -8,6 +8,7 @@ import dev.isr4j.Headers;
 import dev.isr4j.api.CacheHandler.SetOptions;
 import dev.isr4j.api.CacheLookup.State;
 import dev.isr4j.api.CacheValue;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.store.CacheKeys;
 import dev.isr4j.testing.IsrHarness;
 import dev.isr4j.testing.ManualClock;
@@ -28,7 +29,7 @@ class BoundedMemoryTest {
     @Test
     void kvTagCacheKeepsAtMostMaxCachedTags() {
         var kv = new KvCacheHandler(new InMemoryKvStore(clock), clock, log,
-                KvCacheHandler.Options.defaults().withMaxCachedTags(500));
+                KvCacheOptions.defaults().withMaxCachedTags(500));
         for (int i = 0; i < DISTINCT; i++) {
             String path = "/p/" + i;
             kv.tagState(CacheKeys.layoutTags(path), IsrHarness.T0);
@@ -39,7 +40,7 @@ class BoundedMemoryTest {
 
     @Test
     void kvOversizeReportsAreBoundedAndStillReportANewKey() {
-        var kv = new KvCacheHandler(new InMemoryKvStore(clock), clock, log, KvCacheHandler.Options.defaults());
+        var kv = new KvCacheHandler(new InMemoryKvStore(clock), clock, log, KvCacheOptions.defaults());
         Body huge = new Body() {
             @Override
             public int length() {

@@ -11,6 +11,7 @@ import dev.isr4j.api.CacheHandler.SetOptions;
 import dev.isr4j.api.CacheLookup.State;
 import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.EarlyRead;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.testing.ForwardingKvStore;
 import dev.isr4j.testing.ManualClock;
@@ -38,7 +39,7 @@ class EarlyReadsTest {
     };
 
     private KvCacheHandler writer() {
-        return new KvCacheHandler(memory, clock, log, KvCacheHandler.Options.defaults());
+        return new KvCacheHandler(memory, clock, log, KvCacheOptions.defaults());
     }
 
     private EarlyRead.Found found(KvCacheHandler handler) {
@@ -55,7 +56,7 @@ class EarlyReadsTest {
     @Test
     void anEntryWithoutTagsIsAnsweredAtOnce() {
         write(writer());
-        var isolate = new KvCacheHandler(noReads, clock, log, KvCacheHandler.Options.defaults());
+        var isolate = new KvCacheHandler(noReads, clock, log, KvCacheOptions.defaults());
         assertEquals(State.FRESH, isolate.lookupNow(found(isolate)).state());
         assertNull(isolate.tagReadsNow(found(isolate)), "nothing to read");
     }
@@ -63,7 +64,7 @@ class EarlyReadsTest {
     @Test
     void aTagNotKnownHereIsReadByTheHostAndThenKnown() {
         write(writer(), "news");
-        var isolate = new KvCacheHandler(noReads, clock, log, KvCacheHandler.Options.defaults());
+        var isolate = new KvCacheHandler(noReads, clock, log, KvCacheOptions.defaults());
         assertNull(isolate.lookupNow(found(isolate)), "news is not known here yet");
         var reads = isolate.tagReadsNow(found(isolate));
         assertNotNull(reads);
@@ -76,7 +77,7 @@ class EarlyReadsTest {
     @Test
     void aFailedTagReadTeachesNothing() {
         write(writer(), "news");
-        var isolate = new KvCacheHandler(noReads, clock, log, KvCacheHandler.Options.defaults());
+        var isolate = new KvCacheHandler(noReads, clock, log, KvCacheOptions.defaults());
         var reads = isolate.tagReadsNow(found(isolate));
         isolate.learnTagReads(reads, List.of(new KvStore.TextRead(null, new IllegalStateException("KV is down"))));
         assertNull(isolate.lookupNow(found(isolate)), "the full lookup reads it again, and says so");
@@ -85,7 +86,7 @@ class EarlyReadsTest {
     @Test
     void withATagStoreTheHostReadsNoKvRecords() {
         write(writer(), "news");
-        var isolate = new KvCacheHandler(noReads, clock, log, KvCacheHandler.Options.defaults());
+        var isolate = new KvCacheHandler(noReads, clock, log, KvCacheOptions.defaults());
         isolate.useTagStore(new dev.isr4j.api.TagStore() {
             @Override
             public java.util.Map<String, dev.isr4j.api.TagStore.State> read(List<String> tags) {

@@ -18,6 +18,7 @@ import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.CacheLookup.State;
 import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.Completion;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.store.CacheKeys;
 import dev.isr4j.json.JsonReader;
@@ -45,9 +46,9 @@ class KvCacheHandlerTest {
     private final InMemoryKvStore memory = new InMemoryKvStore(clock);
     private final RecordingKvStore store = new RecordingKvStore(memory);
     private final RecordingLog log = new RecordingLog();
-    private final KvCacheHandler kv = handler(KvCacheHandler.Options.defaults());
+    private final KvCacheHandler kv = handler(KvCacheOptions.defaults());
 
-    private KvCacheHandler handler(KvCacheHandler.Options options) {
+    private KvCacheHandler handler(KvCacheOptions options) {
         return new KvCacheHandler(store, clock, log, options);
     }
 
@@ -192,7 +193,7 @@ class KvCacheHandlerTest {
 
         @Test
         void appPrefixGoesInFrontOfEntryAndTagKeys() {
-            var blog = handler(KvCacheHandler.Options.defaults().withAppPrefix("blog:"));
+            var blog = handler(KvCacheOptions.defaults().withAppPrefix("blog:"));
             blog.set(KEY, text("x"), revalidate60("posts")).await();
             assertEquals(List.of("blog:cache:app:/api/data:route"), memory.keys());
             assertEquals(State.FRESH, blog.get(KEY).state());
@@ -364,12 +365,12 @@ class KvCacheHandlerTest {
             assertEquals(TTL_30_DAYS, store.puts.get(1).expirationTtlSeconds());
             // An entry meant to be served for ten years or more (FORCE_STATIC) gets no KV TTL at all.
             assertEquals(0, store.puts.get(2).expirationTtlSeconds());
-            assertEquals(TTL_30_DAYS, KvCacheHandler.Options.DEFAULT_TTL_SECONDS);
+            assertEquals(TTL_30_DAYS, KvCacheOptions.DEFAULT_TTL_SECONDS);
         }
 
         @Test
         void configuredTtlIsUsedAndKvDropsTheEntryAfterIt() {
-            var short2min = handler(KvCacheHandler.Options.defaults().withExpirationTtl(120));
+            var short2min = handler(KvCacheOptions.defaults().withExpirationTtl(120));
             short2min.set(KEY, text("x"), new SetOptions(3600, 7200, List.of())).await();
             assertEquals(120, store.puts.get(0).expirationTtlSeconds());
             clock.advanceMillis(119_999);
@@ -381,36 +382,36 @@ class KvCacheHandlerTest {
         @Test
         void ttlBelowKvMinimumIsRejectedWithAClearMessage() {
             var e = assertThrows(IllegalArgumentException.class,
-                    () -> KvCacheHandler.Options.defaults().withExpirationTtl(59));
+                    () -> KvCacheOptions.defaults().withExpirationTtl(59));
             assertTrue(e.getMessage().contains("at least 60"), e.getMessage());
             assertTrue(e.getMessage().contains("59"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> KvCacheHandler.Options.defaults().withExpirationTtl(0));
-            assertEquals(60, KvCacheHandler.Options.defaults().withExpirationTtl(60).expirationTtlSeconds());
+            assertThrows(IllegalArgumentException.class, () -> KvCacheOptions.defaults().withExpirationTtl(0));
+            assertEquals(60, KvCacheOptions.defaults().withExpirationTtl(60).expirationTtlSeconds());
         }
 
         @Test
         void badAppPrefixIsRejectedWithAClearMessage() {
             for (String bad : Arrays.asList("blog/", "a b", "é", "x".repeat(65), "new\nline", null)) {
                 var e = assertThrows(IllegalArgumentException.class,
-                        () -> KvCacheHandler.Options.defaults().withAppPrefix(bad), String.valueOf(bad));
+                        () -> KvCacheOptions.defaults().withAppPrefix(bad), String.valueOf(bad));
                 assertTrue(e.getMessage().contains("appPrefix"), e.getMessage());
                 assertTrue(e.getMessage().contains(String.valueOf(bad)), e.getMessage());
             }
             for (String good : List.of("", "blog:", "my-app.v2_", "x".repeat(64))) {
-                assertEquals(good, KvCacheHandler.Options.defaults().withAppPrefix(good).appPrefix());
+                assertEquals(good, KvCacheOptions.defaults().withAppPrefix(good).appPrefix());
             }
         }
 
         @Test
         void negativeTagCacheTimeIsRejected() {
             var e = assertThrows(IllegalArgumentException.class,
-                    () -> KvCacheHandler.Options.defaults().withTagCacheMillis(-1));
+                    () -> KvCacheOptions.defaults().withTagCacheMillis(-1));
             assertTrue(e.getMessage().contains("tagCacheMillis"), e.getMessage());
         }
 
         @Test
         void defaultsAreNoPrefixThirtyDaysAndFiveSecondsOfTagCache() {
-            var d = KvCacheHandler.Options.defaults();
+            var d = KvCacheOptions.defaults();
             assertEquals("", d.appPrefix());
             assertEquals(TTL_30_DAYS, d.expirationTtlSeconds());
             assertEquals(5000, d.tagCacheMillis());
@@ -423,7 +424,7 @@ class KvCacheHandlerTest {
         void keyOfAPathOver200CharactersIsHashedAndFitsKvKeyLimitWithTheLongestPrefixes() {
             String path = "/" + "segment/".repeat(400);
             String buildId = "b".repeat(64);
-            var prefixed = handler(KvCacheHandler.Options.defaults().withAppPrefix("p".repeat(64)));
+            var prefixed = handler(KvCacheOptions.defaults().withAppPrefix("p".repeat(64)));
             String key = CacheKeys.routeKey(path, buildId);
             String kvKey = prefixed.entryKey(key);
             assertTrue(kvKey.contains("__hash:"), kvKey);
@@ -442,7 +443,7 @@ class KvCacheHandlerTest {
             String key = CacheKeys.routeKey(path, buildId);
             assertEquals(CacheKeys.MAX_PLAIN_KEY_LENGTH, key.length());
             assertFalse(key.contains("__hash:"));
-            var prefixed = handler(KvCacheHandler.Options.defaults().withAppPrefix("p".repeat(64)));
+            var prefixed = handler(KvCacheOptions.defaults().withAppPrefix("p".repeat(64)));
             assertDoesNotThrow(() -> prefixed.set(key, text("x"), revalidate60()).await());
             assertEquals(State.FRESH, prefixed.get(key).state());
         }
@@ -584,7 +585,7 @@ class KvCacheHandlerTest {
         @Test
         void anotherIsolateSeesTheRevalidationOnlyOnceItsCachedTagStateIsOlderThanTagCacheMillis() {
             var isolateA = kv;
-            var isolateB = handler(KvCacheHandler.Options.defaults());
+            var isolateB = handler(KvCacheOptions.defaults());
             isolateA.set(KEY, text("x"), revalidate60("posts")).await();
             assertEquals(State.FRESH, isolateA.get(KEY).state()); // A caches "posts" at T0
             assertEquals(State.FRESH, isolateB.get(KEY).state()); // B caches "posts" at T0
@@ -594,15 +595,15 @@ class KvCacheHandlerTest {
             assertEquals(State.MISS, isolateA.get(KEY).state(), "the revalidating isolate sees it at once");
             assertEquals(State.FRESH, isolateB.get(KEY).state(), "B trusts its state read at T0");
 
-            clock.set(T0 + KvCacheHandler.Options.DEFAULT_TAG_CACHE_MILLIS - 1);
+            clock.set(T0 + KvCacheOptions.DEFAULT_TAG_CACHE_MILLIS - 1);
             assertEquals(State.FRESH, isolateB.get(KEY).state());
-            clock.set(T0 + KvCacheHandler.Options.DEFAULT_TAG_CACHE_MILLIS);
+            clock.set(T0 + KvCacheOptions.DEFAULT_TAG_CACHE_MILLIS);
             assertEquals(State.MISS, isolateB.get(KEY).state(), "B re-read the tag from KV");
         }
 
         @Test
         void anotherIsolateSeesASoftRevalidationAfterTagCacheMillisToo() {
-            var isolateB = handler(KvCacheHandler.Options.defaults().withTagCacheMillis(2000));
+            var isolateB = handler(KvCacheOptions.defaults().withTagCacheMillis(2000));
             kv.set(KEY, text("x"), revalidate60("posts")).await();
             assertEquals(State.FRESH, isolateB.get(KEY).state());
             clock.advanceMillis(1);
@@ -618,13 +619,13 @@ class KvCacheHandlerTest {
             kv.set(KEY, text("x"), revalidate60("posts")).await();
             clock.advanceMillis(1);
             kv.revalidateTag(List.of("posts"), false).await();
-            var isolateB = handler(KvCacheHandler.Options.defaults());
+            var isolateB = handler(KvCacheOptions.defaults());
             assertEquals(State.MISS, isolateB.get(KEY).state());
         }
 
         @Test
         void tagCacheOfZeroReadsTheTagEveryTime() {
-            var isolateB = handler(KvCacheHandler.Options.defaults().withTagCacheMillis(0));
+            var isolateB = handler(KvCacheOptions.defaults().withTagCacheMillis(0));
             kv.set(KEY, text("x"), revalidate60("posts")).await();
             assertEquals(State.FRESH, isolateB.get(KEY).state());
             clock.advanceMillis(1);
@@ -810,7 +811,7 @@ class KvCacheHandlerTest {
 
         @Test
         void layoutRevalidationWithAnAppPrefixTouchesOnlyThatApp() {
-            var blogApp = handler(KvCacheHandler.Options.defaults().withAppPrefix("blog:"));
+            var blogApp = handler(KvCacheOptions.defaults().withAppPrefix("blog:"));
             store(blogApp, "/blog/a", Headers.empty());
             store(kv, "/blog/a", Headers.empty());
             clock.advanceMillis(1);
@@ -840,7 +841,7 @@ class KvCacheHandlerTest {
     void setHandsBackTheStoreWriteCompletion() {
         var failing = new RecordingKvStore(memory);
         failing.putAwaitThrows = true;
-        var handler = new KvCacheHandler(failing, clock, log, KvCacheHandler.Options.defaults());
+        var handler = new KvCacheHandler(failing, clock, log, KvCacheOptions.defaults());
         Completion c = handler.set(KEY, text("x"), revalidate60());
         assertThrows(IllegalStateException.class, c::await, "the write's failure reaches the awaiting task");
     }
@@ -867,7 +868,7 @@ class KvCacheHandlerTest {
                 return out;
             }
         };
-        var handler = new KvCacheHandler(batching, clock, log, KvCacheHandler.Options.defaults());
+        var handler = new KvCacheHandler(batching, clock, log, KvCacheOptions.defaults());
         handler.set(KEY, text("x"), revalidate60("a", "b", "c")).await();
         clock.advanceMillis(1);
         assertEquals(State.FRESH, handler.get(KEY).state());
@@ -875,7 +876,7 @@ class KvCacheHandlerTest {
         assertEquals(State.FRESH, handler.get(KEY).state(), "known now: no read");
         assertEquals(1, batches.size());
 
-        var fresh = new KvCacheHandler(batching, clock, log, KvCacheHandler.Options.defaults());
+        var fresh = new KvCacheHandler(batching, clock, log, KvCacheOptions.defaults());
         failingKey[0] = fresh.tagKey("b");
         assertEquals(State.MISS, fresh.get(KEY).state(), "one tag unreadable: the entry is not served");
         assertTrue(log.toString().contains("reading tag b failed"), log::toString);

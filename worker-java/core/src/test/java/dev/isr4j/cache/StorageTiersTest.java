@@ -17,6 +17,7 @@ import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.CacheLookup.State;
 import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.Completion;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.store.CacheKeys;
 import dev.isr4j.json.JsonReader;
@@ -48,11 +49,11 @@ class StorageTiersTest {
     private final RecordingLog log = new RecordingLog();
     private final QueuedBackgroundWork background = new QueuedBackgroundWork();
 
-    private KvCacheHandler handler(KvCacheHandler.Options options) {
+    private KvCacheHandler handler(KvCacheOptions options) {
         return new KvCacheHandler(counted, clock, log, options, new KvCacheHandler.Tiers(regional, objects, null));
     }
 
-    private final KvCacheHandler kv = handler(KvCacheHandler.Options.defaults());
+    private final KvCacheHandler kv = handler(KvCacheOptions.defaults());
 
     /** Counts every KV read, so a test can say "this lookup read nothing from KV". */
     static final class CountingKv extends dev.isr4j.testing.ForwardingKvStore {
@@ -121,7 +122,7 @@ class StorageTiersTest {
 
         @Test
         void aKvHitIsCopiedToTheRegionAfterTheResponseForNoLongerThanItStaysFresh() {
-            handler(KvCacheHandler.Options.defaults().withRegionalCache(false)).set(KEY, text("v1"), revalidate(60))
+            handler(KvCacheOptions.defaults().withRegionalCache(false)).set(KEY, text("v1"), revalidate(60))
                     .await();
             clock.advanceSeconds(20);
             var hit = get();
@@ -138,7 +139,7 @@ class StorageTiersTest {
 
         @Test
         void aCopyLivesAtMostTheCapAndNotAtAllWhenTheEntryIsStale() {
-            var capped = handler(KvCacheHandler.Options.defaults().withRegionalMaxSeconds(30));
+            var capped = handler(KvCacheOptions.defaults().withRegionalMaxSeconds(30));
             capped.set(KEY, text("v1"), revalidate(600)).await();
             assertEquals(30, regional.puts.get(0).ttlSeconds());
             clock.advanceSeconds(601);
@@ -229,7 +230,7 @@ class StorageTiersTest {
 
         @Test
         void offByOptionNoCopiesAreReadOrWritten() {
-            var off = handler(KvCacheHandler.Options.defaults().withRegionalCache(false));
+            var off = handler(KvCacheOptions.defaults().withRegionalCache(false));
             off.set(KEY, text("v1"), revalidate(60)).await();
             off.get(KEY, background);
             background.drain();
@@ -241,14 +242,14 @@ class StorageTiersTest {
         @Test
         void theRegionalKeyIsAnUnreachableUrlOfTheStorageKey() {
             assertEquals("https://isr4j.internal/cache%2Fapp%3A%2Fblog%2Fpost%3Aroute", kv.regionalKey(KEY));
-            var prefixed = handler(KvCacheHandler.Options.defaults().withAppPrefix("blog:"));
+            var prefixed = handler(KvCacheOptions.defaults().withAppPrefix("blog:"));
             assertTrue(prefixed.regionalKey(KEY).startsWith("https://isr4j.internal/blog%3Acache%2F"));
         }
     }
 
     @Nested
     class LargeBodies {
-        private final KvCacheHandler small = handler(KvCacheHandler.Options.defaults().withObjectThreshold(1000));
+        private final KvCacheHandler small = handler(KvCacheOptions.defaults().withObjectThreshold(1000));
 
         @Test
         void aBodyPastTheThresholdGoesToAnObjectAndKvKeepsAPointer() {
@@ -281,7 +282,7 @@ class StorageTiersTest {
             var failing = new RecordingKvStore(memory);
             failing.putAwaitThrows = true;
             var h = new KvCacheHandler(failing, clock, log,
-                    KvCacheHandler.Options.defaults().withObjectThreshold(1000),
+                    KvCacheOptions.defaults().withObjectThreshold(1000),
                     new KvCacheHandler.Tiers(regional, objects, null));
             assertThrows(RuntimeException.class, () -> h.set(KEY, bytes(5000, 1), revalidate(60)).await());
             assertEquals(List.of(), objects.keys(), "the object written first is deleted again");
@@ -344,7 +345,7 @@ class StorageTiersTest {
 
         @Test
         void withoutAnObjectStoreALargeBodyIsServedNotCachedAndLoggedOnce() {
-            var noR2 = new KvCacheHandler(counted, clock, log, KvCacheHandler.Options.defaults(),
+            var noR2 = new KvCacheHandler(counted, clock, log, KvCacheOptions.defaults(),
                     new KvCacheHandler.Tiers(regional, null, null));
             var big = bytes(KvStore.MAX_VALUE_BYTES + 1, 1);
             noR2.set(KEY, big, revalidate(60)).await();

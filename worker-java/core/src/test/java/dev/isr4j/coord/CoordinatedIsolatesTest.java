@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.isr4j.App;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.routing.Dispatcher;
+import dev.isr4j.runtime.Coordination;
 import dev.isr4j.testing.ForwardingKvStore;
 import dev.isr4j.testing.IsrHarness;
 import dev.isr4j.testing.ManualClock;
@@ -58,7 +60,7 @@ class CoordinatedIsolatesTest {
                 req.revalidator().tag("posts", req.queryParam("profile"));
                 return Response.status(204);
             });
-            var handler = new KvCacheHandler(kv, clock, log, KvCacheHandler.Options.defaults());
+            var handler = new KvCacheHandler(kv, clock, log, KvCacheOptions.defaults());
             dispatcher = new Dispatcher(app, handler, log, Map.of(), clock);
             Coordination.install(dispatcher, coordinator, options, clock, log);
         }

@@ -13,6 +13,7 @@ import dev.isr4j.api.Completion;
 import dev.isr4j.api.TagStore;
 import dev.isr4j.cache.InMemoryCacheHandler;
 import dev.isr4j.routing.Dispatcher;
+import dev.isr4j.runtime.Coordination;
 import dev.isr4j.testing.ManualClock;
 import dev.isr4j.testing.RecordingLog;
 import java.util.List;

@@ -8,10 +8,12 @@ import dev.isr4j.App;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
 import dev.isr4j.api.CoordinatorTransport;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.json.JsonReader;
 import dev.isr4j.routing.Dispatcher;
+import dev.isr4j.runtime.Coordination;
 import dev.isr4j.testing.IsrHarness;
 import dev.isr4j.testing.ManualClock;
 import dev.isr4j.testing.QueuedBackgroundWork;
@@ -58,7 +60,7 @@ class CoordinatorOutageTest {
                 req.revalidator().tag("posts", req.queryParam("profile"));
                 return Response.status(204);
             });
-            var handler = new KvCacheHandler(kv, clock, log, KvCacheHandler.Options.defaults());
+            var handler = new KvCacheHandler(kv, clock, log, KvCacheOptions.defaults());
             dispatcher = new Dispatcher(app, handler, log, Map.of(), clock);
             Coordination.install(dispatcher, transport, options, clock, log, ms -> {
                 sleeps.add(ms);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.json.JsonReader;
 import dev.isr4j.store.CacheKeys;
 import dev.isr4j.store.KvEntryFormat;
@@ -34,7 +35,7 @@ class DataCacheKvTest {
         return b;
     }
 
-    private KvHarness harness(KvCacheHandler.Options options) {
+    private KvHarness harness(KvCacheOptions options) {
         App app = App.create();
         CachedFunction<String> price = app.cachedText("price",
                 (scope, args) -> "price-" + args.get(0) + "#" + computations.incrementAndGet())
@@ -58,7 +59,7 @@ class DataCacheKvTest {
     }
 
     private KvHarness harness() {
-        return harness(KvCacheHandler.Options.defaults());
+        return harness(KvCacheOptions.defaults());
     }
 
     @SuppressWarnings("unchecked")
@@ -102,7 +103,7 @@ class DataCacheKvTest {
 
     @Test
     void appPrefixIsPrependedToDataKeys() {
-        var h = harness(KvCacheHandler.Options.defaults().withAppPrefix("shop:"));
+        var h = harness(KvCacheOptions.defaults().withAppPrefix("shop:"));
         h.get("/price/1");
         h.background.drain();
         assertEquals(List.of("shop:cache:data:price:183f1c00690258ad"), h.memory.keys());

@@ -9,6 +9,7 @@ import dev.isr4j.Body;
 import dev.isr4j.Headers;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.testing.IsrHarness;
 import dev.isr4j.testing.KvHarness;
@@ -30,7 +31,7 @@ class KvCacheFaultsTest {
         App app = App.create();
         app.route(PATH).revalidate(60).tags("data").get(req -> Response.text("render " + renders.incrementAndGet()));
         app.route("/blog/{id}").revalidate(60).get(req -> Response.text("blog " + renders.incrementAndGet()));
-        return new KvHarness(app, KvCacheHandler.Options.defaults(), s -> faulty = new RecordingKvStore(s));
+        return new KvHarness(app, KvCacheOptions.defaults(), s -> faulty = new RecordingKvStore(s));
     }
 
     private static void assertServed(Response r, String state, String body) {
@@ -112,7 +113,7 @@ class KvCacheFaultsTest {
         h.get(PATH);
         h.background.drain();
         h.clock.advanceMillis(1);
-        var other = new KvCacheHandler(faulty, h.clock, h.log, KvCacheHandler.Options.defaults()); // fresh isolate
+        var other = new KvCacheHandler(faulty, h.clock, h.log, KvCacheOptions.defaults()); // fresh isolate
         faulty.getTextThrows = true;
         assertEquals(dev.isr4j.api.CacheLookup.State.MISS, other.get(KEY).state(),
                 "an unreadable tag counts as revalidated now, never as a HIT");
@@ -133,10 +134,10 @@ class KvCacheFaultsTest {
         h.kv.revalidateTag(List.of("data"), false).await();
         h.clock.advanceMillis(1);
         faulty.getTextThrows = true;
-        var other = new KvCacheHandler(faulty, h.clock, h.log, KvCacheHandler.Options.defaults());
+        var other = new KvCacheHandler(faulty, h.clock, h.log, KvCacheOptions.defaults());
         other.revalidateTag(List.of("data"), true).await();
         faulty.getTextThrows = false;
-        var fresh = new KvCacheHandler(faulty, h.clock, h.log, KvCacheHandler.Options.defaults());
+        var fresh = new KvCacheHandler(faulty, h.clock, h.log, KvCacheOptions.defaults());
         assertEquals(dev.isr4j.api.CacheLookup.State.MISS, fresh.get(KEY).state(),
                 "the entry revalidated hard is not brought back as STALE");
     }
@@ -146,14 +147,14 @@ class KvCacheFaultsTest {
         var h = harness();
         h.get(PATH);
         h.background.drain();
-        var isolateA = new KvCacheHandler(faulty, h.clock, h.log, KvCacheHandler.Options.defaults());
-        var isolateB = new KvCacheHandler(faulty, h.clock, h.log, KvCacheHandler.Options.defaults());
+        var isolateA = new KvCacheHandler(faulty, h.clock, h.log, KvCacheOptions.defaults());
+        var isolateB = new KvCacheHandler(faulty, h.clock, h.log, KvCacheOptions.defaults());
         h.clock.advanceMillis(1);
         assertEquals(dev.isr4j.api.CacheLookup.State.FRESH, isolateA.get(KEY).state(), "A caches 'never revalidated'");
         isolateB.revalidateTag(List.of("data"), false).await();
         h.clock.advanceMillis(1); // well inside A's tag-cache window
         isolateA.revalidateTag(List.of("data"), true).await();
-        var fresh = new KvCacheHandler(faulty, h.clock, h.log, KvCacheHandler.Options.defaults());
+        var fresh = new KvCacheHandler(faulty, h.clock, h.log, KvCacheOptions.defaults());
         assertEquals(dev.isr4j.api.CacheLookup.State.MISS, fresh.get(KEY).state(), "B's hard revalidation stands");
     }
 

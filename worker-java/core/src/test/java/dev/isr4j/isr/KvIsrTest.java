@@ -9,6 +9,7 @@ import dev.isr4j.App;
 import dev.isr4j.PathType;
 import dev.isr4j.Response;
 import dev.isr4j.api.CacheLookup.State;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.testing.KvHarness;
 import dev.isr4j.testing.RecordingKvStore;
@@ -67,7 +68,7 @@ class KvIsrTest {
     }
 
     private KvHarness harness() {
-        return new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> {
+        return new KvHarness(app(), KvCacheOptions.defaults(), s -> {
             var r = new RecordingKvStore(s);
             recorder.set(r);
             return r;

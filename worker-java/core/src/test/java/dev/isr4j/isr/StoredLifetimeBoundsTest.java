@@ -16,6 +16,7 @@ import dev.isr4j.Response;
 import dev.isr4j.api.CacheEntry;
 import dev.isr4j.api.CacheValue;
 import dev.isr4j.api.EarlyRead;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.data.DataCache;
 import dev.isr4j.store.KvEntryFormat;
@@ -117,7 +118,7 @@ class StoredLifetimeBoundsTest {
         assertEquals("MISS", before.get(PATH).header("x-isr-cache"));
         before.background.drain();
         // The next deploy: same KV namespace, the route now says revalidate(60).
-        var after = new KvHarness(app(60), KvCacheHandler.Options.defaults(), store -> before.memory);
+        var after = new KvHarness(app(60), KvCacheOptions.defaults(), store -> before.memory);
         after.clock.set(before.clock.millis());
 
         after.clock.advanceSeconds(30);

@@ -9,7 +9,7 @@ import dev.isr4j.Fallback;
 import dev.isr4j.Json;
 import dev.isr4j.Props;
 import dev.isr4j.Request;
-import dev.isr4j.routing.ApiAccess;
+import dev.isr4j.route.PageSpec;
 import dev.isr4j.testing.IsrHarness;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,11 +129,11 @@ class PageFallbackTest {
     @Test
     void aPageWithoutParametersIsAmongItsStaticPathsAfterStartUp() {
         App app = app();
-        new IsrHarness(app); // start-up checks run in the Dispatcher's constructor
-        var about = ApiAccess.routes(app).stream().filter(r -> r.pattern().equals("/about")).findFirst().orElseThrow();
+        var h = new IsrHarness(app); // start-up checks run in the Dispatcher's constructor
+        var about = h.dispatcher.routes().stream().filter(r -> r.pattern().equals("/about")).findFirst().orElseThrow();
         assertEquals(List.of("/about"), about.page().staticPaths());
         assertTrue(about.page().isListed("/about/"));
-        var blog = ApiAccess.routes(app).stream().filter(r -> r.pattern().equals("/blog/{slug}")).findFirst().orElseThrow();
+        var blog = h.dispatcher.routes().stream().filter(r -> r.pattern().equals("/blog/{slug}")).findFirst().orElseThrow();
         assertEquals(List.of("/blog/hello-world", "/blog/second-post"), blog.page().staticPaths(),
                 "static paths are normalised and a parameterised page does not list its pattern");
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.json.JsonReader;
 import dev.isr4j.routing.Dispatcher;
 import dev.isr4j.runtime.IsrRuntime;
@@ -24,6 +25,7 @@ import dev.isr4j.api.CacheLookup;
 import dev.isr4j.cache.InMemoryCacheHandler;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
+import dev.isr4j.runtime.Prerenderer;
 import dev.isr4j.testing.IsrHarness;
 import dev.isr4j.testing.ManualClock;
 import dev.isr4j.testing.QueuedBackgroundWork;
@@ -111,7 +113,7 @@ class PrerenderedPagesTest {
         final Dispatcher dispatcher;
 
         Deployed(App app, String bundle, boolean kv) {
-            cache = kv ? new KvCacheHandler(kvStore, clock, log, KvCacheHandler.Options.defaults())
+            cache = kv ? new KvCacheHandler(kvStore, clock, log, KvCacheOptions.defaults())
                     : new InMemoryCacheHandler(clock);
             dispatcher = new Dispatcher(app, cache, log, Prerendered.parse(bundle, log), clock);
         }

@@ -10,6 +10,7 @@ import dev.isr4j.Headers;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
 import dev.isr4j.api.EarlyRead;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.testing.IsrHarness;
 import dev.isr4j.testing.KvHarness;
 import java.util.List;
@@ -103,7 +104,7 @@ class AnswerNowTest {
         assertNull(h.dispatcher.answerNow(r, found(h, r)), "nothing stored: a MISS renders");
         h.get("/api/data");
         h.background.drain();
-        var fresh = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);
+        var fresh = new KvHarness(app(), KvCacheOptions.defaults(), s -> h.memory);
         assertNull(fresh.dispatcher.answerNow(r, found(fresh, r)), "tags never read in this isolate");
 
         warmed(h, "/api/data");
@@ -115,7 +116,7 @@ class AnswerNowTest {
 
     /** Tag states trusted for two minutes: an entry goes stale (60 s) while its tags are still known here. */
     private KvHarness trustingTagsLonger() {
-        return warmed(new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults()
+        return warmed(new KvHarness(app(), KvCacheOptions.defaults()
                 .withTagCacheMillis(120_000)), "/api/data");
     }
 
@@ -164,7 +165,7 @@ class AnswerNowTest {
         h.clock.advanceMillis(60_000);
         h.kv.revalidateTag(List.of("things")).await();
         assertNull(h.dispatcher.answerNow(r, found(h, r), h.background), "revalidated: a MISS renders");
-        var fresh = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);
+        var fresh = new KvHarness(app(), KvCacheOptions.defaults(), s -> h.memory);
         fresh.clock.advanceMillis(60_000);
         assertNull(fresh.dispatcher.answerNow(r, found(fresh, r), fresh.background), "tags never read here");
         assertEquals(0, h.background.pending() + fresh.background.pending());
@@ -180,7 +181,7 @@ class AnswerNowTest {
     @Test
     void tagsThisIsolateNeverReadAreNamedAndOnceReadTheHitIsAnsweredAtOnce() {
         var h = warmed(new KvHarness(app()), "/api/data");
-        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);
+        var other = new KvHarness(app(), KvCacheOptions.defaults(), s -> h.memory);
         var r = request("GET", "/api/data");
         assertNull(other.dispatcher.answerNow(r, found(other, r)), "tags never read in this isolate");
         var reads = other.dispatcher.tagReadsNow(r, found(other, r));
@@ -200,7 +201,7 @@ class AnswerNowTest {
         var h = warmed(new KvHarness(app()), "/api/data");
         h.clock.advanceMillis(1_000);
         h.kv.revalidateTag(List.of("things")).await(); // another isolate, hard
-        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);
+        var other = new KvHarness(app(), KvCacheOptions.defaults(), s -> h.memory);
         other.clock.advanceMillis(2_000);
         var r = request("GET", "/api/data");
         readTagsAsTheHostDoes(other, r);
@@ -215,7 +216,7 @@ class AnswerNowTest {
     private void anOlderRecordLearnedAfterARevalidationHere(boolean slotTaken) {
         var h = warmed(new KvHarness(app()), "/api/data");
         var r = request("GET", "/api/data");
-        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);
+        var other = new KvHarness(app(), KvCacheOptions.defaults(), s -> h.memory);
         other.clock.advanceMillis(1_000);
         var reads = other.dispatcher.tagReadsNow(r, found(other, r));
         var old = other.store.getTexts(reads.storeKeys()); // in flight while...
@@ -253,7 +254,7 @@ class AnswerNowTest {
         h.clock.advanceMillis(1_000);
         h.kv.revalidateTag(List.of("things")).await(); // elsewhere: this isolate's answer must be a MISS
         var recording = new java.util.concurrent.atomic.AtomicReference<dev.isr4j.testing.RecordingKvStore>();
-        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> {
+        var other = new KvHarness(app(), KvCacheOptions.defaults(), s -> {
             recording.set(new dev.isr4j.testing.RecordingKvStore(h.memory));
             return recording.get();
         });
@@ -271,7 +272,7 @@ class AnswerNowTest {
     void aTagWhoseReadJustFailedIsNotReadAgainForAnAnswerAtOnce() {
         var h = warmed(new KvHarness(app()), "/api/data");
         var failing = new java.util.concurrent.atomic.AtomicReference<dev.isr4j.testing.RecordingKvStore>();
-        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> {
+        var other = new KvHarness(app(), KvCacheOptions.defaults(), s -> {
             failing.set(new dev.isr4j.testing.RecordingKvStore(h.memory));
             return failing.get();
         });
@@ -287,7 +288,7 @@ class AnswerNowTest {
     @Test
     void noTagReadsAreAskedForWhenNoTagStateIsEverTrusted() {
         var h = warmed(new KvHarness(app()), "/api/data");
-        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults().withTagCacheMillis(0),
+        var other = new KvHarness(app(), KvCacheOptions.defaults().withTagCacheMillis(0),
                 s -> h.memory);
         var r = request("GET", "/api/data");
         assertNull(other.dispatcher.tagReadsNow(r, found(other, r)));
@@ -296,7 +297,7 @@ class AnswerNowTest {
     @Test
     void aFailedTagReadTeachesNothing() {
         var h = warmed(new KvHarness(app()), "/api/data");
-        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);
+        var other = new KvHarness(app(), KvCacheOptions.defaults(), s -> h.memory);
         var r = request("GET", "/api/data");
         var reads = other.dispatcher.tagReadsNow(r, found(other, r));
         var failed = new java.util.ArrayList<dev.isr4j.api.KvStore.TextRead>();
@@ -316,7 +317,7 @@ class AnswerNowTest {
         var h = warmed(new KvHarness(app()), "/api/data");
         h.clock.advanceMillis(1_000);
         h.kv.revalidateTag(List.of("things"), true).await(); // soft: stale-while-revalidate
-        var other = new KvHarness(app(), dev.isr4j.cache.KvCacheHandler.Options.defaults(), s -> h.memory);
+        var other = new KvHarness(app(), KvCacheOptions.defaults(), s -> h.memory);
         other.clock.advanceMillis(2_000);
         var r = request("GET", "/api/data");
         readTagsAsTheHostDoes(other, r);
@@ -331,7 +332,7 @@ class AnswerNowTest {
         var h = warmed(new KvHarness(app()), "/api/data");
         var r = request("GET", "/api/data");
         assertNotNull(h.dispatcher.answerNow(r, found(h, r)));
-        h.clock.advanceMillis(dev.isr4j.cache.KvCacheHandler.Options.DEFAULT_TAG_CACHE_MILLIS);
+        h.clock.advanceMillis(KvCacheOptions.DEFAULT_TAG_CACHE_MILLIS);
         assertNull(h.dispatcher.answerNow(r, found(h, r)), "tag states past the window they are trusted for");
         h.get("/api/data"); // reads them again
         h.background.drain();

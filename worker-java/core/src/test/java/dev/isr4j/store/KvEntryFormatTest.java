@@ -12,6 +12,7 @@ import dev.isr4j.Headers;
 import dev.isr4j.api.CacheEntry;
 import dev.isr4j.api.CacheLookup.State;
 import dev.isr4j.api.CacheValue;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
@@ -40,7 +41,7 @@ class KvEntryFormatTest {
     private final ManualClock clock = new ManualClock(T0);
     private final InMemoryKvStore memory = new InMemoryKvStore(clock);
     private final RecordingLog log = new RecordingLog();
-    private final KvCacheHandler kv = new KvCacheHandler(memory, clock, log, KvCacheHandler.Options.defaults());
+    private final KvCacheHandler kv = new KvCacheHandler(memory, clock, log, KvCacheOptions.defaults());
 
     private static String header(String from, String to) {
         if (!HEADER.contains(from)) {

@@ -3,6 +3,7 @@ package dev.isr4j.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.data.DataCache;
 import dev.isr4j.App;
 import dev.isr4j.Body;
@@ -77,7 +78,7 @@ class VerifiedKeysTest {
         app.route("/item/{id}").revalidate(60).tags("item-{id}")
                 .get(req -> Response.text("item " + req.param("id") + " #" + renders.incrementAndGet()));
         app.route("/price/{id}").get(req -> Response.text(price.get(req, req.param("id"))));
-        return new KvHarness(app, KvCacheHandler.Options.defaults(), CollidingKvStore::new);
+        return new KvHarness(app, KvCacheOptions.defaults(), CollidingKvStore::new);
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.isr4j.App;
 import dev.isr4j.Env;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
+import dev.isr4j.api.KvCacheOptions;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
@@ -28,14 +29,14 @@ public final class KvHarness {
     private Env env = Env.NONE;
 
     public KvHarness(App app) {
-        this(app, KvCacheHandler.Options.defaults(), Function.identity());
+        this(app, KvCacheOptions.defaults(), Function.identity());
     }
 
-    public KvHarness(App app, KvCacheHandler.Options options) {
+    public KvHarness(App app, KvCacheOptions options) {
         this(app, options, Function.identity());
     }
 
-    public KvHarness(App app, KvCacheHandler.Options options, Function<KvStore, KvStore> wrap) {
+    public KvHarness(App app, KvCacheOptions options, Function<KvStore, KvStore> wrap) {
         this.store = wrap.apply(memory);
         this.kv = new KvCacheHandler(store, clock, log, options);
         this.dispatcher = new Dispatcher(app, kv, log, java.util.Map.of(), clock);

@@ -1,7 +1,7 @@
 package dev.isr4j.wasm.adapters;
 
+import dev.isr4j.Env;
 import dev.isr4j.JsonCodec;
-import dev.isr4j.json.PureJsonCodec;
 import dev.isr4j.wasm.js.JSRuntime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +26,7 @@ final class JsJsonCodec implements JsonCodec {
 
     @Override
     public String stringify(Object value) {
-        return PureJsonCodec.INSTANCE.stringify(value);
+        return Env.NONE.json().stringify(value); // the plain-Java writer
     }
 
     private static Object toJava(JSObject v) {

@@ -2,7 +2,7 @@ package dev.isr4j.wasm.host;
 
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
-import dev.isr4j.coord.Coordination;
+import dev.isr4j.runtime.Coordination;
 import dev.isr4j.coord.CoordinatorObject;
 import dev.isr4j.coord.CoordinatorOptions;
 import dev.isr4j.runtime.IsrRuntime;

@@ -1,6 +1,5 @@
-package dev.isr4j.store;
+package dev.isr4j.text;
 
-import dev.isr4j.text.Text;
 
 /**
  * Tag rules: 1-256 UTF-16 code units of well-formed Unicode (no lone surrogate), no C0 or C1 control

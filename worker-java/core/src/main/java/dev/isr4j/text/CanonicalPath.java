@@ -1,6 +1,5 @@
-package dev.isr4j.routing;
+package dev.isr4j.text;
 
-import dev.isr4j.text.Text;
 import java.util.ArrayList;
 
 /**

@@ -1,13 +1,12 @@
-package dev.isr4j.json;
+package dev.isr4j;
 
-import dev.isr4j.Json;
-import dev.isr4j.JsonCodec;
+import dev.isr4j.json.JsonReader;
 import java.util.List;
 import java.util.Map;
 
-/** A JSON codec in plain Java, for environments that bring none of their own. */
-public final class PureJsonCodec implements JsonCodec {
-    public static final PureJsonCodec INSTANCE = new PureJsonCodec();
+/** A JSON codec in plain Java, for environments that bring none of their own ({@link Env#json()}). */
+final class PureJsonCodec implements JsonCodec {
+    static final PureJsonCodec INSTANCE = new PureJsonCodec();
 
     private PureJsonCodec() {
     }

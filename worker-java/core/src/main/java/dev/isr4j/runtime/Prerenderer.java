@@ -1,6 +1,6 @@
-package dev.isr4j.page;
+package dev.isr4j.runtime;
 
-import dev.isr4j.routing.ApiAccess;
+import dev.isr4j.page.Prerendered;
 import dev.isr4j.routing.Dispatcher;
 import dev.isr4j.App;
 import dev.isr4j.Dynamic;
@@ -29,7 +29,7 @@ public final class Prerenderer {
         var store = new InMemoryKvStore(clock);
         var handler = new KvCacheHandler(store, clock, log, app.kvOptions());
         var dispatcher = new Dispatcher(app, handler, log, Map.of(), clock);
-        for (var route : ApiAccess.routes(app)) {
+        for (var route : dispatcher.routes()) {
             if (route.page() != null) {
                 for (String path : route.page().staticPaths()) {
                     prerender(dispatcher, path);

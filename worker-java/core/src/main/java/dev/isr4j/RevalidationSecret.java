@@ -1,29 +1,23 @@
-package dev.isr4j.revalidation;
+package dev.isr4j;
 
-import dev.isr4j.routing.Dispatcher;
-import dev.isr4j.Body;
-import dev.isr4j.Headers;
-import dev.isr4j.Json;
-import dev.isr4j.Request;
-import dev.isr4j.Response;
 import dev.isr4j.text.Text;
 import dev.isr4j.text.Utf8;
 
 /**
  * The one check of the revalidation secret ({@code ISR_REVALIDATE_SECRET}, sent as
- * {@code Authorization: Bearer <secret>}), shared by {@code POST /__isr/revalidate} and the handlers a user
- * guards with {@link dev.isr4j.Handler#withRevalidationSecret}.
+ * {@code Authorization: Bearer <secret>}), behind {@link Handler#withRevalidationSecret}, {@link
+ * Request#hasRevalidationSecret} and, through the latter, {@code POST /__isr/revalidate}.
  */
-public final class RevalidationSecret {
-    public static final String VAR = "ISR_REVALIDATE_SECRET";
+final class RevalidationSecret {
+    static final String VAR = "ISR_REVALIDATE_SECRET";
 
-    public enum Outcome { ACCEPTED, NOT_CONFIGURED, REJECTED }
+    enum Outcome { ACCEPTED, NOT_CONFIGURED, REJECTED }
 
     private RevalidationSecret() {
     }
 
     /** Reads the {@code Authorization} header (so the request counts as dynamic) and compares in constant time. */
-    public static Outcome check(Request request) {
+    static Outcome check(Request request) {
         // Read first in every case: the answer depends on the request, so it must never be cached.
         String auth = request.header("authorization");
         String secret = request.env().var(VAR);
@@ -36,7 +30,7 @@ public final class RevalidationSecret {
     }
 
     /** What a guarded handler answers instead of running: 401 for a missing or wrong token, 403 when unset. */
-    public static Response refusal(Outcome outcome) {
+    static Response refusal(Outcome outcome) {
         if (outcome == Outcome.NOT_CONFIGURED) {
             // Fail closed: no secret means nobody may call, and the message says how to allow someone.
             return json(403, "this route needs the revalidation secret and none is configured; set " + VAR
@@ -58,8 +52,11 @@ public final class RevalidationSecret {
         return diff == 0;
     }
 
+    /** The runtime's never-cached Cache-Control (its {@code CachedAnswer.NO_STORE}): a refusal is one caller's. */
+    static final String NO_STORE = "private, no-cache, no-store, max-age=0, must-revalidate";
+
     static Response json(int status, String error) {
-        return Response.of(status, Headers.of("content-type", "application/json", "cache-control", Dispatcher.NO_STORE),
+        return Response.of(status, Headers.of("content-type", "application/json", "cache-control", NO_STORE),
                 Body.of(Json.object().put("error", error).toJson()));
     }
 }

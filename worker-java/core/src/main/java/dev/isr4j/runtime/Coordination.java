@@ -1,8 +1,12 @@
-package dev.isr4j.coord;
+package dev.isr4j.runtime;
 
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.CoordinatorTransport;
 import dev.isr4j.api.Log;
+import dev.isr4j.coord.CoordinatorClient;
+import dev.isr4j.coord.CoordinatorOptions;
+import dev.isr4j.coord.CoordinatorTagStore;
+import dev.isr4j.coord.RegenerationLeases;
 import dev.isr4j.routing.Dispatcher;
 import java.util.function.LongConsumer;
 

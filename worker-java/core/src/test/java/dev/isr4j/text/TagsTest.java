@@ -1,4 +1,4 @@
-package dev.isr4j.store;
+package dev.isr4j.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

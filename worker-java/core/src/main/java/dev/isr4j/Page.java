@@ -1,0 +1,76 @@
+package dev.isr4j;
+
+import dev.isr4j.text.CanonicalPath;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A declared page as the runtime reads it ({@link Route#page()}): its props loader and renderer, its static paths
+ * and its fallback mode. Declare it with {@link App#page} and {@link PageBuilder}; here it is read-only.
+ */
+public final class Page {
+    private final String pattern;
+    private PageBuilder.PropsLoader loader;
+    private PageBuilder.Renderer renderer;
+    private final List<String> staticPaths = new ArrayList<>();
+    private Fallback fallback = Fallback.BLOCKING;
+    private String fallbackHtml;
+
+    Page(String pattern) {
+        this.pattern = pattern;
+    }
+
+    /** The props loader, or null when none was declared (the runtime refuses to start then). */
+    public PageBuilder.PropsLoader propsLoader() {
+        return loader;
+    }
+
+    /** The renderer, or null when none was declared (the runtime refuses to start then). */
+    public PageBuilder.Renderer renderer() {
+        return renderer;
+    }
+
+    /** The static paths as declared, each in its canonical spelling. */
+    public List<String> staticPaths() {
+        return Collections.unmodifiableList(staticPaths);
+    }
+
+    public Fallback fallback() {
+        return fallback;
+    }
+
+    /** The HTML served at once under {@link Fallback#SHOW_FALLBACK}, or null for the runtime's plain default. */
+    public String fallbackHtml() {
+        return fallbackHtml;
+    }
+
+    void props(PageBuilder.PropsLoader loader) {
+        this.loader = loader;
+    }
+
+    void renderer(PageBuilder.Renderer renderer) {
+        this.renderer = renderer;
+    }
+
+    void staticPaths(String... paths) {
+        for (String p : paths) {
+            if (p == null || !p.startsWith("/")) {
+                throw new IllegalArgumentException("Page " + pattern + ": static path must start with '/': " + p);
+            }
+            staticPaths.add(CanonicalPath.of(p));
+        }
+    }
+
+    void fallback(Fallback mode) {
+        if (mode == null) {
+            throw new IllegalArgumentException("Page " + pattern + ": fallback(null); use Fallback.NONE, "
+                    + "BLOCKING or SHOW_FALLBACK");
+        }
+        this.fallback = mode;
+    }
+
+    void fallbackHtml(String html) {
+        this.fallbackHtml = html;
+    }
+}
