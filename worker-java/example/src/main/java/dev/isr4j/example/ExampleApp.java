@@ -46,6 +46,9 @@ public final class ExampleApp implements AppProvider {
                 .props(req -> Props.of(Json.object().put("renderedAt", req.env().clock().millis())))
                 .render(ExampleHtml::index);
 
+        // JSON in and out as a record: a body that is not a Product is a 400 saying what is wrong and where.
+        app.route("/api/products/echo").post(req -> Response.json(req.body().json(Product.class)));
+
         app.route("/api/hello").get(req -> Response.json(
                 Json.object().put("message", "Hello from Java").put("runtime", "teavm-wasm")));
 

@@ -141,6 +141,9 @@ final class ExampleHtml {
 
                 + "<h2>Used by the tests and the benchmark</h2><ul>"
                 + link("/api/hello", "not ISR: no revalidate, so never cached.")
+                + "<li><code>POST /api/products/echo</code>: a Product record in as JSON, the same record out "
+                + "(req.body().json(Product.class), Response.json(product)); a body that is not a Product is a 400 "
+                + "naming the member and the place.</li>"
                 + link("/api/slow", "revalidate(1), a 200 ms handler: other requests are served while it waits.")
                 + link("/api/slow-dynamic", "the same, reading a header: dynamic, so a burst of first requests "
                 + "renders once per request (nothing is handed from one to another).")
