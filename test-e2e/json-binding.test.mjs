@@ -3,7 +3,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { startWorker } from "./mf.mjs";
+import { startWorker, pollUntil } from "./mf.mjs";
 
 const PRODUCT = readFileSync(new URL("./fixtures/product.json", import.meta.url), "utf8").trim();
 
@@ -46,5 +46,40 @@ describe("a record round-trips through a route", { timeout: 60_000 }, () => {
     assert.match(r.text, /nested deeper than 256 levels/);
     const after = await post(PRODUCT);
     assert.equal(after.status, 200);
+  });
+});
+
+describe("a typed page: a record as props, a jte template, in workerd", { timeout: 60_000 }, () => {
+  let worker;
+  before(async () => {
+    worker = await startWorker();
+  });
+  after(async () => {
+    await worker?.dispose();
+  });
+
+  it("renders the record's fields with markup escaped, is a HIT next time, and its data route is the record's JSON", async () => {
+    const first = await worker.request("/catalogue/xss-1");
+    assert.equal(first.status, 200, first.summary());
+    assert.match(first.text, /<h1>&lt;script&gt;alert\("owned"\)&lt;\/script&gt; mug<\/h1>/);
+    assert.doesNotMatch(first.text, /<script>/);
+    assert.match(first.text, /7\.50 EUR, 3 in stock, FOOD/);
+    const second = await pollUntil(() => worker.request("/catalogue/xss-1"), (r) => r.isr === "HIT", { what: "HIT" });
+    assert.equal(second.text, first.text);
+    const data = await worker.request("/_isr/data/catalogue/xss-1.json");
+    assert.equal(data.status, 200, data.summary());
+    assert.deepEqual(JSON.parse(data.text), {
+      id: "xss-1", name: '<script>alert("owned")</script> mug', price: 7.5, stockUnits: 3,
+      listedAt: "2026-12-02T12:00:00Z", category: "FOOD", suppliers: [], note: "Dishwasher safe <b>if</b> you trust it",
+    });
+    assert.match(data.text, /"price":7\.50,/); // the decimal's scale, as the record holds it
+  });
+
+  it("a static path is prerendered at build time: a HIT from the first request", async () => {
+    const r = await worker.request("/catalogue/saw-1");
+    assert.equal(r.status, 200, r.summary());
+    assert.equal(r.isr, "HIT");
+    assert.match(r.text, /Japanese pull saw/);
+    assert.match(r.text, /Bolt &amp; Co \(FR\)/);
   });
 });

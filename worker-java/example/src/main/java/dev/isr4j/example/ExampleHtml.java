@@ -137,6 +137,9 @@ final class ExampleHtml {
                 + link("/about", "FORCE_STATIC page: STATIC, rendered at build time.")
                 + link("/live/now", "FORCE_DYNAMIC page: rendered on every request.")
                 + link("/no/such/page", "no route: the same 404 page.")
+                + link("/catalogue/saw-1", "a typed page: a Product record as props, rendered by the jte template "
+                + "product.jte (prerendered); /catalogue/xss-1 shows a name holding a script tag, escaped, and "
+                + "/_isr/data/catalogue/saw-1.json the record's JSON.")
                 + "</ul>"
 
                 + "<h2>Used by the tests and the benchmark</h2><ul>"
