@@ -4,7 +4,7 @@
 // isr4j-js.mjs and no-node-fs.mjs (whose source, in isr4j's repository, sits beside this file).
 import javaModule from "./build/isr4j.wasm";
 import { defaults } from "./build/teavm-runtime.mjs";
-import prerendered from "./build/prerendered.mjs";
+import prerendered, { buildId } from "./build/prerendered.mjs";
 import * as isr4jJs from "./build/isr4j-js.mjs";
 
 // Workers cap an isolate at 128 MiB; the linear memory only holds byte buffers crossing to JS.
@@ -81,7 +81,7 @@ function instantiate(module) {
 // The Java module's longer JS primitives: its @JSBody scripts call them by this name.
 globalThis.isr4jJs = isr4jJs;
 const java = instantiate(javaModule);
-java.prerendered(prerendered); // pages rendered at build time (mvn package), served as HITs
+java.prerendered(prerendered, buildId); // pages rendered at build time (mvn package), served as HITs
 
 export default {
   // One loop over Java's steps (dev.isr4j.runtime.Exchange): Java answers (a Response), starts the reads an answer

@@ -13,6 +13,7 @@ module dev.isr4j {
     exports dev.isr4j;
     exports dev.isr4j.spi;
     exports dev.isr4j.api;
+    exports dev.isr4j.bind;
     exports dev.isr4j.runtime;
     exports dev.isr4j.cache;
 
@@ -21,4 +22,5 @@ module dev.isr4j {
     exports dev.isr4j.text to dev.isr4j.wasm;
 
     uses dev.isr4j.AppProvider;
+    uses dev.isr4j.bind.JsonAdapter;
 }

@@ -25,6 +25,20 @@ public interface Body {
         return Utf8.decode(bytes());
     }
 
+    /**
+     * The body read as JSON into a {@code type} (a {@link dev.isr4j.bind.Jsonable} record or class, or a string,
+     * number or boolean box). A body that is not that JSON - empty, malformed, truncated, a string where a number
+     * belongs - throws {@link BadRequestException}, which the request is answered with as a 400 naming the
+     * problem and where it is ({@code $.items[2].price}).
+     */
+    default <T> T json(Class<T> type) {
+        try {
+            return dev.isr4j.bind.JsonBinding.fromJson(text(), type);
+        } catch (dev.isr4j.bind.JsonBindingException e) {
+            throw new BadRequestException("the body is not the JSON expected: " + e.getMessage());
+        }
+    }
+
     static Body of(byte[] bytes) {
         return new ByteArrayBody(bytes);
     }

@@ -17,9 +17,10 @@ public final class Json {
     }
 
     /** Anything that can be written as JSON. */
-    public interface Value {
+    public interface Value extends dev.isr4j.bind.JsonText {
         void write(StringBuilder out);
 
+        @Override
         default String toJson() {
             var sb = new StringBuilder();
             write(sb);

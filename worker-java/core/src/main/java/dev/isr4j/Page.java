@@ -13,6 +13,8 @@ public final class Page {
     private final String pattern;
     private PageBuilder.PropsLoader loader;
     private PageBuilder.Renderer renderer;
+    private Class<?> propsType;
+    private PageBuilder.TypedRenderer<?> typedRenderer;
     private final List<String> staticPaths = new ArrayList<>();
     private Fallback fallback = Fallback.BLOCKING;
     private String fallbackHtml;
@@ -29,6 +31,16 @@ public final class Page {
     /** The renderer, or null when none was declared (the runtime refuses to start then). */
     public PageBuilder.Renderer renderer() {
         return renderer;
+    }
+
+    /** The type a typed renderer takes its props as, or null for a renderer of parsed JSON. */
+    public Class<?> propsType() {
+        return propsType;
+    }
+
+    /** The typed renderer ({@link PageBuilder#render(Class, PageBuilder.TypedRenderer)}), or null. */
+    public PageBuilder.TypedRenderer<?> typedRenderer() {
+        return typedRenderer;
     }
 
     /** The static paths as declared, each in its canonical spelling. */
@@ -51,6 +63,14 @@ public final class Page {
 
     void renderer(PageBuilder.Renderer renderer) {
         this.renderer = renderer;
+        this.propsType = null;
+        this.typedRenderer = null;
+    }
+
+    <T> void renderer(Class<T> type, PageBuilder.TypedRenderer<T> renderer) {
+        this.renderer = null;
+        this.propsType = type;
+        this.typedRenderer = renderer;
     }
 
     void staticPaths(String... paths) {

@@ -27,6 +27,15 @@ public final class PageBuilder {
         String render(Map<String, Object> props) throws Exception;
     }
 
+    /**
+     * Renders HTML from the props as a record (or class) of the page's own type, e.g. a jte template's method
+     * on the generated {@code Templates} facade.
+     */
+    @FunctionalInterface
+    public interface TypedRenderer<T> {
+        String render(T props) throws Exception;
+    }
+
     private final Route route;
     private final Page spec;
 
@@ -42,6 +51,20 @@ public final class PageBuilder {
 
     public PageBuilder render(Renderer renderer) {
         spec.renderer(renderer);
+        return this;
+    }
+
+    /**
+     * Renders from props of a {@link dev.isr4j.bind.Jsonable} type: {@code .props(req -> Props.of(product))
+     * .render(Product.class, Templates::product)}. The props are stored as that record's JSON, which the page's
+     * data route ({@code /_isr/data/<path>.json}) returns; the renderer gets the record itself.
+     */
+    public <T> PageBuilder render(Class<T> type, TypedRenderer<T> renderer) {
+        if (type == null || renderer == null) {
+            throw new IllegalArgumentException("render(type, renderer): both are needed, e.g. render(Product.class,"
+                    + " Templates::product)");
+        }
+        spec.renderer(type, renderer);
         return this;
     }
 

@@ -17,6 +17,8 @@ public final class Props {
 
     private final Kind kind;
     private final String json;
+    /** The value the JSON was written from ({@link #of(Object)}), handed to a typed renderer as it is. */
+    private Object value;
     private final String destination;
     private final boolean permanent;
     private long revalidateSeconds;
@@ -35,6 +37,33 @@ public final class Props {
     }
 
     /** Props as JSON text (an object). */
+    /**
+     * Props from a {@link dev.isr4j.bind.Jsonable} record or class (or a map): stored as its JSON, which the page's
+     * data route returns, and given to a typed renderer ({@link PageBuilder#render(Class, PageBuilder.TypedRenderer)})
+     * as it is. It must be a JSON object.
+     */
+    public static Props of(Object props) {
+        if (props == null) {
+            throw new IllegalArgumentException("Props.of(null): return Props.notFound() for a missing page");
+        }
+        String json = dev.isr4j.bind.JsonBinding.toJson(props);
+        if (!json.startsWith("{")) {
+            throw new IllegalArgumentException("page props must be a JSON object (a record, a class or a map), got "
+                    + props.getClass().getName());
+        }
+        Props p = new Props(Kind.PROPS, json, null, false);
+        p.value = props;
+        return p;
+    }
+
+    /** The props as a {@code type}: the value they were made from, else read from their JSON. */
+    public <T> T as(Class<T> type) {
+        if (type.isInstance(value)) {
+            return type.cast(value);
+        }
+        return dev.isr4j.bind.JsonBinding.fromJson(json, type);
+    }
+
     public static Props ofJson(String json) {
         if (json == null || !json.trim().startsWith("{")) {
             throw new IllegalArgumentException("page props must be a JSON object, got: " + json);

@@ -1,8 +1,7 @@
 package dev.isr4j;
 
+import dev.isr4j.bind.JsonBinding;
 import dev.isr4j.json.JsonReader;
-import java.util.List;
-import java.util.Map;
 
 /** A JSON codec in plain Java, for environments that bring none of their own ({@link Env#json()}). */
 final class PureJsonCodec implements JsonCodec {
@@ -16,48 +15,13 @@ final class PureJsonCodec implements JsonCodec {
         return JsonReader.parse(json);
     }
 
+    /**
+     * Writes through the JSON binding ({@link JsonBinding#toJson}): maps, lists, strings, numbers, booleans,
+     * {@code Json} values and {@code @Jsonable} records, the same on the JVM (the test kit) and in Wasm; what it
+     * cannot write is an {@link IllegalArgumentException} ({@code JsonBindingException}) naming the type.
+     */
     @Override
     public String stringify(Object value) {
-        var sb = new StringBuilder();
-        write(sb, value);
-        return sb.toString();
-    }
-
-    private static void write(StringBuilder sb, Object v) {
-        if (v == null) {
-            sb.append("null");
-        } else if (v instanceof String s) {
-            Json.writeString(sb, s);
-        } else if (v instanceof Json.Value j) {
-            j.write(sb);
-        } else if (v instanceof Map<?, ?> m) {
-            sb.append('{');
-            boolean first = true;
-            for (var e : m.entrySet()) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                Json.writeString(sb, String.valueOf(e.getKey()));
-                sb.append(':');
-                write(sb, e.getValue());
-            }
-            sb.append('}');
-        } else if (v instanceof List<?> l) {
-            sb.append('[');
-            for (int i = 0; i < l.size(); i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                write(sb, l.get(i));
-            }
-            sb.append(']');
-        } else if (v instanceof Double d && (d.isNaN() || d.isInfinite())) {
-            sb.append("null");
-        } else if (v instanceof Number || v instanceof Boolean) {
-            sb.append(v);
-        } else {
-            throw new IllegalArgumentException("cannot write " + v.getClass().getName() + " as JSON");
-        }
+        return JsonBinding.toJson(value);
     }
 }

@@ -50,6 +50,17 @@ public final class Response {
         return json(value.toJson());
     }
 
+    /**
+     * {@code value} as JSON: a {@link dev.isr4j.bind.Jsonable} record or class, or lists, maps, strings, numbers
+     * and booleans holding them. The same bytes on the JVM (the test kit) and in Wasm; a value of a type that
+     * cannot be bound fails alike in both. (A {@code String} argument is taken as JSON text already written:
+     * see {@link #json(String)}.)
+     */
+    public static Response json(Object value) {
+        present(value, "json");
+        return json(dev.isr4j.bind.JsonBinding.toJson(value));
+    }
+
     public static Response bytes(byte[] bytes, String contentType) {
         present(bytes, "bytes");
         return of(200, Headers.of("content-type", contentType), Body.of(bytes));

@@ -30,6 +30,8 @@ public final class PageSpec {
     private final RouteSpec route;
     private final PageBuilder.PropsLoader loader;
     private final PageBuilder.Renderer renderer;
+    private final Class<?> propsType;
+    private final PageBuilder.TypedRenderer<?> typedRenderer;
     private final List<String> staticPaths;
     private Set<String> listed = Set.of();
     private final Fallback fallback;
@@ -40,6 +42,8 @@ public final class PageSpec {
         this.route = route;
         this.loader = declared.propsLoader();
         this.renderer = declared.renderer();
+        this.propsType = declared.propsType();
+        this.typedRenderer = declared.typedRenderer();
         this.staticPaths = new ArrayList<>(declared.staticPaths());
         this.fallback = declared.fallback();
         this.fallbackHtml = declared.fallbackHtml() == null ? DEFAULT_FALLBACK_HTML : declared.fallbackHtml();
@@ -71,7 +75,7 @@ public final class PageSpec {
      */
     public void check(String notFoundHtml) {
         this.notFoundHtml = notFoundHtml;
-        if (loader == null || renderer == null) {
+        if (loader == null || (renderer == null && typedRenderer == null)) {
             throw new IllegalArgumentException("Page " + route.pattern() + " needs both .props(...) and .render(...)");
         }
         var router = new Router<String>();
@@ -105,9 +109,19 @@ public final class PageSpec {
             return Response.of(props.permanent() ? 308 : 307, Headers.of("location", props.destination()), Body.EMPTY)
                     .withProps(json);
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> parsed = (Map<String, Object>) req.env().json().parse(props.json());
-        String html = renderer.render(parsed);
+        String html;
+        if (typedRenderer != null) {
+            html = renderTyped(typedRenderer, props.as(propsType));
+        } else {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parsed = (Map<String, Object>) req.env().json().parse(props.json());
+            html = renderer.render(parsed);
+        }
         return Response.html(html == null ? "" : html).withProps(props.json());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> String renderTyped(PageBuilder.TypedRenderer<T> renderer, Object props) throws Exception {
+        return renderer.render((T) props);
     }
 }

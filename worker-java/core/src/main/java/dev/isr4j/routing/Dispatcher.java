@@ -12,7 +12,6 @@ import dev.isr4j.route.RouteSpec;
 import dev.isr4j.revalidation.CacheRevalidator;
 import dev.isr4j.revalidation.RevalidateEndpoint;
 import dev.isr4j.text.CanonicalPath;
-import dev.isr4j.text.HeaderFields;
 import dev.isr4j.text.Router;
 import dev.isr4j.App;
 import dev.isr4j.Body;
@@ -273,7 +272,7 @@ public final class Dispatcher {
         Response response;
         try {
             boolean cacheable = !development && route.isIsr() && (effective.equals("GET"));
-            Handler checked = checked(handler); // before the cache, so an invalid answer is never stored
+            Handler checked = CheckedHandler.of(handler); // before the cache, so an invalid answer is never stored
             response = cacheable
                     ? cache.serve(route, checked, routed, match.params(), background, showFallback)
                     : checked.handle(routed);
@@ -342,7 +341,7 @@ public final class Dispatcher {
         if (stored == null && background != null && lookup.state() == CacheLookup.State.STALE) {
             var match = router.match(path);
             Request routed = scoped(request, purger, background, early).withRoute("GET", match.params());
-            stored = cache.serveStale(route, checked(route.handlers().get("GET")), routed, match.params(), background,
+            stored = cache.serveStale(route, CheckedHandler.of(route.handlers().get("GET")), routed, match.params(), background,
                     lookup);
         }
         return stored == null ? null : forDownstream(request, finish(route, stored, false, method.equals("HEAD")));
@@ -396,35 +395,6 @@ public final class Dispatcher {
     private Response handlerFailed(String method, String pattern, String path, Throwable error) {
         log.error("handler for " + method + " " + pattern + " (" + path + ") failed", error);
         return plain(500, "Internal Server Error");
-    }
-
-    /** The handler, refusing an answer that cannot be sent as is: null, or a header field HTTP cannot carry. */
-    private static Handler checked(Handler handler) {
-        return request -> {
-            Response response = handler.handle(request);
-            if (response == null) {
-                throw new IllegalStateException("the handler returned null instead of a Response");
-            }
-            for (var field : response.headers().entries()) {
-                if (!HeaderFields.isValidName(field.getKey())) {
-                    throw new InvalidHeaderException("the response header name \"" + field.getKey()
-                            + "\" is not an RFC 9110 token (letters, digits and !#$%&'*+-.^_`|~ only)");
-                }
-                if (!HeaderFields.isValidValue(field.getValue())) {
-                    throw new InvalidHeaderException("the value of the response header \"" + field.getKey()
-                            + "\" holds CR, LF, NUL, another control character or one above U+00FF; remove line"
-                            + " breaks from it (or percent-encode request input before putting it in a header)");
-                }
-            }
-            return response;
-        };
-    }
-
-    /** A handler answered with a header field that HTTP cannot carry. */
-    static final class InvalidHeaderException extends IllegalStateException {
-        InvalidHeaderException(String message) {
-            super(message);
-        }
     }
 
     /** A page response turned into its props JSON, keeping its status (404 for not-found) and cache headers. */

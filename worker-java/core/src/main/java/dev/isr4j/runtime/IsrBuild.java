@@ -25,19 +25,28 @@ public final class IsrBuild {
 
     /**
      * Prerenders the app {@link AppProvider#load()} finds into {@code args[0]}, an ES module
-     * ({@code export default "<bundle JSON>"}). Fails when a static path does not render.
+     * ({@code export default "<bundle JSON>"; export const buildId = "<id>";}). {@code args[1]}, when given and not
+     * empty, is a development build's id: the app's cache keys are scoped to it unless the app sets its own, here
+     * and (through the module's {@code buildId}) in the worker. Fails when a static path does not render.
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: IsrBuild <output.mjs>");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: IsrBuild <output.mjs> [development build id]");
             System.exit(2);
         }
-        String bundle = prerender(AppProvider.load(), Clock.SYSTEM, Log.STDERR);
+        App app = AppProvider.load();
+        String buildId = args.length == 2 ? args[1] : "";
+        if (!buildId.isEmpty() && app.buildId().isEmpty()) {
+            app.buildId(buildId);
+        }
+        String bundle = prerender(app, Clock.SYSTEM, Log.STDERR);
         Path out = Path.of(args[0]);
         Files.createDirectories(out.toAbsolutePath().getParent());
         var module = new StringBuilder("// Generated at build time by isr4j's Prerenderer: pages rendered ahead "
                 + "of the first request.\nexport default ");
         Json.writeString(module, bundle);
+        module.append(";\n// A development build's id (empty otherwise): the worker scopes cache keys to it.\nexport const buildId = ");
+        Json.writeString(module, buildId);
         module.append(";\n");
         Files.writeString(out, module.toString(), StandardCharsets.UTF_8);
     }

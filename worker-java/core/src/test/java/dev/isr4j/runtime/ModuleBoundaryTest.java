@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** What isr4j-core shows as a module: the API and its spi, the extension points, the doors and the cache handlers. */
 class ModuleBoundaryTest {
     @Test
-    void onlyTheApiTheDoorsAndTheCacheHandlersAreExportedToEveryone() {
+    void onlyTheApiItsJsonBindingTheDoorsAndTheCacheHandlersAreExportedToEveryone() {
         Module module = App.class.getModule();
         assumeTrue(module.isNamed(), "the tests run on the class path; the module descriptor is not in force");
         var unqualified = new TreeSet<String>();
@@ -26,7 +26,8 @@ class ModuleBoundaryTest {
                 unqualified.add(e.source());
             }
         }
-        assertEquals(Set.of("dev.isr4j", "dev.isr4j.spi", "dev.isr4j.api", "dev.isr4j.cache", "dev.isr4j.runtime"),
+        assertEquals(Set.of("dev.isr4j", "dev.isr4j.spi", "dev.isr4j.api", "dev.isr4j.bind", "dev.isr4j.cache",
+                "dev.isr4j.runtime"),
                 unqualified);
         assertEquals(Map.of("dev.isr4j.coord", Set.of("dev.isr4j.testkit", "dev.isr4j.wasm"),
                 "dev.isr4j.json", Set.of("dev.isr4j.wasm"),

@@ -46,6 +46,18 @@ public final class ExampleApp implements AppProvider {
                 .props(req -> Props.of(Json.object().put("renderedAt", req.env().clock().millis())))
                 .render(ExampleHtml::index);
 
+        // A typed page: its props are a Product (stored as the record's JSON, which /_isr/data/catalogue/<id>.json
+        // returns), rendered by the jte template src/main/jte/product.jte through the generated Templates facade.
+        app.page("/catalogue/{id}").revalidate(60).tags("catalogue", "catalogue-{id}").staticPaths("/catalogue/saw-1")
+                .props(req -> {
+                    Product product = Catalogue.find(req.param("id"));
+                    return product == null ? Props.notFound() : Props.of(product);
+                })
+                .render(Product.class, templates.Templates::product);
+
+        // JSON in and out as a record: a body that is not a Product is a 400 saying what is wrong and where.
+        app.route("/api/products/echo").post(req -> Response.json(req.body().json(Product.class)));
+
         app.route("/api/hello").get(req -> Response.json(
                 Json.object().put("message", "Hello from Java").put("runtime", "teavm-wasm")));
 

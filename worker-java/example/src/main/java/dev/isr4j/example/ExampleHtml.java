@@ -137,10 +137,16 @@ final class ExampleHtml {
                 + link("/about", "FORCE_STATIC page: STATIC, rendered at build time.")
                 + link("/live/now", "FORCE_DYNAMIC page: rendered on every request.")
                 + link("/no/such/page", "no route: the same 404 page.")
+                + link("/catalogue/saw-1", "a typed page: a Product record as props, rendered by the jte template "
+                + "product.jte (prerendered); /catalogue/xss-1 shows a name holding a script tag, escaped, and "
+                + "/_isr/data/catalogue/saw-1.json the record's JSON.")
                 + "</ul>"
 
                 + "<h2>Used by the tests and the benchmark</h2><ul>"
                 + link("/api/hello", "not ISR: no revalidate, so never cached.")
+                + "<li><code>POST /api/products/echo</code>: a Product record in as JSON, the same record out "
+                + "(req.body().json(Product.class), Response.json(product)); a body that is not a Product is a 400 "
+                + "naming the member and the place.</li>"
                 + link("/api/slow", "revalidate(1), a 200 ms handler: other requests are served while it waits.")
                 + link("/api/slow-dynamic", "the same, reading a header: dynamic, so a burst of first requests "
                 + "renders once per request (nothing is handed from one to another).")

@@ -4,17 +4,17 @@ package dev.isr4j.example;
  * Dates a person can read, {@code 2026-11-29 10:42:07 UTC}, without java.time (which TeaVM would compile
  * into the Wasm module whole, for one line of output).
  */
-final class ReadableDates {
+public final class ReadableDates {
     private ReadableDates() {
     }
 
     /** {@code yyyy-MM-dd HH:mm:ss UTC} for an epoch time in ms (rounded down to the second). */
-    static String utc(long epochMillis) {
+    public static String utc(long epochMillis) {
         return format(epochMillis, ' ', " UTC");
     }
 
     /** The same instant as an HTML {@code <time datetime>} value: {@code 2026-11-29T10:42:07Z}. */
-    static String iso(long epochMillis) {
+    public static String iso(long epochMillis) {
         return format(epochMillis, 'T', "Z");
     }
 

@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -155,8 +156,9 @@ class ExampleAppTest {
         String index = kit.get("/").text();
         for (String pattern : kit.routePatterns()) {
             // {name} is one segment, {...name} one or more: some path the index mentions must match the pattern
-            String regex = pattern.replaceAll("\\{\\.\\.\\.[^}]+}", "[^\\s\"<]+")
-                    .replaceAll("\\{[^}]+}", "[^/\\s\"<]+");
+            // (quoteReplacement: in a replacement, "\\s" would lose its backslash and exclude the letter s)
+            String regex = pattern.replaceAll("\\{\\.\\.\\.[^}]+}", Matcher.quoteReplacement("[^\\s\"<]+"))
+                    .replaceAll("\\{[^}]+}", Matcher.quoteReplacement("[^/\\s\"<]+"));
             var mentioned = Pattern.compile("[\\s\">]" + regex + "[\\s\"<?:]").matcher(index);
             assertTrue(mentioned.find(), "the index at / says nothing about " + pattern);
         }

@@ -51,6 +51,8 @@ public final class BuildWorkerMojo extends AbstractMojo {
     static final String WASM_FILE = "isr4j.wasm";
     static final String RUNTIME_FILE = "teavm-runtime.mjs";
     static final String JS_FILE = "isr4j-js.mjs";
+    /** The edit loop ({@code npm run dev} runs it from here in a site). */
+    static final String DEV_FILE = "dev.mjs";
     static final String PRERENDERED_FILE = "prerendered.mjs";
     /** The shim imports everything else from here. */
     static final String BUILD_SUBDIRECTORY = "build";
@@ -79,6 +81,14 @@ public final class BuildWorkerMojo extends AbstractMojo {
      */
     @Parameter(property = "isr4j.writeShim", defaultValue = "true")
     private boolean writeShim;
+
+    /**
+     * A development build ({@code npm run dev} sets it): cache keys are scoped to a build id taken from the
+     * compiled classes, unless the app sets its own ({@code App.buildId}), so a rebuild never serves what an
+     * earlier build rendered and stored.
+     */
+    @Parameter(property = "isr4j.dev", defaultValue = "false")
+    private boolean dev;
 
     /** Skips the worker build, e.g. for a quick {@code mvn test}. */
     @Parameter(property = "isr4j.skip", defaultValue = "false")
@@ -124,13 +134,18 @@ public final class BuildWorkerMojo extends AbstractMojo {
         try (URLClassLoader app = new URLClassLoader(urls(runtimeClasspath()), ClassLoader.getPlatformClassLoader())) {
             Properties core = descriptor(app, CORE_DESCRIPTOR, "isr4j-core");
             Properties wasm = descriptor(app, WASM_DESCRIPTOR, "isr4j-wasm");
+            String buildId = dev ? DevBuildId.of(Path.of(project.getBuild().getOutputDirectory())) : "";
+            if (dev) {
+                getLog().info("isr4j: development build " + buildId + " (cache keys scoped to it)");
+            }
             new Prerender(getLog()).run(app, required(core, "prerenderer", CORE_DESCRIPTOR),
-                    buildDirectory.resolve(PRERENDERED_FILE));
+                    buildDirectory.resolve(PRERENDERED_FILE), buildId);
             if (writeShim) {
                 copy(app, required(wasm, "shim", WASM_DESCRIPTOR), shimDirectory.resolve(SHIM_FILE));
             }
             copy(app, required(wasm, "nodeFsStub", WASM_DESCRIPTOR), buildDirectory.resolve(NODE_FS_STUB_FILE));
             copy(app, required(wasm, "js", WASM_DESCRIPTOR), buildDirectory.resolve(JS_FILE));
+            copy(app, required(wasm, "devLoop", WASM_DESCRIPTOR), buildDirectory.resolve(DEV_FILE));
             writeRuntime(buildDirectory.resolve(RUNTIME_FILE));
             new WasmCompiler(getLog()).compile(teavmClasspath(), required(wasm, "mainClass", WASM_DESCRIPTOR),
                     buildDirectory, WASM_FILE, teavmCacheDirectory.toPath(), methodNames);

@@ -18,7 +18,8 @@ final class Prerender {
         this.log = log;
     }
 
-    void run(ClassLoader app, String prerendererClass, Path output) throws MojoFailureException,
+    /** {@code buildId}: a development build's id ("" for none), which the prerendered entries are keyed under. */
+    void run(ClassLoader app, String prerendererClass, Path output, String buildId) throws MojoFailureException,
             MojoExecutionException {
         Method main;
         try {
@@ -32,7 +33,7 @@ final class Prerender {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(app); // the app is found with ServiceLoader, which asks this loader
         try {
-            main.invoke(null, (Object) new String[] {output.toString()});
+            main.invoke(null, (Object) new String[] {output.toString(), buildId});
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             throw new MojoFailureException("isr4j: prerendering failed: " + cause.getMessage(), cause);

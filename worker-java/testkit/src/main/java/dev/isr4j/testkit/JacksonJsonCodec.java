@@ -1,7 +1,6 @@
 package dev.isr4j.testkit;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.isr4j.Json;
 import dev.isr4j.JsonCodec;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -9,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** JSON on the JVM: Jackson-jr, with numbers normalised the way the Wasm build reports them. */
+/** JSON on the JVM: parsed by Jackson-jr with numbers normalised as the Wasm build reports them; written as Wasm writes it. */
 public final class JacksonJsonCodec implements JsonCodec {
     public static final JacksonJsonCodec INSTANCE = new JacksonJsonCodec();
 
@@ -27,13 +26,13 @@ public final class JacksonJsonCodec implements JsonCodec {
         }
     }
 
+    /**
+     * Writes exactly as the Wasm build does (isr4j's own JSON binding), so a value workerd cannot write fails
+     * here too instead of passing a JUnit test.
+     */
     @Override
     public String stringify(Object value) {
-        try {
-            return JSON_STD.asString(plain(value));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot write as JSON: " + e.getMessage(), e);
-        }
+        return dev.isr4j.Env.NONE.json().stringify(value); // the plain-Java writer the Wasm build uses
     }
 
     /** Integral numbers become Long, others Double, as in the Wasm build. */
@@ -51,13 +50,6 @@ public final class JacksonJsonCodec implements JsonCodec {
         if (v instanceof Number n) {
             double d = n.doubleValue();
             return d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15 ? (Object) n.longValue() : (Object) d;
-        }
-        return v;
-    }
-
-    private static Object plain(Object v) throws IOException {
-        if (v instanceof Json.Value j) {
-            return JSON_STD.anyFrom(j.toJson());
         }
         return v;
     }

@@ -115,6 +115,24 @@ class IsrTestKitTest {
         assertThrows(IllegalArgumentException.class, () -> JacksonJsonCodec.INSTANCE.parse("{nope"));
     }
 
+    record Supplier(String name, String country) {
+    }
+
+    @Test
+    void aValueWorkerdCannotWriteFailsInTheKitToo() {
+        // Jackson-jr would write any record by reflection; the Wasm build cannot, so neither may the kit
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> JacksonJsonCodec.INSTANCE.stringify(Map.of("supplier", new Supplier("ACME", "DE"))));
+        assertTrue(e.getMessage().contains("cannot bind " + Supplier.class.getName()), e.getMessage());
+        for (Object unwritable : List.of(java.util.Optional.of(new Supplier("a", "b")), Map.of(1, "numeric key"),
+                List.of(Double.NaN))) {
+            assertThrows(IllegalArgumentException.class, () -> JacksonJsonCodec.INSTANCE.stringify(unwritable),
+                    unwritable::toString);
+        }
+        assertEquals("{\"at\":\"2026-12-07T10:00:00Z\",\"tags\":[\"a\",\"b\"]}", JacksonJsonCodec.INSTANCE.stringify(
+                new java.util.TreeMap<>(Map.of("at", java.time.Instant.parse("2026-12-07T10:00:00Z"), "tags", java.util.Set.of("b", "a")))));
+    }
+
     @Test
     void theClockOnlyMovesForward() {
         var clock = new TestClock(1000);

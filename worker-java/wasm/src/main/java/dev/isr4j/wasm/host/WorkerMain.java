@@ -40,6 +40,7 @@ public final class WorkerMain {
     private static JsEnv env;
     /** The build's prerendered pages as the shim gave them (a JS string), until the runtime first needs them. */
     private static JSObject prerenderedBundle;
+    private static String devBuildId = "";
     private static JsKvStore kvStore;
     private static long backgroundMillis = Deadlines.DEFAULT_BACKGROUND_MILLIS;
 
@@ -233,10 +234,14 @@ public final class WorkerMain {
         }
     }
 
-    /** The shim hands over the build's prerendered pages once, at start-up. */
+    /**
+     * The shim hands over the build's prerendered pages once, at start-up, and a development build's id ("" in
+     * other builds), which scopes the cache keys of an app that sets none (see isr4j-maven-plugin's isr4j.dev).
+     */
     @JSExport
-    public static void prerendered(JSObject bundle) {
+    public static void prerendered(JSObject bundle, String buildId) {
         prerenderedBundle = bundle; // crossed into Java and parsed only when a request first needs it
+        devBuildId = buildId == null ? "" : buildId;
     }
 
     /** The bundle's text, once (tens of kilobytes: one UTF-8 buffer, not a call per character). */
@@ -253,6 +258,9 @@ public final class WorkerMain {
             kvStore = namespace == null ? null : new JsKvStore(namespace, Deadlines.kvReadMillis(env));
             backgroundMillis = Deadlines.backgroundMillis(env);
             App app = AppProvider.load();
+            if (!devBuildId.isEmpty() && app.buildId().isEmpty()) {
+                app.buildId(devBuildId);
+            }
             IsrRuntime created = IsrRuntime.startWithBundle(app, kvStore, JsTiers.of(env, LOG), Clock.SYSTEM, LOG,
                     WorkerMain::takePrerendered);
             created.collapseWaitMillis(Deadlines.collapseWaitMillis(env));

@@ -7,13 +7,19 @@ import dev.isr4j.Handler;
 import dev.isr4j.Json;
 import dev.isr4j.Props;
 import dev.isr4j.Response;
-import java.util.Map;
+import dev.isr4j.bind.Jsonable;
+import templates.Templates;
 
 /**
  * Your site. Named in META-INF/services/dev.isr4j.AppProvider; `mvn package` prerenders its static paths and
  * compiles it to WebAssembly for the worker in worker-shim/.
  */
 public final class SiteApp implements AppProvider {
+    /** A post page's props: stored as this record's JSON, which /_isr/data/posts/<slug>.json returns. */
+    @Jsonable
+    public record Post(String slug, long renderedAt) {
+    }
+
     @Override
     public App create() {
         App app = App.create();
@@ -31,10 +37,8 @@ public final class SiteApp implements AppProvider {
                 .staticPaths("/posts/hello-world", "/posts/second-post")
                 .fallback(Fallback.BLOCKING)
                 .revalidate(300).tags("posts")
-                .props(req -> Props.of(Json.object()
-                        .put("slug", req.param("slug"))
-                        .put("renderedAt", req.env().clock().millis())))
-                .render(SiteApp::post);
+                .props(req -> Props.of(new Post(req.param("slug"), req.env().clock().millis())))
+                .render(Post.class, Templates::post); // src/main/jte/post.jte, HTML-escaped
 
         // On-demand revalidation, only for callers that send the ISR_REVALIDATE_SECRET as a bearer token:
         // POST /api/revalidate?tag=posts makes the next request for everything tagged "posts" a MISS.
@@ -48,16 +52,5 @@ public final class SiteApp implements AppProvider {
         }));
 
         return app;
-    }
-
-    static String post(Map<String, Object> props) {
-        String slug = escape(String.valueOf(props.get("slug")));
-        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + slug + "</title></head><body>"
-                + "<article data-slug=\"" + slug + "\"><h1>" + slug + "</h1>"
-                + "<p>Rendered at <time>" + props.get("renderedAt") + "</time> (epoch ms)</p></article></body></html>";
-    }
-
-    static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }
