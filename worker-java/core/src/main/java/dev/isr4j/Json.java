@@ -146,26 +146,6 @@ public final class Json {
 
     /** Writes a JSON string literal, escaping quotes, backslashes and control characters. */
     public static void writeString(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        out.append("\\u");
-                        String hex = Integer.toHexString(c);
-                        out.append("0".repeat(4 - hex.length())).append(hex);
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        dev.isr4j.bind.JsonWriter.writeString(out, s); // one escaping for hand-built and bound JSON alike
     }
 }

@@ -95,10 +95,8 @@ class JsonParserTest {
         out.beginArray().value("q\"\\\n\u0001\u2028").value(1.5).value(2.0).value(-0.0).value(1e20).endArray();
         assertEquals("[\"q\\\"\\\\\\n\\u0001\\u2028\",1.5,2,0,1.0E20]", out.toString());
         var sb = new StringBuilder();
-        dev.isr4j.Json.writeString(sb, "q\"\\\n\u0001\u2028");
-        var ours = new StringBuilder();
-        JsonWriter.writeString(ours, "q\"\\\n\u0001\u2028");
-        assertEquals(sb.toString(), ours.toString());
+        JsonWriter.writeString(sb, "tab\t cr\r nul\u0000 \u001f \u2029 é 😀");
+        assertEquals("\"tab\\t cr\\r nul\\u0000 \\u001f \\u2029 é 😀\"", sb.toString());
         assertThrows(JsonBindingException.class, () -> new JsonWriter().value(Double.NaN));
     }
 }
