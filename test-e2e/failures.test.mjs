@@ -7,9 +7,10 @@ import { AUTH, WITH_SECRET, startWorker } from "./mf.mjs";
 import { workerLogs } from "./worker-logs.mjs";
 
 const FAILURES = {
-  null: "java.lang.NullPointerException",
-  index: "java.lang.ArrayIndexOutOfBoundsException",
-  cast: "java.lang.ClassCastException",
+  // TeaVM's exceptions carry no message; the log says what the JVM's would (issue 25)
+  null: "java.lang.NullPointerException: a null reference was used",
+  index: "java.lang.ArrayIndexOutOfBoundsException: an array index outside the array",
+  cast: "java.lang.ClassCastException: a value cast to a class it is not an instance of",
   stack: "java.lang.StackOverflowError",
   "stack-after-read": "java.lang.StackOverflowError",
   "json-null": "java.lang.IllegalArgumentException: Response.json(null)",

@@ -49,6 +49,22 @@ function instantiate(module) {
   // fresh MiB behind per request). A promise reaction holds nothing once it has run.
   // A trap (e.g. a stack overflow) skips every Java catch and lands in whoever called into the module: here,
   // for threads starting or waking from a timer. Java answers for the thread that was running.
+  // A module built with method names (a development build) names its functions in JS stacks as Class::method, so
+  // a Java exception's stack trace is made from them (TeaVM's own needs a deobfuscator this shim does not ship);
+  // the frames of the exception's own construction are left out. Other modules keep TeaVM's frames.
+  if (WebAssembly.Module.customSections(module, "name").length > 0) {
+    imports.teavm.takeStackTrace = () => {
+      const frames = [];
+      for (const line of (new Error().stack ?? "").split("\n")) {
+        const m = /^\s*at (\S+)::(\S+) \(wasm:/.exec(line);
+        if (m === null) continue;
+        const [, className, method] = m;
+        if (frames.length === 0 && (method === "fillInStackTrace" || method.startsWith("<init>") || className.startsWith("org.teavm."))) continue;
+        frames.push({ className, method: method.replace(/@caller$/, ""), file: null, line: -1 });
+      }
+      return { getStack: () => frames };
+    };
+  }
   const { offer, kill } = imports.teavmAsync;
   const settled = Promise.resolve();
   const cancelled = new Set();

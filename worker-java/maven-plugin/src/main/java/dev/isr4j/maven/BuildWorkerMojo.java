@@ -148,10 +148,10 @@ public final class BuildWorkerMojo extends AbstractMojo {
             copy(app, required(wasm, "devLoop", WASM_DESCRIPTOR), buildDirectory.resolve(DEV_FILE));
             writeRuntime(buildDirectory.resolve(RUNTIME_FILE));
             new WasmCompiler(getLog()).compile(teavmClasspath(), required(wasm, "mainClass", WASM_DESCRIPTOR),
-                    buildDirectory, WASM_FILE, teavmCacheDirectory.toPath(), methodNames);
+                    buildDirectory, WASM_FILE, teavmCacheDirectory.toPath(), methodNames || dev);
             if (optimize) {
                 new WasmOptimizer(getLog()).optimize(project.getBasedir().toPath(), buildDirectory.resolve(WASM_FILE),
-                        methodNames);
+                        methodNames || dev);
             }
         } catch (IOException e) {
             throw new MojoExecutionException("isr4j: " + e.getMessage(), e);
