@@ -167,6 +167,17 @@ public final class App {
         return declare(new CachedFunction<>(name, computation, false));
     }
 
+    /**
+     * Declares a cached function returning a {@code type}: a {@link dev.isr4j.bind.Jsonable} record or class (or a
+     * string, number or boolean box), stored as its JSON and read back as the record on every call.
+     */
+    public <T> CachedFunction<T> cached(String name, Class<T> type, CachedFunction.Computation<T> computation) {
+        if (type == null) {
+            throw new IllegalArgumentException("cached function '" + name + "' needs its value's class");
+        }
+        return declare(new CachedFunction<>(name, computation, false, type));
+    }
+
     /** Declares a cached function returning bytes or null. */
     public CachedFunction<byte[]> cachedBytes(String name, CachedFunction.Computation<byte[]> computation) {
         return declare(new CachedFunction<>(name, computation, true));

@@ -3,6 +3,7 @@ package dev.isr4j;
 import dev.isr4j.spi.ComputationContext;
 import dev.isr4j.text.Tags;
 import dev.isr4j.text.Text;
+import dev.isr4j.bind.JsonBinding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -32,12 +33,18 @@ public final class CachedFunction<T> {
     private final String name;
     private final Computation<T> computation;
     private final boolean bytes;
+    /** A typed function's class: the runtime stores its value's JSON text and {@code get} reads it back. */
+    private final Class<T> jsonType;
     private final List<String> tags = new ArrayList<>();
     private final List<String> tagView = Collections.unmodifiableList(tags);
     private String profile;
     private long revalidateSeconds;
 
     CachedFunction(String name, Computation<T> computation, boolean bytes) {
+        this(name, computation, bytes, null);
+    }
+
+    CachedFunction(String name, Computation<T> computation, boolean bytes, Class<T> jsonType) {
         if (!Text.isWord(name, "._-", 1, 64)) {
             throw new IllegalArgumentException("a cached function needs a name of 1-64 letters, digits, '.', "
                     + "'_' or '-', got: " + name);
@@ -48,6 +55,7 @@ public final class CachedFunction<T> {
         this.name = name;
         this.computation = computation;
         this.bytes = bytes;
+        this.jsonType = jsonType;
     }
 
     /** Cache tags of every entry of this function ({@code {0}}, {@code {1}}... are replaced by arguments). */
@@ -80,13 +88,15 @@ public final class CachedFunction<T> {
 
     /** The cached result for these arguments, computing it when absent. */
     public T get(Request request, String... args) throws Exception {
-        return request.context().cached(this, request, Arrays.asList(args.clone()));
+        Object stored = request.context().cached(this, request, Arrays.asList(args.clone()));
+        return decode(stored);
     }
 
     /** The same, called from inside another cached computation (its entry is bounded by this one). */
     public T get(CacheScope scope, String... args) throws Exception {
         if (scope instanceof ComputationContext computing) {
-            return computing.cached(this, Arrays.asList(args.clone()));
+            Object stored = computing.cached(this, Arrays.asList(args.clone()));
+            return decode(stored);
         }
         throw new IllegalArgumentException("this CacheScope was not created by isr4j");
     }
@@ -95,8 +105,25 @@ public final class CachedFunction<T> {
         return name;
     }
 
-    /** What computes a value (the runtime calls it). */
+    /** A typed function's value from the text the runtime stored (its JSON); others' values as they are. */
+    @SuppressWarnings("unchecked")
+    private T decode(Object stored) {
+        return jsonType == null || stored == null ? (T) stored : JsonBinding.fromJson((String) stored, jsonType);
+    }
+
+    /**
+     * What computes a value (the runtime calls it). A typed function's computation gives the runtime its value's
+     * JSON text, which is what is stored and shared.
+     */
+    @SuppressWarnings("unchecked")
     public Computation<T> computation() {
+        if (jsonType != null) {
+            Computation<String> asJson = (scope, args) -> {
+                T value = computation.compute(scope, args);
+                return value == null ? null : JsonBinding.toJson(value);
+            };
+            return (Computation<T>) (Computation<?>) asJson;
+        }
         return computation;
     }
 

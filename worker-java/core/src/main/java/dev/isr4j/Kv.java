@@ -16,4 +16,26 @@ public interface Kv {
     void put(String key, byte[] value);
 
     void delete(String key);
+
+    /**
+     * The value read as JSON into a {@code type} (a {@link dev.isr4j.bind.Jsonable} record, or a box), or null
+     * when absent; a stored value that is not that JSON throws {@link IllegalStateException} naming the key.
+     */
+    default <T> T getJson(String key, Class<T> type) {
+        String text = getText(key);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return dev.isr4j.bind.JsonBinding.fromJson(text, type);
+        } catch (dev.isr4j.bind.JsonBindingException e) {
+            throw new IllegalStateException("KV key " + key + " does not hold a " + type.getSimpleName() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Stores {@code value} as its JSON text ({@link dev.isr4j.bind.JsonBinding#toJson}). */
+    default void putJson(String key, Object value) {
+        put(key, dev.isr4j.bind.JsonBinding.toJson(value));
+    }
 }

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.isr4j.App;
+import dev.isr4j.CachedFunction;
+import dev.isr4j.Kv;
+import dev.isr4j.Response;
 import dev.isr4j.testkit.IsrTestKit;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,6 +54,38 @@ class JsonRoutesTest {
                 + "\"stockUnits\":3,\"listedAt\":\"2026-12-02T12:00:00Z\",\"category\":\"FOOD\",\"suppliers\":[],"
                 + "\"note\":\"Dishwasher safe <b>if</b> you trust it\"}", data.text());
         assertEquals(404, kit.get("/catalogue/none").status());
+    }
+
+    /** Records through a typed cached function, KV and an upstream fetch: each read back as the record. */
+    @Test
+    void recordsComeBackFromCachedFunctionsKvAndFetchAsRecords() throws Exception {
+        App app = App.create();
+        var computations = new java.util.concurrent.atomic.AtomicInteger();
+        CachedFunction<Product> product = app.cached("product", Product.class, (scope, args) -> {
+            computations.incrementAndGet();
+            return Catalogue.find(args.get(0));
+        }).revalidate(60);
+        app.route("/cached/{id}").get(req -> Response.json(product.get(req, req.param("id"))));
+        app.route("/kv/{id}").get(req -> {
+            Kv kv = req.env().kv("DATA");
+            kv.putJson("product:" + req.param("id"), Catalogue.find(req.param("id")));
+            return Response.json(kv.getJson("product:" + req.param("id"), Product.class));
+        });
+        app.route("/upstream").get(req ->
+                Response.json(req.env().fetcher().getJson("https://api.example.com/p", Product.class)));
+        var typed = IsrTestKit.builder(app).kv("DATA").build();
+        String saw = dev.isr4j.bind.JsonBinding.toJson(Catalogue.find("saw-1"));
+
+        assertEquals(saw, typed.get("/cached/saw-1").text());
+        assertEquals(saw, typed.get("/cached/saw-1").text());
+        assertEquals(1, computations.get(), "the second call is the cached record");
+        assertEquals(saw, typed.get("/kv/saw-1").text());
+        typed.fetcher().stub("https://api.example.com/p", Response.json(saw));
+        assertEquals(saw, typed.get("/upstream").text());
+        typed.fetcher().stub("https://api.example.com/p", Response.json("{\"price\":\"cheap\"}"));
+        assertEquals(500, typed.get("/upstream").status(), "an upstream's bad JSON is the handler's failure");
+        assertTrue(typed.logs().stream().anyMatch(l -> l.contains("answered JSON that is not a Product")),
+                typed.logs()::toString);
     }
 
     @Test
