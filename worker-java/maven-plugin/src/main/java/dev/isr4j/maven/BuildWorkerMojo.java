@@ -90,6 +90,10 @@ public final class BuildWorkerMojo extends AbstractMojo {
     @Parameter(property = "isr4j.dev", defaultValue = "false")
     private boolean dev;
 
+    /** When TeaVM cannot compile the app: every problem with its whole call chain, besides the summary. */
+    @Parameter(property = "isr4j.fullErrors", defaultValue = "false")
+    private boolean fullErrors;
+
     /** Skips the worker build, e.g. for a quick {@code mvn test}. */
     @Parameter(property = "isr4j.skip", defaultValue = "false")
     private boolean skip;
@@ -148,7 +152,8 @@ public final class BuildWorkerMojo extends AbstractMojo {
             copy(app, required(wasm, "devLoop", WASM_DESCRIPTOR), buildDirectory.resolve(DEV_FILE));
             writeRuntime(buildDirectory.resolve(RUNTIME_FILE));
             new WasmCompiler(getLog()).compile(teavmClasspath(), required(wasm, "mainClass", WASM_DESCRIPTOR),
-                    buildDirectory, WASM_FILE, teavmCacheDirectory.toPath(), methodNames || dev);
+                    buildDirectory, WASM_FILE, teavmCacheDirectory.toPath(), methodNames || dev,
+                    Path.of(project.getBuild().getOutputDirectory()), fullErrors);
             if (optimize) {
                 new WasmOptimizer(getLog()).optimize(project.getBasedir().toPath(), buildDirectory.resolve(WASM_FILE),
                         methodNames || dev);

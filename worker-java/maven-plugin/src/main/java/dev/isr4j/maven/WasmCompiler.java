@@ -1,6 +1,8 @@
 package dev.isr4j.maven;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -28,7 +30,7 @@ final class WasmCompiler {
     }
 
     void compile(List<String> classpath, String mainClass, Path targetDirectory, String fileName, Path cacheDirectory,
-                 boolean methodNames)
+                 boolean methodNames, Path ownClasses, boolean fullErrors)
             throws MojoFailureException, MojoExecutionException {
         var toolLog = new MavenToolLog(log);
         var build = new InProcessBuildStrategy();
@@ -66,11 +68,86 @@ final class WasmCompiler {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new MojoExecutionException("isr4j: TeaVM failed: " + cause, cause);
         }
-        TeaVMProblemRenderer.describeProblems(result.getCallGraph(), result.getProblems(), toolLog);
+        if (result.getProblems().getSevereProblems().isEmpty() || fullErrors) {
+            TeaVMProblemRenderer.describeProblems(result.getCallGraph(), result.getProblems(), toolLog);
+        }
         if (!result.getProblems().getSevereProblems().isEmpty()) {
-            throw new MojoFailureException("isr4j: TeaVM cannot compile the app to WebAssembly (the errors above "
-                    + "name each method and the call chain that reaches it); route handlers may use only the "
-                    + "Java library TeaVM supports and the isr4j API");
+            var errors = new ArrayList<String>();
+            TeaVMProblemRenderer.describeProblems(result.getCallGraph(), result.getProblems(), new CollectingLog(errors));
+            var libraries = new Libraries(classpath);
+            for (String line : TeaVMProblems.summarise(TeaVMProblems.parse(errors), libraries::of,
+                    c -> Files.exists(ownClasses.resolve(c.replace('.', '/') + ".class")))) {
+                log.error(line);
+            }
+            throw new MojoFailureException("isr4j: TeaVM cannot compile the app to WebAssembly (see the summary "
+                    + "above); route handlers may use only the Java library TeaVM supports and the isr4j API");
+        }
+    }
+
+    /** Collects the texts of TeaVM's errors (one per problem) for the summary. */
+    private record CollectingLog(List<String> errors) implements TeaVMToolLog {
+        @Override
+        public void info(String text) {
+        }
+
+        @Override
+        public void debug(String text) {
+        }
+
+        @Override
+        public void warning(String text) {
+        }
+
+        @Override
+        public void error(String text) {
+            errors.add(text);
+        }
+
+        @Override
+        public void info(String text, Throwable e) {
+        }
+
+        @Override
+        public void debug(String text, Throwable e) {
+        }
+
+        @Override
+        public void warning(String text, Throwable e) {
+        }
+
+        @Override
+        public void error(String text, Throwable e) {
+            errors.add(text);
+        }
+    }
+
+    /** Which class-path entry (a jar's file name, or a folder) holds a class. */
+    private static final class Libraries {
+        private final List<String> entries;
+
+        Libraries(List<String> entries) {
+            this.entries = entries;
+        }
+
+        String of(String className) {
+            String resource = className.replace('.', '/') + ".class";
+            for (String entry : entries) {
+                Path path = Path.of(entry);
+                if (Files.isDirectory(path)) {
+                    if (Files.exists(path.resolve(resource))) {
+                        return path.toString();
+                    }
+                } else if (Files.isRegularFile(path)) {
+                    try (var jar = new java.util.zip.ZipFile(path.toFile())) {
+                        if (jar.getEntry(resource) != null) {
+                            return path.getFileName().toString();
+                        }
+                    } catch (java.io.IOException e) {
+                        // not a readable jar: not this one
+                    }
+                }
+            }
+            return null;
         }
     }
 
