@@ -15,6 +15,8 @@ const FAILURES = {
   "stack-after-read": "java.lang.StackOverflowError",
   "json-null": "java.lang.IllegalArgumentException: Response.json(null)",
   cached: "java.lang.IllegalStateException: the cached computation failed on purpose",
+  // the same words as the JVM test kit's (FailureRoutesTest): a value the binding cannot write fails alike
+  unbound: "dev.isr4j.bind.JsonBindingException: cannot bind dev.isr4j.example.FailureRoutes$NotBound to JSON",
   throw: "java.lang.IllegalStateException: this handler fails on purpose",
 };
 

@@ -21,7 +21,8 @@ final class FailureRoutes {
         }).revalidate(60);
         CachedFunction<String> nothing = app.cachedText("always-null", (scope, args) -> null).revalidate(60);
 
-        // /api/fail/{kind}: null, index, cast, stack, stack-after-read, stack-in-background, json-null, cached, throw
+        // /api/fail/{kind}: null, index, cast, stack, stack-after-read, stack-in-background, json-null, cached, unbound,
+        // throw
         app.route("/api/fail/{kind}").get(req -> {
             String kind = req.param("kind");
             switch (kind) {
@@ -55,6 +56,9 @@ final class FailureRoutes {
                 case "cached" -> {
                     return Response.json(failing.get(req));
                 }
+                case "unbound" -> { // a record without @Jsonable: fails alike in workerd and the test kit
+                    return Response.json(java.util.List.of(new NotBound(kind)));
+                }
                 case "throw" -> throw new IllegalStateException("this handler fails on purpose");
                 default -> {
                     return Response.text("no such failure: " + kind).withStatus(404);
@@ -71,6 +75,10 @@ final class FailureRoutes {
                 Response.json(Json.object().put("self", req.url())));
         app.route("/api/redirect-to").get(req ->
                 Response.status(302).withHeader("location", String.valueOf(req.queryParam("to"))));
+    }
+
+    /** Not @Jsonable, so it has no adapter: writing it as JSON fails, naming it. */
+    record NotBound(String kind) {
     }
 
     private static int recurse(int n) {

@@ -25,6 +25,7 @@ class FailureRoutesTest {
             "stack-after-read|java.lang.StackOverflowError",
             "json-null|java.lang.IllegalArgumentException: Response.json(null)",
             "cached|java.lang.IllegalStateException: the cached computation failed on purpose",
+            "unbound|dev.isr4j.bind.JsonBindingException: cannot bind dev.isr4j.example.FailureRoutes$NotBound to JSON",
             "throw|java.lang.IllegalStateException: this handler fails on purpose"})
     void eachFailureIsTheShort500WithOneLogLine(String kind, String failure) {
         var r = kit.get("/api/fail/" + kind);
