@@ -245,3 +245,18 @@ export function tagRow(sql, tag) {
   const rows = sql.exec("SELECT expired_ms, stale_ms FROM isr4j_tags WHERE tag = ?", tag).toArray();
   return rows.length === 0 ? null : JSON.stringify(rows[0]);
 }
+
+// A Java stack from a JS one, for a module built with method names (a development build), whose Wasm frames read
+// "at pkg.Class::method (wasm://...)": one {className, method} per frame, innermost first, without the frames of
+// the exception's own construction (fillInStackTrace, constructors, TeaVM's runtime) at the top.
+export function javaFrames(stack) {
+  const frames = [];
+  for (const line of String(stack ?? "").split("\n")) {
+    const m = /^\s*at (\S+)::(\S+) \(wasm:/.exec(line);
+    if (m === null) continue;
+    const [, className, method] = m;
+    if (frames.length === 0 && (method === "fillInStackTrace" || method.startsWith("<init>") || className.startsWith("org.teavm."))) continue;
+    frames.push({ className, method: method.replace(/@caller$/, ""), file: null, line: -1 });
+  }
+  return frames;
+}

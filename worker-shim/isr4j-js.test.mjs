@@ -17,6 +17,27 @@ describe("isr4j's JS primitives", () => {
     for (const [v, text] of java) assert.equal(js.doubleText(v), text, `Double.toString(${v})`);
   });
 
+  it("javaFrames reads a development build's named Wasm frames as Java frames, without the exception's own", () => {
+    const stack = [
+      "Error",
+      "    at imports.teavm.takeStackTrace (file:///w/worker-shim/isr4j-worker.mjs:52:116)",
+      "    at java.lang.Throwable::fillInStackTrace (wasm://wasm/002ee3f2:wasm-function[486]:0x1b8b6)",
+      "    at java.lang.Throwable::<init>_0 (wasm://wasm/002ee3f2:wasm-function[88]:0xde6e)",
+      "    at org.teavm.backend.wasm.runtime.WasmGCSupport::npe (wasm://wasm/002ee3f2:wasm-function[63]:0xd91e)",
+      "    at dev.isr4j.example.FailureRoutes::lambda$register$3 (wasm://wasm/002ee3f2:wasm-function[2116]:0x530b5)",
+      "    at dev.isr4j.example.FailureRoutes$register$lambda$_1_2::handle@caller (wasm://wasm/002ee3f2:wasm-function[2027]:0x4eb03)",
+      "    at dev.isr4j.routing.Dispatcher::dispatch (wasm://wasm/002ee3f2:wasm-function[1507]:0x3febd)",
+      "    at async Object.fetch (file:///w/worker-shim/isr4j-worker.mjs:90:7)",
+    ].join("\n");
+    assert.deepEqual(js.javaFrames(stack).map((f) => `${f.className}.${f.method}`), [
+      "dev.isr4j.example.FailureRoutes.lambda$register$3",
+      "dev.isr4j.example.FailureRoutes$register$lambda$_1_2.handle",
+      "dev.isr4j.routing.Dispatcher.dispatch",
+    ]);
+    // a production build's frames have no names: nothing to read, TeaVM's own frames stay
+    assert.deepEqual(js.javaFrames("Error\n    at wasm://wasm/002ee3f2:wasm-function[63]:0xd91e"), []);
+  });
+
   it("kvDeadline passes a read that settles first and marks one that never does as timed out", async () => {
     assert.equal(await js.kvDeadline(Promise.resolve("found"), 60_000), "found");
     await assert.rejects(js.kvDeadline(Promise.reject(new Error("KV failed")), 60_000), /KV failed/);

@@ -54,14 +54,7 @@ function instantiate(module) {
   // the frames of the exception's own construction are left out. Other modules keep TeaVM's frames.
   if (WebAssembly.Module.customSections(module, "name").length > 0) {
     imports.teavm.takeStackTrace = () => {
-      const frames = [];
-      for (const line of (new Error().stack ?? "").split("\n")) {
-        const m = /^\s*at (\S+)::(\S+) \(wasm:/.exec(line);
-        if (m === null) continue;
-        const [, className, method] = m;
-        if (frames.length === 0 && (method === "fillInStackTrace" || method.startsWith("<init>") || className.startsWith("org.teavm."))) continue;
-        frames.push({ className, method: method.replace(/@caller$/, ""), file: null, line: -1 });
-      }
+      const frames = isr4jJs.javaFrames(new Error().stack);
       return { getStack: () => frames };
     };
   }
