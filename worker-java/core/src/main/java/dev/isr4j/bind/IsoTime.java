@@ -1,5 +1,6 @@
 package dev.isr4j.bind;
 
+import dev.isr4j.text.CivilDates;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -73,17 +74,10 @@ final class IsoTime {
         return OffsetDateTime.of(t, ZoneOffset.ofTotalSeconds(offset));
     }
 
-    /** The civil date of a count of days since 1970-01-01 (proleptic Gregorian, as java.time). */
+    /** {@code yyyy-MM-dd} of a count of days since 1970-01-01, years outside 0-9999 signed as java.time writes them. */
     private static void appendDate(StringBuilder sb, long epochDay) {
-        long z = epochDay + 719_468;
-        long era = Math.floorDiv(z, 146_097);
-        long doe = z - era * 146_097;
-        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        long mp = (5 * doy + 2) / 153;
-        long day = doy - (153 * mp + 2) / 5 + 1;
-        long month = mp < 10 ? mp + 3 : mp - 9;
-        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        long[] ymd = CivilDates.civilFromDays(epochDay);
+        long year = ymd[0];
         if (year > 9999) {
             sb.append('+').append(year);
         } else if (year < 0) {
@@ -93,8 +87,8 @@ final class IsoTime {
             padYear(sb, year);
         }
         sb.append('-');
-        pad2(sb, (int) month).append('-');
-        pad2(sb, (int) day);
+        pad2(sb, (int) ymd[1]).append('-');
+        pad2(sb, (int) ymd[2]);
     }
 
     private static void padYear(StringBuilder sb, long year) {
@@ -107,16 +101,6 @@ final class IsoTime {
 
     private static StringBuilder pad2(StringBuilder sb, int v) {
         return sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
-    }
-
-    /** Days since 1970-01-01 of a valid civil date. */
-    static long epochDay(long year, int month, int day) {
-        long y = month <= 2 ? year - 1 : year;
-        long era = Math.floorDiv(y, 400);
-        long yoe = y - era * 400;
-        long doy = (153L * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-        long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        return era * 146_097 + doe - 719_468;
     }
 
     private static final class Cursor {
@@ -188,7 +172,7 @@ final class IsoTime {
 
         long date() {
             int[] ymd = ymd();
-            return epochDay(ymd[0], ymd[1], ymd[2]);
+            return CivilDates.daysFromCivil(ymd[0], ymd[1], ymd[2]);
         }
 
         /** HH:mm[:ss] as a second of the day. */

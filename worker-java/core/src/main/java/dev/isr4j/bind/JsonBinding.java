@@ -56,11 +56,6 @@ public final class JsonBinding {
         return (JsonAdapter<T>) found;
     }
 
-    /** Whether {@code type} has a generated adapter. */
-    public static boolean isBound(Class<?> type) {
-        return adapters().containsKey(type);
-    }
-
     /** Writes any value: see the class comment for what is accepted. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static void write(JsonWriter out, Object value) {
@@ -79,7 +74,7 @@ public final class JsonBinding {
             out.value(d);
         } else if (value instanceof BigInteger n) {
             out.value(n);
-        } else if (value instanceof Enum<?> e && !adapters().containsKey(e.getDeclaringClass())) {
+        } else if (value instanceof Enum<?> e) { // bound by name: the processor writes no adapter for an enum
             out.value(e.name());
         } else if (value instanceof JsonText j) {
             out.rawValue(j.toJson());
@@ -103,7 +98,7 @@ public final class JsonBinding {
         } else if (value instanceof TemporalAccessor) {
             out.value(value.toString()); // LocalDate, OffsetDateTime, ...: their toString is ISO-8601
         } else {
-            JsonAdapter adapter = adapters().get(value instanceof Enum<?> e ? e.getDeclaringClass() : value.getClass());
+            JsonAdapter adapter = adapters().get(value.getClass());
             if (adapter == null) {
                 throw notBound(value.getClass());
             }

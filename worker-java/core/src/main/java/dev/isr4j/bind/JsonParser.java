@@ -233,7 +233,7 @@ public final class JsonParser {
                     throw error("a value");
                 }
             } else {
-                numberEnd();
+                numberEnd("a value");
             }
             while (depth > base && !hasNext()) {
                 close(arrays[depth - 1] ? ']' : '}');
@@ -330,18 +330,6 @@ public final class JsonParser {
             }
         }
         return new BigInteger(text);
-    }
-
-    /** The whole next value's JSON text, unparsed (for adapters that keep JSON as it is). */
-    public String nextRaw() {
-        skipSpace();
-        int start = pos;
-        skipValue();
-        return s.substring(start, pos);
-    }
-
-    private int numberEnd() {
-        return numberEnd("a value");
     }
 
     /** Moves past a JSON number (RFC 8259's grammar exactly) and returns where it ends. */

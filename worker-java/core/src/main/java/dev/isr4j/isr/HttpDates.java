@@ -1,5 +1,7 @@
 package dev.isr4j.isr;
 
+import dev.isr4j.text.CivilDates;
+
 /**
  * HTTP-dates (RFC 9110 section 5.6.7) without java.time, which TeaVM's Wasm build would pull in whole.
  * Sends IMF-fixdate; reads IMF-fixdate, the obsolete RFC 850 form and asctime, as a recipient must.
@@ -17,7 +19,7 @@ final class HttpDates {
         long seconds = Math.floorDiv(epochMillis, 1000);
         long days = Math.floorDiv(seconds, 86_400);
         long secondOfDay = seconds - days * 86_400;
-        long[] ymd = civilFromDays(days);
+        long[] ymd = CivilDates.civilFromDays(days);
         var sb = new StringBuilder(29);
         sb.append(DAYS[(int) Math.floorMod(days, 7)]).append(", ");
         two(sb, ymd[2]).append(' ').append(MONTHS[(int) ymd[1] - 1]).append(' ');
@@ -82,7 +84,7 @@ final class HttpDates {
                 || words[time + 2].length() != 2) {
             return -1;
         }
-        return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000;
+        return ((CivilDates.daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000;
     }
 
     private static long number(String s) {
@@ -117,24 +119,4 @@ final class HttpDates {
     }
 
     // Days <-> proleptic Gregorian dates, by the well-known era arithmetic (eras of 400 years, March-based years).
-    private static long[] civilFromDays(long z) {
-        z += 719_468;
-        long era = Math.floorDiv(z, 146_097);
-        long doe = z - era * 146_097;
-        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        long mp = (5 * doy + 2) / 153;
-        long d = doy - (153 * mp + 2) / 5 + 1;
-        long m = mp < 10 ? mp + 3 : mp - 9;
-        return new long[] {yoe + era * 400 + (m <= 2 ? 1 : 0), m, d};
-    }
-
-    private static long daysFromCivil(long y, long m, long d) {
-        y -= m <= 2 ? 1 : 0;
-        long era = Math.floorDiv(y, 400);
-        long yoe = y - era * 400;
-        long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-        long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        return era * 146_097 + doe - 719_468;
-    }
 }
