@@ -16,6 +16,9 @@ module dev.isr4j {
     exports dev.isr4j.bind;
     exports dev.isr4j.runtime;
     exports dev.isr4j.cache;
+    exports dev.isr4j.build;
+
+    requires java.sql; // dev.isr4j.build's SQLite for prerendering and the test kit; never reached from Wasm
 
     exports dev.isr4j.coord to dev.isr4j.wasm, dev.isr4j.testkit;
     exports dev.isr4j.json to dev.isr4j.wasm;
