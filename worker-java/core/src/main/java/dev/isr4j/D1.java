@@ -234,9 +234,37 @@ public final class D1 {
             return lastRowId;
         }
 
-        /** The rows as {@code type}s. */
+        /**
+         * The rows as {@code type}s: a bound record by column name, or for a String, number or boolean box, a query
+         * of one column (e.g. {@code SELECT slug FROM posts} as {@code String.class}).
+         */
         public <T> List<T> rows(Class<T> type) {
-            return rows(JsonBinding.adapter(type), type.getSimpleName());
+            JsonAdapter<T> adapter = JsonBinding.adapter(type);
+            return rows(adapter.type() == null ? singleColumn(adapter) : adapter, type.getSimpleName());
+        }
+
+        private static <T> JsonAdapter<T> singleColumn(JsonAdapter<T> value) {
+            return new JsonAdapter<>() {
+                @Override
+                public void write(JsonWriter out, T v) {
+                    value.write(out, v);
+                }
+
+                @Override
+                public T read(JsonParser in) {
+                    in.beginObject();
+                    if (!in.hasNext()) {
+                        throw in.error("a row of one column");
+                    }
+                    in.nextName();
+                    T v = value.read(in);
+                    if (in.hasNext()) {
+                        throw in.error("a row of one column (select one column, or bind the rows to a record)");
+                    }
+                    in.endObject();
+                    return v;
+                }
+            };
         }
 
         <T> T value(String column, Class<T> type) {

@@ -16,6 +16,8 @@ public final class Page {
     private Class<?> propsType;
     private PageBuilder.TypedRenderer<?> typedRenderer;
     private final List<String> staticPaths = new ArrayList<>();
+    private PageBuilder.StaticPaths staticPathsLoader;
+    private boolean staticPathsOnFirstRequest;
     private Fallback fallback = Fallback.BLOCKING;
     private String fallbackHtml;
 
@@ -46,6 +48,16 @@ public final class Page {
     /** The static paths as declared, each in its canonical spelling. */
     public List<String> staticPaths() {
         return Collections.unmodifiableList(staticPaths);
+    }
+
+    /** The function that lists more static paths from the deployment's data at build time, or null. */
+    public PageBuilder.StaticPaths staticPathsLoader() {
+        return staticPathsLoader;
+    }
+
+    /** True when the build leaves the static paths to their first request ({@link PageBuilder#renderStaticPathsOnFirstRequest}). */
+    public boolean staticPathsOnFirstRequest() {
+        return staticPathsOnFirstRequest;
     }
 
     public Fallback fallback() {
@@ -80,6 +92,17 @@ public final class Page {
             }
             staticPaths.add(CanonicalPath.of(p));
         }
+    }
+
+    void staticPaths(PageBuilder.StaticPaths loader) {
+        if (loader == null) {
+            throw new IllegalArgumentException("Page " + pattern + ": staticPaths(null)");
+        }
+        this.staticPathsLoader = loader;
+    }
+
+    void leaveStaticPathsToFirstRequest() {
+        this.staticPathsOnFirstRequest = true;
     }
 
     void fallback(Fallback mode) {

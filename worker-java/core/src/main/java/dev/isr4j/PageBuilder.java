@@ -74,6 +74,27 @@ public final class PageBuilder {
         return this;
     }
 
+    /**
+     * Static paths listed from the deployment's data when the site is built, as {@code getStaticPaths} does: the
+     * function gets the build's env (vars from wrangler.jsonc, KV and D1 from the local state {@code npm start}
+     * uses; in the test kit, the kit's bindings) and returns concrete paths, e.g. the newest posts from D1. Added
+     * to the listed ones. The runtime never calls it, so the page needs a fallback other than {@link Fallback#NONE}
+     * for the paths it did not list.
+     */
+    public PageBuilder staticPaths(StaticPaths paths) {
+        spec.staticPaths(paths);
+        return this;
+    }
+
+    /**
+     * Renders this page's static paths on their first request instead of at build time: for a page whose props read
+     * a binding the build cannot provide. The build says which paths it left.
+     */
+    public PageBuilder renderStaticPathsOnFirstRequest() {
+        spec.leaveStaticPathsToFirstRequest();
+        return this;
+    }
+
     public PageBuilder fallback(Fallback mode) {
         spec.fallback(mode);
         return this;
@@ -103,5 +124,11 @@ public final class PageBuilder {
     public PageBuilder dynamic(Dynamic mode) {
         route.dynamic(mode);
         return this;
+    }
+
+    /** Lists concrete paths of a page from the build's env ({@link #staticPaths(StaticPaths)}). */
+    @FunctionalInterface
+    public interface StaticPaths {
+        java.util.List<String> paths(Env env) throws Exception;
     }
 }

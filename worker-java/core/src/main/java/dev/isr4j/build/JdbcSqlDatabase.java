@@ -40,6 +40,11 @@ public final class JdbcSqlDatabase implements SqlDatabase, AutoCloseable {
         }
     }
 
+    /** The SQLite file at {@code file}, opened read only (another process may be using it). */
+    public static JdbcSqlDatabase openReadOnly(java.nio.file.Path file) {
+        return open("jdbc:sqlite:file:" + file.toAbsolutePath() + "?mode=ro");
+    }
+
     /** A fresh, empty database in memory. */
     public static JdbcSqlDatabase inMemory() {
         return open("jdbc:sqlite::memory:");

@@ -33,6 +33,8 @@ public final class PageSpec {
     private final Class<?> propsType;
     private final PageBuilder.TypedRenderer<?> typedRenderer;
     private final List<String> staticPaths;
+    private final PageBuilder.StaticPaths staticPathsLoader;
+    private final boolean staticPathsOnFirstRequest;
     private Set<String> listed = Set.of();
     private final Fallback fallback;
     private final String fallbackHtml;
@@ -45,6 +47,8 @@ public final class PageSpec {
         this.propsType = declared.propsType();
         this.typedRenderer = declared.typedRenderer();
         this.staticPaths = new ArrayList<>(declared.staticPaths());
+        this.staticPathsLoader = declared.staticPathsLoader();
+        this.staticPathsOnFirstRequest = declared.staticPathsOnFirstRequest();
         this.fallback = declared.fallback();
         this.fallbackHtml = declared.fallbackHtml() == null ? DEFAULT_FALLBACK_HTML : declared.fallbackHtml();
     }
@@ -55,6 +59,23 @@ public final class PageSpec {
 
     public List<String> staticPaths() {
         return List.copyOf(staticPaths);
+    }
+
+    /** The build-time lister of more static paths, or null. */
+    public PageBuilder.StaticPaths staticPathsLoader() {
+        return staticPathsLoader;
+    }
+
+    /** True when the build leaves the static paths to their first request. */
+    public boolean staticPathsOnFirstRequest() {
+        return staticPathsOnFirstRequest;
+    }
+
+    /** Whether {@code path} is a concrete path of this page's pattern. */
+    public boolean matches(String path) {
+        var router = new Router<String>();
+        router.add(route.pattern(), "page");
+        return router.match(path) != null;
     }
 
     public Fallback fallback() {
@@ -78,10 +99,12 @@ public final class PageSpec {
         if (loader == null || (renderer == null && typedRenderer == null)) {
             throw new IllegalArgumentException("Page " + route.pattern() + " needs both .props(...) and .render(...)");
         }
-        var router = new Router<String>();
-        router.add(route.pattern(), "page");
+        if (staticPathsLoader != null && fallback == Fallback.NONE) {
+            throw new IllegalArgumentException("Page " + route.pattern() + ": static paths listed at build time "
+                    + "need a fallback for the others (Fallback.BLOCKING or SHOW_FALLBACK), not Fallback.NONE");
+        }
         for (String p : staticPaths) {
-            if (router.match(p) == null) {
+            if (!matches(p)) {
                 throw new IllegalArgumentException("Page " + route.pattern() + ": static path " + p
                         + " does not match the page's pattern");
             }

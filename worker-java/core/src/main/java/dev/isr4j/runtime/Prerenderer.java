@@ -11,31 +11,53 @@ import dev.isr4j.api.KvStore;
 import dev.isr4j.api.Log;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
+import dev.isr4j.Env;
+import dev.isr4j.route.PageSpec;
+import dev.isr4j.text.CanonicalPath;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Build-time prerendering, as {@code next build}: runs the app on the JVM, renders every static path of every
  * page (and every parameterless FORCE_STATIC route) through the real dispatcher into an in-memory KV, and
- * returns the entries as one bundle ({@link Prerendered}) that the build ({@link dev.isr4j.runtime.IsrBuild})
+ * returns the entries as one bundle ({@link Prerendered}) that the build ({@link dev.isr4j.build.IsrBuild})
  * writes as an ES module the worker ships. The deployed worker serves them as HITs with no seeding step.
  */
 public final class Prerenderer {
     private Prerenderer() {
     }
 
-    /** Renders the app's static paths; returns the bundle JSON. Fails when a static path does not render. */
-    public static String render(App app, Clock clock, Log log) {
+    /**
+     * Renders the app's static paths with {@code env} as every handler's env (vars and bindings the build provides);
+     * returns the bundle JSON. Fails when a static path does not render, with the handler's error.
+     */
+    public static String render(App app, Env env, Clock clock, Log log) {
+        var errors = new LastError(log);
         var store = new InMemoryKvStore(clock);
-        var handler = new KvCacheHandler(store, clock, log, app.kvOptions());
-        var dispatcher = new Dispatcher(app, handler, log, Map.of(), clock);
+        var handler = new KvCacheHandler(store, clock, errors, app.kvOptions());
+        var dispatcher = new Dispatcher(app, handler, errors, Map.of(), clock);
         for (var route : dispatcher.routes()) {
             if (route.page() != null) {
-                for (String path : route.page().staticPaths()) {
-                    prerender(dispatcher, path);
+                var page = route.page();
+                var paths = new LinkedHashSet<>(page.staticPaths());
+                if (page.staticPathsLoader() != null) {
+                    paths.addAll(listed(page, env));
+                }
+                if (page.staticPathsOnFirstRequest()) {
+                    if (!paths.isEmpty()) {
+                        log.warn("page " + route.pattern() + ": " + paths.size() + " static path(s) left to their "
+                                + "first request (renderStaticPathsOnFirstRequest): " + String.join(", ", paths));
+                    }
+                    continue;
+                }
+                for (String path : paths) {
+                    prerender(dispatcher, env, errors, path);
                 }
             } else if (route.dynamic() == Dynamic.FORCE_STATIC && !route.pattern().contains("{")) {
-                prerender(dispatcher, route.pattern());
+                prerender(dispatcher, env, errors, route.pattern());
             }
         }
         var entries = Json.array();
@@ -44,6 +66,9 @@ public final class Prerenderer {
         while (true) {
             KvStore.Page page = store.list(prefix, cursor);
             for (KvStore.Listed listed : page.keys()) {
+                if (listed.name().startsWith(prefix + "data:")) {
+                    continue; // a cached function's value: the worker computes its own (only pages are served)
+                }
                 var stored = store.getWithMetadata(listed.name());
                 entries.add(Json.array()
                         .add(listed.name().substring(prefix.length()))
@@ -59,11 +84,54 @@ public final class Prerenderer {
                 .put("entries", entries).toJson();
     }
 
-    private static void prerender(Dispatcher dispatcher, String path) {
-        var response = dispatcher.handle(Request.builder("GET", "http://localhost" + path).build(), Runnable::run);
+    private static List<String> listed(PageSpec page, Env env) {
+        List<String> paths;
+        try {
+            paths = page.staticPathsLoader().paths(env);
+        } catch (Exception e) {
+            throw new IllegalStateException("listing the static paths of page " + page.route().pattern()
+                    + " failed: " + e.getMessage(), e);
+        }
+        var out = new ArrayList<String>();
+        for (String p : paths == null ? List.<String>of() : paths) {
+            if (p == null || !p.startsWith("/") || !page.matches(CanonicalPath.of(p))) {
+                throw new IllegalStateException("page " + page.route().pattern() + " listed the static path " + p
+                        + ", which does not match its pattern");
+            }
+            out.add(CanonicalPath.of(p));
+        }
+        return out;
+    }
+
+    private static void prerender(Dispatcher dispatcher, Env env, LastError errors, String path) {
+        errors.last = null;
+        var response = dispatcher.handle(Request.builder("GET", "http://localhost" + path).env(env).build(),
+                Runnable::run);
         if (response.status() >= 500) {
+            Throwable cause = errors.last;
             throw new IllegalStateException("prerendering " + path + " failed with status " + response.status()
-                    + ": " + response.text());
+                    + (cause == null ? ": " + response.text() : ": " + cause), cause);
+        }
+    }
+
+    /** The log, remembering the last error so a failed static path reports its cause, not only its status. */
+    private static final class LastError implements Log {
+        private final Log log;
+        Throwable last;
+
+        LastError(Log log) {
+            this.log = log;
+        }
+
+        @Override
+        public void warn(String message) {
+            log.warn(message);
+        }
+
+        @Override
+        public void error(String message, Throwable error) {
+            last = error;
+            log.error(message, error);
         }
     }
 }

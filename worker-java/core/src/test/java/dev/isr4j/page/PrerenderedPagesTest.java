@@ -129,7 +129,7 @@ class PrerenderedPagesTest {
 
     private String build(App app) {
         var log = new RecordingLog();
-        String bundle = Prerenderer.render(app, new ManualClock(BUILD_TIME), log);
+        String bundle = Prerenderer.render(app, dev.isr4j.Env.NONE, new ManualClock(BUILD_TIME), log);
         assertTrue(log.errors().isEmpty(), log.toString());
         return bundle;
     }
@@ -225,7 +225,7 @@ class PrerenderedPagesTest {
                 })
                 .render(p -> "x");
         var e = assertThrows(IllegalStateException.class,
-                () -> Prerenderer.render(app, new ManualClock(BUILD_TIME), new RecordingLog()));
+                () -> Prerenderer.render(app, dev.isr4j.Env.NONE, new ManualClock(BUILD_TIME), new RecordingLog()));
         assertTrue(e.getMessage().contains("/blog/broken"), e.getMessage());
         assertTrue(e.getMessage().contains("500"), e.getMessage());
     }

@@ -1,5 +1,7 @@
 package dev.isr4j.runtime;
 
+import dev.isr4j.build.IsrBuild;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -27,7 +29,7 @@ class ModuleBoundaryTest {
             }
         }
         assertEquals(Set.of("dev.isr4j", "dev.isr4j.spi", "dev.isr4j.api", "dev.isr4j.bind", "dev.isr4j.cache",
-                "dev.isr4j.runtime"),
+                "dev.isr4j.runtime", "dev.isr4j.build"),
                 unqualified);
         assertEquals(Map.of("dev.isr4j.coord", Set.of("dev.isr4j.testkit", "dev.isr4j.wasm"),
                 "dev.isr4j.json", Set.of("dev.isr4j.wasm"),

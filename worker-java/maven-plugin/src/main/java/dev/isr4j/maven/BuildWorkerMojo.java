@@ -135,7 +135,11 @@ public final class BuildWorkerMojo extends AbstractMojo {
             throw new MojoExecutionException("isr4j: cannot create " + buildDirectory + ": " + e.getMessage(), e);
         }
 
-        try (URLClassLoader app = new URLClassLoader(urls(runtimeClasspath()), ClassLoader.getPlatformClassLoader())) {
+        Path wranglerConfig = WorkerLocation.wranglerConfig(project.getBasedir().toPath(), shimDirectory);
+        if (wranglerConfig != null) {
+            getLog().info("isr4j: static paths are prerendered with the vars and bindings of " + wranglerConfig);
+        }
+        try (URLClassLoader app = new URLClassLoader(urls(prerenderClasspath()), ClassLoader.getPlatformClassLoader())) {
             Properties core = descriptor(app, CORE_DESCRIPTOR, "isr4j-core");
             Properties wasm = descriptor(app, WASM_DESCRIPTOR, "isr4j-wasm");
             String buildId = dev ? DevBuildId.of(Path.of(project.getBuild().getOutputDirectory())) : "";
@@ -143,7 +147,7 @@ public final class BuildWorkerMojo extends AbstractMojo {
                 getLog().info("isr4j: development build " + buildId + " (cache keys scoped to it)");
             }
             new Prerender(getLog()).run(app, required(core, "prerenderer", CORE_DESCRIPTOR),
-                    buildDirectory.resolve(PRERENDERED_FILE), buildId);
+                    buildDirectory.resolve(PRERENDERED_FILE), buildId, wranglerConfig);
             if (writeShim) {
                 copy(app, required(wasm, "shim", WASM_DESCRIPTOR), shimDirectory.resolve(SHIM_FILE));
             }
@@ -162,6 +166,21 @@ public final class BuildWorkerMojo extends AbstractMojo {
             throw new MojoExecutionException("isr4j: " + e.getMessage(), e);
         }
         getLog().info("isr4j: worker written to " + shimDirectory);
+    }
+
+    /**
+     * The app's runtime class path plus SQLite's JDBC driver (from this plugin), which D1 bindings use while
+     * prerendering; the driver never reaches the Wasm build.
+     */
+    private List<String> prerenderClasspath() throws MojoExecutionException {
+        List<String> entries = new ArrayList<>(runtimeClasspath());
+        for (Artifact artifact : pluginArtifacts) {
+            if ("sqlite-jdbc".equals(artifact.getArtifactId()) && artifact.getFile() != null
+                    && entries.stream().noneMatch(e -> e.contains("sqlite-jdbc"))) {
+                entries.add(artifact.getFile().getAbsolutePath());
+            }
+        }
+        return entries;
     }
 
     private List<String> runtimeClasspath() throws MojoExecutionException {
@@ -185,7 +204,8 @@ public final class BuildWorkerMojo extends AbstractMojo {
         }
         for (Artifact artifact : pluginArtifacts) {
             // The class library and what it needs; the compiler's own tooling stays out of the program.
-            if (!"teavm-tooling".equals(artifact.getArtifactId()) && artifact.getFile() != null) {
+            if (!"teavm-tooling".equals(artifact.getArtifactId()) && !"sqlite-jdbc".equals(artifact.getArtifactId())
+                    && artifact.getFile() != null) {
                 entries.add(artifact.getFile().getAbsolutePath());
             }
         }

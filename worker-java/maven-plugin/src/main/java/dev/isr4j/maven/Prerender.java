@@ -18,8 +18,12 @@ final class Prerender {
         this.log = log;
     }
 
-    /** {@code buildId}: a development build's id ("" for none), which the prerendered entries are keyed under. */
-    void run(ClassLoader app, String prerendererClass, Path output, String buildId) throws MojoFailureException,
+    /**
+     * {@code buildId}: a development build's id ("" for none), which the prerendered entries are keyed under.
+     * {@code wranglerConfig}: the site's config, whose vars and local KV and D1 data prerendering sees (null: none).
+     */
+    void run(ClassLoader app, String prerendererClass, Path output, String buildId, Path wranglerConfig)
+            throws MojoFailureException,
             MojoExecutionException {
         Method main;
         try {
@@ -33,7 +37,8 @@ final class Prerender {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(app); // the app is found with ServiceLoader, which asks this loader
         try {
-            main.invoke(null, (Object) new String[] {output.toString(), buildId});
+            main.invoke(null, (Object) new String[] {output.toString(), buildId,
+                    wranglerConfig == null ? "" : wranglerConfig.toString()});
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             throw new MojoFailureException("isr4j: prerendering failed: " + cause.getMessage(), cause);

@@ -35,4 +35,21 @@ final class WorkerLocation {
                 + "root of your project with \"main\": \"" + SHIM_DIRECTORY + "/" + BuildWorkerMojo.SHIM_FILE
                 + "\", or set <outputDirectory> in the isr4j-maven-plugin's <configuration>");
     }
+
+    /**
+     * The wrangler config (JSON or JSONC) of the worker in {@code shimDirectory}: the nearest one in its folder or
+     * above, else above the module; null when there is none (or only wrangler.toml, which the build does not read).
+     */
+    static Path wranglerConfig(Path moduleDirectory, Path shimDirectory) {
+        for (Path start : List.of(shimDirectory, moduleDirectory)) {
+            for (Path dir = start.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
+                for (String name : List.of("wrangler.jsonc", "wrangler.json")) {
+                    if (Files.isRegularFile(dir.resolve(name))) {
+                        return dir.resolve(name);
+                    }
+                }
+            }
+        }
+        return null;
+    }
 }

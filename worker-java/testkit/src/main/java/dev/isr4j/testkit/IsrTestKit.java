@@ -17,7 +17,7 @@ import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.runtime.Exchange;
 import dev.isr4j.runtime.IsrRuntime;
-import dev.isr4j.runtime.IsrBuild;
+import dev.isr4j.build.IsrBuild;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -59,8 +59,11 @@ public final class IsrTestKit {
             namespaces.put(name, new InMemoryKvStore(clock));
         }
         this.env = new KitEnv();
+        for (var seed : b.seeds) {
+            seed.accept(env); // the site's data exists before the build, as local state before `mvn package`
+        }
         // As `mvn package` does for the Wasm build: static paths are prerendered before the first request.
-        String prerendered = IsrBuild.prerender(b.app, clock, log);
+        String prerendered = IsrBuild.prerender(b.app, env, clock, log); // with the kit's vars and bindings
         this.runtime = IsrRuntime.start(b.app, namespaces.get(IsrRuntime.KV_BINDING), KvCacheHandler.Tiers.NONE, clock,
                 log, prerendered);
     }
@@ -230,6 +233,7 @@ public final class IsrTestKit {
         private TestClock clock = new TestClock();
         private final Map<String, String> vars = new HashMap<>();
         private final List<String> kvBindings = new ArrayList<>(List.of(IsrRuntime.KV_BINDING));
+        private final List<java.util.function.Consumer<Env>> seeds = new ArrayList<>();
 
         private Builder(App app) {
             if (app == null) {
@@ -253,6 +257,15 @@ public final class IsrTestKit {
         /** No CACHE_KV binding: the cache is in memory, as with `wrangler dev` without KV. */
         public Builder withoutCacheKv() {
             kvBindings.remove(IsrRuntime.KV_BINDING);
+            return this;
+        }
+
+        /**
+         * Puts data into the kit's bindings before static paths are prerendered, as the site's data exists before
+         * its build: {@code .seed(env -> env.kv("PRODUCTS").put("1", "Kettle"))}. Seeds run in order.
+         */
+        public Builder seed(java.util.function.Consumer<Env> seed) {
+            seeds.add(seed);
             return this;
         }
 

@@ -55,6 +55,26 @@ class PagesTestKitTest {
     }
 
     @Test
+    void staticPathsArePrerenderedFromTheKitsVarsAndBindings() {
+        App app = App.create();
+        app.page("/products/{id}").fallback(Fallback.BLOCKING).revalidate(60)
+                .staticPaths(env -> java.util.List.of("/products/" + env.kv("PRODUCTS").getText("featured")))
+                .props(req -> Props.of(Json.object().put("name", req.env().kv("PRODUCTS").getText(req.param("id")))
+                        .put("shop", req.env().var("SHOP"))))
+                .render(p -> "<h1>" + p.get("name") + "</h1><p>" + p.get("shop") + "</p>");
+        var kit = IsrTestKit.builder(app).var("SHOP", "Corner shop").kv("PRODUCTS")
+                .seed(env -> {
+                    env.kv("PRODUCTS").put("featured", "7");
+                    env.kv("PRODUCTS").put("7", "Kettle");
+                })
+                .build();
+        kit.kv("PRODUCTS").put("7", "Changed after the build");
+        var r = kit.get("/products/7");
+        assertEquals("HIT", r.cacheState(), "listed from the seeded KV and prerendered before the first request");
+        assertEquals("<h1>Kettle</h1><p>Corner shop</p>", r.text());
+    }
+
+    @Test
     void aPrerenderedPageIsAHitOnTheFirstRequest() {
         var kit = IsrTestKit.start(app());
         int built = blogProps.get();
