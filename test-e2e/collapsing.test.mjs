@@ -1,4 +1,4 @@
-// Issue 23: a burst of first requests for one key renders once in an isolate. The example's slow routes (~200 ms
+// Issue 23: a burst of first requests for one key renders once in an isolate. The fixture app's slow routes (~200 ms
 // renders, a per-isolate render counter in the body) are requested 50 at a time on a fresh worker. What these
 // tests assert holds however the requests interleave: whether a late request is collapsed into the render or
 // reads its stored entry, it is answered without another render; a dynamic render is never handed on.

@@ -1,5 +1,5 @@
 // Conformance: the Wasm build under Miniflare runs the same script as the JVM test kit
-// (test-e2e/conformance/scenarios.json, worker-java/example ConformanceTest). Each side checks the script's
+// (test-e2e/conformance/scenarios.json, worker-java/fixtures ConformanceTest). Each side checks the script's
 // expectations and, independently of them, records everything every step showed (record() here and in
 // ConformanceTest); the last test diffs the two recordings, so a difference the script does not expect still
 // fails. Background work settles after each step (the harness awaits every ctx.waitUntil promise); the harness's
@@ -11,7 +11,7 @@ import { Miniflare } from "miniflare";
 import { fromRoot, workerModules } from "./worker-modules.mjs";
 
 const script = JSON.parse(readFileSync(fromRoot("test-e2e/conformance/scenarios.json"), "utf8"));
-const JVM_OBSERVED = fromRoot("worker-java/example/target/conformance-jvm.json");
+const JVM_OBSERVED = fromRoot("worker-java/fixtures/target/conformance-jvm.json");
 
 async function startHarness() {
   const mf = new Miniflare({

@@ -7,7 +7,7 @@
 // the coordinator fails when the harness says so, and background work is awaited through the harness's count
 // of live ctx.waitUntil promises, polled with a deadline. Each storm's key has tags no isolate has read before
 // (post-<id>, its path's), so every isolate must look them up once the coordinator fails, whatever the clock
-// says about the tag cache (ISR_COORDINATOR_TAG_CACHE_MS, the example's default).
+// says about the tag cache (ISR_COORDINATOR_TAG_CACHE_MS at its default).
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";

@@ -1,5 +1,5 @@
 // The data cache (cached functions, the "use cache" / unstable_cache equivalent) in workerd, through the
-// example app:
+// fixture app (worker-java/fixtures):
 //   GET/POST /api/cached-data  cached function "cached-data" (profile "minutes": revalidate 60 / expire 3600,
 //                              tag "data"); POST stores the body as the source value and revalidates "data".
 //   GET /api/cached-brief      cached function "brief-data" (profile "example-brief": stale 0 / revalidate 1 /

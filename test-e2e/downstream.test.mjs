@@ -1,5 +1,5 @@
 // What caches in front of isr4j (a CDN, a proxy, a browser) are told, checked against an RFC 9111
-// implementation nobody here wrote (npm's http-cache-semantics) for every kind of answer the example app
+// implementation nobody here wrote (npm's http-cache-semantics) for every kind of answer the fixture app
 // gives, plus validators and 304s, Cache-Tag, and the purge of a real (local) HTTP API after revalidation.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";

@@ -1,6 +1,6 @@
 // Issue 11: every handler failure is the same short 500 in workerd as on the JVM, logged with method, route
 // and what failed, including failures TeaVM's Wasm turns into traps (a stack overflow); the isolate keeps
-// serving afterwards. The routes are the example app's /api/fail/{kind} (FailureRoutes.java).
+// serving afterwards. The routes are the fixture app's /api/fail/{kind} (FailureRoutes.java).
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { AUTH, WITH_SECRET, startWorker } from "./mf.mjs";
@@ -16,7 +16,7 @@ const FAILURES = {
   "json-null": "java.lang.IllegalArgumentException: Response.json(null)",
   cached: "java.lang.IllegalStateException: the cached computation failed on purpose",
   // the same words as the JVM test kit's (FailureRoutesTest): a value the binding cannot write fails alike
-  unbound: "dev.isr4j.bind.JsonBindingException: cannot bind dev.isr4j.example.FailureRoutes$NotBound to JSON",
+  unbound: "dev.isr4j.bind.JsonBindingException: cannot bind dev.isr4j.fixtures.FailureRoutes$NotBound to JSON",
   throw: "java.lang.IllegalStateException: this handler fails on purpose",
 };
 

@@ -1,6 +1,8 @@
-// A first run that explains itself (issue 16): the example's index page at /, the SHOW_FALLBACK page that
-// replaces itself, crawlers getting the real page, one 404 page, readable dates, a route bounded by its cached
-// data, and a bundle wrangler builds without warnings. All through the Wasm build in workerd (Miniflare).
+// A first run that explains itself (issue 16): the index page at /, the SHOW_FALLBACK page that replaces
+// itself, crawlers getting the real page, one 404 page, readable dates, a route bounded by its cached data, all
+// through the fixture app's Wasm build in workerd (Miniflare) like every e2e test; and bundles wrangler builds
+// without warnings: the example's (the root wrangler.jsonc, what `npm start` and `npm run deploy` use) and the
+// fixture app's (worker-java/fixtures/wrangler.jsonc).
 //
 // Background work (SHOW_FALLBACK renders, cache writes) runs in ctx.waitUntil: tests poll with a deadline.
 import { describe, it, before, after } from "node:test";
@@ -11,8 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import vm from "node:vm";
 import { startWorker, pollUntil, WITH_SECRET, AUTH, EXPIRE_SECONDS } from "./mf.mjs";
-import { REPO_ROOT, fromRoot } from "./worker-modules.mjs";
-import prerenderedBundle from "../worker-shim/build/prerendered.mjs";
+import { FIXTURE_CONFIG, REPO_ROOT, fromRoot } from "./worker-modules.mjs";
+import prerenderedBundle from "../worker-java/fixtures/worker/build/prerendered.mjs";
 
 const NO_STORE = "private, no-cache, no-store, max-age=0, must-revalidate";
 const BROWSER = {
@@ -301,19 +303,21 @@ describe("/api/price/{sku}: a route bounded by the cached data it uses", { timeo
   });
 });
 
-describe("the bundle", { timeout: 120_000 }, () => {
-  it("builds with wrangler without the node:fs/promises warning", async () => {
-    const outdir = await mkdtemp(join(tmpdir(), "isr4j-dry-run-"));
-    try {
-      const output = await new Promise((resolve, reject) => {
-        execFile(process.execPath, [fromRoot("node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run",
-          "--outdir", outdir], { cwd: REPO_ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" } },
-        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout + stderr)));
-      });
-      assert.match(output, /--dry-run: exiting now/, output);
-      assert.doesNotMatch(output, /fs\/promises|WARNING/, output);
-    } finally {
-      await rm(outdir, { recursive: true, force: true });
-    }
-  });
+describe("the bundle", { timeout: 180_000 }, () => {
+  for (const [what, config] of [["the example's (wrangler.jsonc)", []], [`the fixture app's (${FIXTURE_CONFIG})`, ["--config", FIXTURE_CONFIG]]]) {
+    it(`${what} builds with wrangler without the node:fs/promises warning`, async () => {
+      const outdir = await mkdtemp(join(tmpdir(), "isr4j-dry-run-"));
+      try {
+        const output = await new Promise((resolve, reject) => {
+          execFile(process.execPath, [fromRoot("node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", ...config,
+            "--outdir", outdir], { cwd: REPO_ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" } },
+          (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout + stderr)));
+        });
+        assert.match(output, /--dry-run: exiting now/, output);
+        assert.doesNotMatch(output, /fs\/promises|WARNING/, output);
+      } finally {
+        await rm(outdir, { recursive: true, force: true });
+      }
+    });
+  }
 });

@@ -1,6 +1,6 @@
 // Issue 11, hostile input, in workerd: one canonical path per page (spellings share an entry and an
 // invalidation; paths without a canonical form are 400), bad tags and oversized revalidation calls are 400s
-// naming the problem, and the example's mutation and KV routes refuse anonymous callers.
+// naming the problem, and the fixture app's mutation and KV routes refuse anonymous callers.
 // And a stored entry cannot pin itself (issue 23 item 5): see the last block.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -61,7 +61,7 @@ describe("one canonical path: every spelling shares one entry and one invalidati
     }
   });
 
-  it("revalidatePath from Java (an example route) reaches the entry through another spelling too", async () => {
+  it("revalidatePath from Java (a fixture route) reaches the entry through another spelling too", async () => {
     await hit(worker, "/api/posts/1");
     const r = await worker.request(`/api/revalidate-path?path=${encodeURIComponent("/api/posts/%31//")}`, {
       method: "POST",
@@ -131,7 +131,7 @@ describe("tags and the revalidation endpoint", { timeout: 60_000 }, () => {
   });
 });
 
-describe("the example's mutation and KV routes require the revalidation secret", { timeout: 60_000 }, () => {
+describe("the fixture app's mutation and KV routes require the revalidation secret", { timeout: 60_000 }, () => {
   const GUARDED = [
     ["POST", "/api/posts/1"],
     ["POST", "/api/revalidate-path?path=/&type=layout"],

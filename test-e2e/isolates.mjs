@@ -1,4 +1,4 @@
-// Several isolates of the example worker in one Miniflare, for the many-isolate tests: separate workers (separate
+// Several isolates of the fixture app's worker in one Miniflare, for the many-isolate tests: separate workers (separate
 // isolates, each with its own module state) over one KV namespace ("shared-cache") and, unless turned off, one
 // IsrCoordinator Durable Object namespace (hosted by isolate-0, bound by the others through scriptName). Each
 // isolate's main module is harness/isolate-harness.mjs, which counts what the isolate did (GET /__harness/counts)

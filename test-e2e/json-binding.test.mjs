@@ -1,5 +1,5 @@
 // Issue 25: records in and out as JSON in workerd. The JVM test kit gets the same fixture and expects the
-// same bytes (worker-java/example/src/test/java/dev/isr4j/example/JsonRoutesTest.java).
+// same bytes (worker-java/fixtures/src/test/java/dev/isr4j/fixtures/JsonRoutesTest.java).
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -353,7 +353,7 @@ describe("KV entry format written by a MISS", { timeout: 60_000 }, () => {
   });
 
   it("a header over KV's 1024-byte metadata limit moves into the value (overflow format)", async () => {
-    // The only thing that grows the header of an example route is its path tag: ~990 characters.
+    // The only thing that grows the header of a fixture route is its path tag: ~990 characters.
     const path = "/api/long/" + "o".repeat(990);
     const key = entryKey(path);
     const miss = await worker.request(path);

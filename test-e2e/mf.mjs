@@ -14,7 +14,7 @@ const GATED_KV_HARNESS = "test-e2e/harness/gated-kv-harness.mjs";
 export const ORIGIN = "http://localhost";
 
 /**
- * The revalidation secret the e2e workers that need one are started with (vars: WITH_SECRET); the example's
+ * The revalidation secret the e2e workers that need one are started with (vars: WITH_SECRET); the fixture app's
  * mutation and KV routes, and POST /__isr/revalidate, require it as a bearer token (AUTH).
  */
 export const REVALIDATE_SECRET = "e2e-revalidate-secret";
@@ -45,7 +45,7 @@ export async function startWorker({ vars = {}, miniflare = {} } = {}) {
     cf: false, // no network: never let miniflare download the cf placeholder
     kvNamespaces: ["CACHE_KV"],
     r2Buckets: ["CACHE_R2"],
-    // As the example's wrangler.jsonc: the coordinator Durable Object the shim exports (its own SQLite storage).
+    // As worker-java/fixtures/wrangler.jsonc: the coordinator Durable Object the shim exports (its own SQLite storage).
     durableObjects: COORDINATOR,
     bindings: { ISR_MODE: "production", ...vars },
     ...miniflare,

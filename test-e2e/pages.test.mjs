@@ -1,15 +1,15 @@
 // Pages (static props -> HTML) through Miniflare: pages prerendered at build time and bundled with the worker
-// (worker-shim/build/prerendered.mjs), the /_isr/data/<path>.json props route, the fallback modes
+// (worker-java/fixtures/worker/build/prerendered.mjs), the /_isr/data/<path>.json props route, the fallback modes
 // (NONE / BLOCKING / SHOW_FALLBACK), not-found and redirect results, segment modes (FORCE_STATIC,
 // FORCE_DYNAMIC) and on-demand revalidation of pages.
 //
-// The example app (worker-java/example/.../ExampleApp.java) declares the pages these tests visit.
+// The fixture app (worker-java/fixtures/.../FixtureApp.java) declares the pages these tests visit.
 // Background work (cache writes, SHOW_FALLBACK renders) runs in ctx.waitUntil after the response: tests poll
 // the worker or KV with a deadline, never sleep hoping it finished. Each describe block runs a fresh worker.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker, startGatedWorker, pollUntil, EXPIRE_SECONDS } from "./mf.mjs";
-import prerenderedBundle from "../worker-shim/build/prerendered.mjs";
+import prerenderedBundle from "../worker-java/fixtures/worker/build/prerendered.mjs";
 
 const NO_STORE = "private, no-cache, no-store, max-age=0, must-revalidate";
 const STATIC_CACHE_CONTROL = "s-maxage=31536000";
@@ -26,7 +26,7 @@ function bundled(key) {
   return { key, metadata: JSON.parse(entry[1]), body: Buffer.from(entry[2], "base64").toString("utf8") };
 }
 
-/** The rendered-at timestamp (epoch ms) of an example article page. */
+/** The rendered-at timestamp (epoch ms) of an article page. */
 function renderedAt(r) {
   const m = /<p class="rendered-at">Rendered <time datetime="[^"]+" data-ms="(\d+)">/.exec(r.text);
   assert.ok(m, `no rendered-at in ${r.summary()}`);
@@ -78,7 +78,7 @@ function revalidate(worker, body) {
 // ---------------------------------------------------------------------------------------------------------
 
 describe("the build's prerendered bundle", () => {
-  it("holds every static path of the example's pages and its parameterless FORCE_STATIC route", () => {
+  it("holds every static path of the fixture app's pages and its parameterless FORCE_STATIC route", () => {
     assert.equal(bundle.version, 1);
     assert.equal(typeof bundle.builtAt, "number");
     const keys = bundle.entries.map((e) => e[0]).sort();

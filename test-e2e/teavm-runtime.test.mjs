@@ -1,10 +1,10 @@
-// TeaVM's JS runtime as the worker ships it (worker-shim/build/teavm-runtime.mjs, rewritten by the Maven plugin's
+// TeaVM's JS runtime as the worker ships it (the fixture app's worker-java/fixtures/worker/build/teavm-runtime.mjs, rewritten by the Maven plugin's
 // TeaVMRuntimeText): each per-arity helper is compiled (`new Function`) only when the module asks for it, alone.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fromRoot } from "./worker-modules.mjs";
+import { FIXTURE_BUILD, fromRoot } from "./worker-modules.mjs";
 
-const { defaults } = await import(fromRoot("worker-shim/build/teavm-runtime.mjs"));
+const { defaults } = await import(fromRoot(`${FIXTURE_BUILD}/teavm-runtime.mjs`));
 
 describe("the shipped TeaVM runtime", () => {
   it("compiles a helper when it is first read, and only that one", () => {

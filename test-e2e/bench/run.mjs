@@ -33,6 +33,7 @@ import { REPO_ROOT, RESULTS_DIR, fromRoot } from "./lib/paths.mjs";
 import { buildResults, writeResults } from "./lib/report.mjs";
 import { compare } from "./lib/compare.mjs";
 import { ensureIsr4jBuild, prepare } from "./lib/setup.mjs";
+import { FIXTURE_BUILD } from "../worker-modules.mjs";
 import { checkStampede, smoke } from "./lib/smoke.mjs";
 import { STAMPEDE_DEFAULTS, runStampede, stampedeMarkdown } from "./lib/stampede.mjs";
 import { WRK, wrkAvailable } from "./lib/wrk.mjs";
@@ -82,10 +83,10 @@ function buildMode(otherwise) {
   return opts.build ? "always" : opts["no-build"] ? "never" : otherwise;
 }
 
-/** Identifies isr4j's build: the first 12 hex digits of the SHA-256 of its Wasm module. */
+/** Identifies the isr4j build the workers run: the first 12 hex digits of the SHA-256 of the fixture app's Wasm module. */
 function isr4jBuildId() {
   try {
-    return createHash("sha256").update(readFileSync(fromRoot("worker-shim/build/isr4j.wasm"))).digest("hex").slice(0, 12);
+    return createHash("sha256").update(readFileSync(fromRoot(`${FIXTURE_BUILD}/isr4j.wasm`))).digest("hex").slice(0, 12);
   } catch {
     return "missing";
   }
@@ -125,7 +126,7 @@ async function runFull() {
   meta.isr4jBuild = isr4jBuildId();
   log(`bench: prepared in ${elapsed()} (isr4j build ${meta.isr4jBuild})`);
 
-  log("bundle size (wrangler deploy --dry-run)");
+  log("bundle size of the example (wrangler deploy --dry-run)");
   const bundle = measureBundle();
   log(`  ${(bundle.gzipBytes / 1000).toFixed(1)} KB gzipped`);
   log("instantiation");

@@ -11,8 +11,8 @@
 // A held call waits in the request context that made it (it polls a ticket rather than awaiting a promise that
 // another request resolves), so the real KV call runs where workerd expects it. A call nobody releases never
 // settles: then only isr4j's own deadline can answer for it, which is what the deadline tests rely on.
-import worker from "../../worker-shim/isr4j-worker.mjs";
-export { IsrCoordinator } from "../../worker-shim/isr4j-worker.mjs"; // the ISR_COORDINATOR object
+import worker from "../../worker-java/fixtures/worker/isr4j-worker.mjs";
+export { IsrCoordinator } from "../../worker-java/fixtures/worker/isr4j-worker.mjs"; // the ISR_COORDINATOR object
 
 const POLL_MS = 5;
 

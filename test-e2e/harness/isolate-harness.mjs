@@ -22,8 +22,8 @@
 //
 // A held call waits in the request context that made it (it polls a ticket rather than awaiting a promise that
 // another request resolves), so it goes on where workerd expects it (see gated-kv-harness.mjs).
-import worker from "../../worker-shim/isr4j-worker.mjs";
-export { IsrCoordinator } from "../../worker-shim/isr4j-worker.mjs";
+import worker from "../../worker-java/fixtures/worker/isr4j-worker.mjs";
+export { IsrCoordinator } from "../../worker-java/fixtures/worker/isr4j-worker.mjs";
 
 const POLL_MS = 5;
 

@@ -2,8 +2,8 @@
 // FinalizationRegistry, so the test can count how many are still reachable once they were sent.
 //   GET /__retention -> runs young-generation GCs (workerd must run V8 with --expose-gc), lets the finalizers
 //                       run, and answers {answered, live}: Responses answered so far, and those still reachable.
-import worker from "../../worker-shim/isr4j-worker.mjs";
-export { IsrCoordinator } from "../../worker-shim/isr4j-worker.mjs"; // the ISR_COORDINATOR object
+import worker from "../../worker-java/fixtures/worker/isr4j-worker.mjs";
+export { IsrCoordinator } from "../../worker-java/fixtures/worker/isr4j-worker.mjs"; // the ISR_COORDINATOR object
 
 let answered = 0;
 let live = 0;

@@ -1,7 +1,7 @@
 // Main module for tests that check what a request did NOT store: each answer is held back until the
 // request's background work (every promise it gave ctx.waitUntil) has settled, so by the time the test sees the
 // answer, any cache write the request was going to make has been made.
-import worker from "../../worker-shim/isr4j-worker.mjs";
+import worker from "../../worker-java/fixtures/worker/isr4j-worker.mjs";
 
 export default {
   async fetch(request, env, ctx) {

@@ -8,8 +8,8 @@
 // (the script's "advance" steps). So a step's state never depends on how long the steps before it took: a
 // 1-second route's HIT right after its MISS is a HIT on any machine. Date is replaced for everything in this
 // isolate (the shim, TeaVM's currentTimeMillis, its timers' targets); timers themselves still run in real time.
-import worker from "../../worker-shim/isr4j-worker.mjs";
-export { IsrCoordinator } from "../../worker-shim/isr4j-worker.mjs"; // the ISR_COORDINATOR object
+import worker from "../../worker-java/fixtures/worker/isr4j-worker.mjs";
+export { IsrCoordinator } from "../../worker-java/fixtures/worker/isr4j-worker.mjs"; // the ISR_COORDINATOR object
 
 const RealDate = Date;
 let now = RealDate.now();

@@ -13,8 +13,8 @@
 //
 // Routes (all GET, each answers a JSON report): /scenario/miss-write, /scenario/stale-regeneration,
 // /scenario/resolved-put, /scenario/failing-kv.
-import worker from "../../worker-shim/isr4j-worker.mjs";
-export { IsrCoordinator } from "../../worker-shim/isr4j-worker.mjs"; // the ISR_COORDINATOR object
+import worker from "../../worker-java/fixtures/worker/isr4j-worker.mjs";
+export { IsrCoordinator } from "../../worker-java/fixtures/worker/isr4j-worker.mjs"; // the ISR_COORDINATOR object
 
 const ORIGIN = "http://localhost";
 /** How long a promise must stay unsettled (with the gate closed) to count as pending. */

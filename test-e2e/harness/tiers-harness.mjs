@@ -6,8 +6,8 @@
 //   GET /__harness/fail-kv-puts?on=1|0
 // Every other request goes to the worker. The Java runtime keeps the env object it first sees, so the wrapped
 // env is built once and reused.
-import worker from "../../worker-shim/isr4j-worker.mjs";
-export { IsrCoordinator } from "../../worker-shim/isr4j-worker.mjs"; // the ISR_COORDINATOR object
+import worker from "../../worker-java/fixtures/worker/isr4j-worker.mjs";
+export { IsrCoordinator } from "../../worker-java/fixtures/worker/isr4j-worker.mjs"; // the ISR_COORDINATOR object
 
 let ops = [];
 let failPuts = false;

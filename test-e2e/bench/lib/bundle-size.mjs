@@ -1,4 +1,5 @@
-// Size of the deployable bundle: `wrangler deploy --dry-run --outdir <tmp>` on the repository's
+// Size of the deployable bundle of the example app (worker-shim/build, which `mvn package` writes besides the
+// fixture app the other measurements run): `wrangler deploy --dry-run --outdir <tmp>` on the repository's root
 // wrangler.jsonc, then gzip (zlib level 9) of each uploaded file (source maps and wrangler's README
 // left out), summed. Also records wrangler's own "Total Upload: ... / gzip: ..." line.
 import { spawnSync } from "node:child_process";

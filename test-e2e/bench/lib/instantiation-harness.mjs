@@ -1,5 +1,6 @@
-// Times the top-level evaluation of worker-shim/isr4j-worker.mjs in node (same V8 as workerd, where
-// timers do not advance while a module evaluates, so it cannot be timed in workerd itself).
+// Times the top-level evaluation of the fixture app's shim (worker-java/fixtures/worker/isr4j-worker.mjs) in node
+// (same V8 as workerd, where timers do not advance while a module evaluates, so it cannot be timed in workerd
+// itself).
 // The .wasm import is served, as workerd's CompiledWasm does, as an already compiled WebAssembly.Module;
 // the Wasm module and the TeaVM runtime are loaded first, so the timed import() is the shim's own
 // top-level code: TeaVM runtime setup, Wasm instantiation (Java static init, the app's routes), exports.

@@ -178,12 +178,12 @@ export function toMarkdown(r) {
   if (r.instantiation) {
     const i = r.instantiation;
     out.push("## isr4j instantiation", "");
-    out.push(`Top-level evaluation of worker-shim/isr4j-worker.mjs (TeaVM runtime setup + Wasm instantiation; the Wasm module is compiled beforehand, as workerd's CompiledWasm is), timed in node ${i.node} (same V8 family; workerd freezes timers during module evaluation), ${i.runs} fresh processes: median ${f(i.evaluateMs.median, 1)} ms, min ${f(i.evaluateMs.min, 1)} ms. For reference: compiling the module ${f(i.compileMs.median, 1)} ms, the first request (/api/hello) ${f(i.firstRequestMs.median, 1)} ms.`);
+    out.push(`Top-level evaluation of the shim (the fixture app's worker-java/fixtures/worker/isr4j-worker.mjs; TeaVM runtime setup + Wasm instantiation; the Wasm module is compiled beforehand, as workerd's CompiledWasm is), timed in node ${i.node} (same V8 family; workerd freezes timers during module evaluation), ${i.runs} fresh processes: median ${f(i.evaluateMs.median, 1)} ms, min ${f(i.evaluateMs.min, 1)} ms. For reference: compiling the module ${f(i.compileMs.median, 1)} ms, the first request (/api/hello) ${f(i.firstRequestMs.median, 1)} ms.`);
     out.push("");
   }
   if (r.bundle) {
     const b = r.bundle;
-    out.push("## Bundle (`wrangler deploy --dry-run`)", "");
+    out.push("## Bundle (the example's, `wrangler deploy --dry-run` of the root wrangler.jsonc)", "");
     out.push(`${b.method}: ${(b.gzipBytes / 1000).toFixed(1)} KB gzipped of ${(b.bytes / 1000).toFixed(1)} KB (wrangler's own figure: ${b.wranglerTotalKiB} KiB / gzip ${b.wranglerGzipKiB} KiB).`);
     for (const file of b.files) out.push(`- ${file.file}: ${file.bytes} bytes, ${file.gzipBytes} gzipped`);
     for (const w of b.warnings) out.push(`- wrangler warning: ${w}`);

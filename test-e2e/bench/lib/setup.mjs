@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { BENCH_DIR, REPO_ROOT, fromBench, fromRoot } from "./paths.mjs";
+import { FIXTURE_BUILD } from "../../worker-modules.mjs";
 
 const PEER_ENTRY = fromBench("workers/peer.mjs");
 export const PEER_BUNDLE = fromBench("build/peer.mjs");
@@ -58,8 +59,13 @@ export async function buildPeer() {
   return PEER_BUNDLE;
 }
 
-const WASM = fromRoot("worker-shim/build/isr4j.wasm");
-const RUNTIME = fromRoot("worker-shim/build/teavm-runtime.mjs");
+// What the workers run: the fixture app's build (worker-java/fixtures/worker/build).
+const WASM = fromRoot(`${FIXTURE_BUILD}/isr4j.wasm`);
+const RUNTIME = fromRoot(`${FIXTURE_BUILD}/teavm-runtime.mjs`);
+// What the bundle size measures: the example's (the root wrangler.jsonc, worker-shim/build). The same Maven build
+// writes both.
+const EXAMPLE_WASM = fromRoot("worker-shim/build/isr4j.wasm");
+const OUTPUTS = [WASM, RUNTIME, EXAMPLE_WASM];
 
 /** Newest modification time (ms) of the files under dir whose path passes keep; bounded walk. */
 function newestMtime(dir, keep, budget = { files: 20_000 }) {
@@ -82,11 +88,16 @@ function newestMtime(dir, keep, budget = { files: 20_000 }) {
   return newest;
 }
 
-/** True when isr4j's build output is missing or older than its Java sources or a pom.xml. */
+/**
+ * True when isr4j's build output (the fixture app's and the example's) is missing or older than its Java sources,
+ * a pom.xml or the shim's source (worker-shim/*.mjs, which the build copies into the fixture worker).
+ */
 export function isr4jBuildStale() {
-  if (!existsSync(WASM) || !existsSync(RUNTIME)) return true;
+  if (OUTPUTS.some((f) => !existsSync(f))) return true;
   const sources = newestMtime(fromRoot("worker-java"), (p) => /\/src\/main\//.test(p) || p.endsWith("pom.xml"));
-  return Math.max(sources, statSync(fromRoot("pom.xml")).mtimeMs) > statSync(WASM).mtimeMs;
+  const shim = newestMtime(fromRoot("worker-shim"), (p) => /\/worker-shim\/[^/]+\.mjs$/.test(p) && !p.endsWith(".test.mjs"));
+  const built = Math.min(statSync(WASM).mtimeMs, statSync(EXAMPLE_WASM).mtimeMs);
+  return Math.max(sources, shim, statSync(fromRoot("pom.xml")).mtimeMs) > built;
 }
 
 /**
@@ -95,13 +106,13 @@ export function isr4jBuildStale() {
  *   missing or older than the Java sources; "missing": only when it is missing
  */
 export function ensureIsr4jBuild({ when = "stale", log = console.log } = {}) {
-  const missing = !existsSync(WASM) || !existsSync(RUNTIME);
+  const missing = OUTPUTS.some((f) => !existsSync(f));
   const needed = when === "always" || missing || (when === "stale" && isr4jBuildStale());
   if (!needed) return false;
-  if (when === "never") throw new Error(`bench: ${WASM} is missing; build isr4j first (npm run build)`);
+  if (when === "never") throw new Error(`bench: ${OUTPUTS.filter((f) => !existsSync(f)).join(", ")} missing; build isr4j first (npm run build)`);
   log("bench: building isr4j (mvn -q -B package -Dmaven.test.skip=true)");
   run("mvn", ["-q", "-B", "package", "-Dmaven.test.skip=true"], { cwd: REPO_ROOT, timeout: 9 * 60_000 });
-  if (!existsSync(WASM)) throw new Error(`bench: ${WASM} is missing after the build`);
+  for (const f of OUTPUTS) if (!existsSync(f)) throw new Error(`bench: ${f} is missing after the build`);
   return true;
 }
 

@@ -154,7 +154,8 @@ export async function checkStampede({ log = () => {} } = {}) {
 
 /**
  * Runs the smoke checks; throws an AssertionError on the first wrong answer. Like the other end-to-end
- * tests it uses isr4j's current build (worker-shim/build), building it only when it is missing.
+ * tests it uses isr4j's current build (the fixture app's, worker-java/fixtures/worker), building it only when it
+ * is missing.
  * @returns {Promise<string[]>} the checks that passed
  */
 export async function smoke({ log = () => {}, buildIsr4j = "missing" } = {}) {

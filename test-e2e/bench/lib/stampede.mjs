@@ -2,7 +2,7 @@
 // tag during the run. How many times is each key rendered after each revalidation (ideal: once), does any
 // client get a 5xx, and what does the burst do to latency?
 //
-// The route is the example app's /api/hot/{key}: revalidate 3600, tags "hot" and "hot-{key}", a 150 ms
+// The route is the fixture app's /api/hot/{key}: revalidate 3600, tags "hot" and "hot-{key}", a 150 ms
 // render whose JSON names the render ("render": "<isolate>-<sequence>"), so renders are counted from the
 // answers, per key, without a counter in the app. Each isolate is a Miniflare worker running
 // test-e2e/harness/isolate-harness.mjs (the isr4j shim, with its KV and coordinator bindings wrapped to count

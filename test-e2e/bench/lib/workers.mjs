@@ -23,15 +23,20 @@ const MEMORY_MODULES = [esm(`${BENCH}/workers/with-memory-kv.mjs`), esm(`${BENCH
 
 export const WORKERS = {
   isr4j: {
-    description: "isr4j example app, as deployed (worker-shim/isr4j-worker.mjs + TeaVM Wasm), regional tier on",
-    modules: workerModules(), // the shim first, then the Java module and its companions
+    description: "isr4j's fixture app, as deployed (worker-java/fixtures/worker: the shim + TeaVM Wasm), regional tier on",
+    // the shim first, then the Java module and its companions; read when a worker starts (after any build)
+    get modules() {
+      return workerModules();
+    },
     bindings: { ISR_MODE: "production" },
     r2Buckets: ["CACHE_R2"],
     cacheHeader: "x-isr-cache",
   },
   "isr4j-kv": {
     description: "the same, regional tier off (ISR_REGIONAL_CACHE=off): every HIT reads KV",
-    modules: workerModules(),
+    get modules() {
+      return workerModules();
+    },
     bindings: { ISR_MODE: "production", ISR_REGIONAL_CACHE: "off" },
     r2Buckets: ["CACHE_R2"],
     cacheHeader: "x-isr-cache",

@@ -1,5 +1,5 @@
 // The peer: vinext's published KV cache handler (@vinext/cloudflare 0.2.1) behind the
-// stale-while-revalidate flow of vinext's caching docs, serving the same routes as isr4j's example app.
+// stale-while-revalidate flow of vinext's caching docs, serving the same routes as isr4j's fixture app.
 //   fresh -> serve the stored body;
 //   stale (cacheState "stale") -> serve it and regenerate in ctx.waitUntil (once per key per isolate);
 //   miss -> render, serve, and store in ctx.waitUntil.

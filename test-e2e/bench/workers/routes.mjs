@@ -1,4 +1,4 @@
-// The benchmark's routes for the JS workers, mirroring isr4j's example app (ExampleApp.java):
+// The benchmark's routes for the JS workers, mirroring isr4j's fixture app (FixtureApp.java):
 // GET /api/products/{id} (revalidate 3600), /api/prices/{id} (revalidate 1), /api/large (revalidate 60).
 // Same JSON shape, same 1 MiB body, same content types.
 
@@ -21,7 +21,7 @@ export function product(id) {
   };
 }
 
-/** Byte i is (i * 31 + 7) & 0xff, as in ExampleApp.large(). */
+/** Byte i is (i * 31 + 7) & 0xff, as in FixtureApp.large(). */
 export function large() {
   const bytes = new Uint8Array(LARGE_SIZE);
   for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) & 0xff;

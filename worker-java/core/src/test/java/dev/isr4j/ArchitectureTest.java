@@ -36,9 +36,10 @@ import org.junit.jupiter.api.Test;
  * share.</li>
  * <li>No cycle between packages. The API's packages count as one package for this (they are published
  * together and name each other, as {@code org.slf4j} and {@code org.slf4j.spi} do). The other modules' packages
- * (wasm and its JS bindings, the test kit, the plugin, the example) are read from their sources' imports and
- * qualified names and join the same graph.</li>
- * <li>The example site and the archetype's site use the API alone.</li>
+ * (wasm and its JS bindings, the test kit, the plugin, the example, the test fixtures) are read from their sources'
+ * imports and qualified names and join the same graph.</li>
+ * <li>The example site, the test fixtures (the app the end-to-end tests run) and the archetype's site use the API
+ * alone.</li>
  * <li>No source under {@code worker-java/*}{@code /src/main/java} is longer than 500 lines.</li>
  * </ul>
  */
@@ -119,10 +120,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void theExampleAndTheArchetypeUseOnlyTheApi() throws IOException {
+    void theExampleTheFixturesAndTheArchetypeUseOnlyTheApi() throws IOException {
         Path modules = Path.of("").toAbsolutePath().getParent();
         var wrong = new ArrayList<String>();
-        for (Path sources : List.of(modules.resolve("example/src/main/java"),
+        for (Path sources : List.of(modules.resolve("example/src/main/java"), modules.resolve("fixtures/src/main/java"),
                 modules.resolve("archetype/src/main/resources/archetype-resources/worker-java/app/src/main/java"))) {
             assumeTrue(Files.isDirectory(sources), sources + " is not here");
             sourceUses(sources).forEach((from, targets) -> {
@@ -138,10 +139,11 @@ class ArchitectureTest {
 
     @Test
     void noCycleThroughTheOtherModules() throws IOException {
-        // The other modules' packages (wasm and its js bindings, the test kit, the plugin, the example) with core's.
+        // The other modules' packages (wasm and its js bindings, the test kit, the plugin, the example, the test
+        // fixtures) with core's.
         Path modules = Path.of("").toAbsolutePath().getParent();
         var uses = classUses();
-        for (String module : List.of("wasm", "testkit", "maven-plugin", "example")) {
+        for (String module : List.of("wasm", "testkit", "maven-plugin", "example", "fixtures")) {
             Path sources = modules.resolve(module + "/src/main/java");
             assumeTrue(Files.isDirectory(sources), sources + " is not here");
             sourceUses(sources).forEach((owner, used) -> uses.computeIfAbsent(owner, k -> new TreeSet<>())
