@@ -291,6 +291,7 @@ public final class ExampleApp implements AppProvider {
         }));
 
         FailureRoutes.register(app);
+        D1Routes.register(app);
         return app;
     }
 

@@ -175,6 +175,9 @@ final class ExampleHtml {
                 + "reflect request input into Location; a line break in it is a 500, never a planted header.</li>"
                 + "<li><code>GET /api/self-link</code>: an absolute link built from <code>url()</code>: the "
                 + "canonical origin (ISR_ORIGIN) when set, else never cached.</li>"
+                + "<li><code>GET /api/d1/notes/{slug}</code>, <code>POST /api/d1/notes</code>, <code>POST "
+                + "/api/d1/batch</code>, <code>GET /api/d1/cached/{slug}</code>, <code>GET /api/d1/fail/{kind}</code>: "
+                + "D1 from Java (a D1 binding DB with a notes table, as the e2e suite makes it).</li>"
                 + "</ul>"
 
                 + "<h2>Revalidate</h2><p>These need the revalidation secret (locally in <code>.dev.vars</code>, "
