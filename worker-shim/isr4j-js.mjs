@@ -28,6 +28,42 @@ export function kvDeadline(p, ms) {
   return withDeadline(p, ms, timedOut);
 }
 
+/**
+ * One D1 statement: prepared, bound to the JSON array `params` in order, run with `all()`. Fulfils with the outcome as
+ * JSON text, {"results":[rows],"changes":n,"lastRowId":n}, or with "!" and why it failed: D1's message (e.g.
+ * "D1_ERROR: no such table: x: SQLITE_ERROR"), or that no answer came within `ms`. Never rejects.
+ */
+export function d1Run(db, sql, params, ms) {
+  return d1Call(() => db.prepare(sql).bind(...JSON.parse(params)).all().then(d1Outcome), ms);
+}
+
+/**
+ * Statements `[[sql, params], ...]` (JSON) as one D1 batch, a transaction: their outcomes one a line (JSON.stringify
+ * writes no line breaks of its own), or "!" and why the batch failed. Never rejects.
+ */
+export function d1Batch(db, statements, ms) {
+  return d1Call(() => db.batch(JSON.parse(statements).map(([sql, params]) => db.prepare(sql).bind(...params)))
+    .then((all) => all.map(d1Outcome).join("\n")), ms);
+}
+
+function d1Call(call, ms) {
+  const answer = new Promise((resolve) => resolve(call())).catch((e) => "!" + String((e && e.message) || e));
+  return withDeadline(answer, ms, () => "!D1 gave no answer within " + ms + " ms (ISR_D1_TIMEOUT_MS)");
+}
+
+function d1Outcome(r) {
+  const meta = (r && r.meta) || {};
+  return JSON.stringify({ results: (r && r.results) || [], changes: meta.changes || 0, lastRowId: meta.last_row_id || 0 },
+    blobBytes);
+}
+
+/** A BLOB (an ArrayBuffer or a view of one) as the numbers of its bytes, as D1 gives it to JSON. */
+function blobBytes(key, v) {
+  if (v instanceof ArrayBuffer) return Array.from(new Uint8Array(v));
+  if (ArrayBuffer.isView(v)) return Array.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  return v;
+}
+
 /** Background work held by waitUntil at most `ms`; past it, a log line says what gave up. */
 export function backgroundDeadline(work, ms, what) {
   return withDeadline(Promise.resolve(work).catch(() => {}), ms, () => {

@@ -22,9 +22,13 @@ import java.util.List;
  * int changed = db.prepare("UPDATE posts SET title = ? WHERE slug = ?").bind(title, slug).run().changes();
  * }</pre>
  *
- * <p>Every failure (SQL D1 rejects, a constraint, a value that cannot be bound, a row that does not fit the record)
- * is a {@link D1Exception} with the database's message. In workerd each call awaits D1 (the Java code suspends, the
- * isolate serves other requests); the test kit runs the same statements on SQLite.
+ * <p>SQLite has no boolean: a flag is stored, and read back, as 0 or 1 (a bound {@code true} too), so a record
+ * component for it is an {@code int} or {@code long}; a {@code boolean} component does not fit the row.
+ *
+ * <p>Every failure (SQL D1 rejects, a constraint, a value that cannot be bound, a row that does not fit the record,
+ * a database that does not answer within {@code ISR_D1_TIMEOUT_MS}, 10 s by default) is a {@link D1Exception} with
+ * the database's message. In workerd each call awaits D1 (the Java code suspends, the isolate serves other
+ * requests); the test kit runs the same statements on SQLite.
  */
 public final class D1 {
     /** JavaScript's numbers are exact to 2^53; a larger integer would reach D1 changed. */
@@ -158,7 +162,7 @@ public final class D1 {
         }
 
         /**
-         * The first row's {@code column} as a {@code type} (a String, Long, Integer, Double, Boolean, ...), or null
+         * The first row's {@code column} as a {@code type} (a String, Long, Integer, Double, ...), or null
          * when there is no row or the value is NULL: {@code prepare("SELECT count(*) AS n FROM posts").first("n",
          * Long.class)}.
          */

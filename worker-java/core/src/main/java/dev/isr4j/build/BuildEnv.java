@@ -142,7 +142,8 @@ public final class BuildEnv implements Env, AutoCloseable {
             log.warn("build: D1 " + declared.binding() + " read from " + state + " (read only)");
         } else {
             db = JdbcSqlDatabase.inMemory();
-            int applied = D1Migrations.apply(db, declared.migrationsDir());
+            int applied = Files.isDirectory(declared.migrationsDir())
+                    ? D1Migrations.apply(db, declared.migrationsDir()).size() : 0;
             log.warn("build: D1 " + declared.binding() + " has no local data yet; prerendering from its " + applied
                     + " migration(s) in " + declared.migrationsDir() + " on an empty database");
         }

@@ -4,36 +4,105 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** A wrangler migrations folder applied to a fresh database: every {@code *.sql} file, in name order. */
+/**
+ * A folder of D1 migrations applied as {@code wrangler d1 migrations apply} applies it to a fresh database: every
+ * {@code *.sql} file directly in the folder, those whose name starts with a number (the digits before the first
+ * {@code _}) first, in the order of that number ({@code 2_posts.sql} before {@code 10_tags.sql}), then the rest by
+ * name; each file's text run as one script, followed by the row wrangler records its name with in
+ * {@code d1_migrations}. For the test kit ({@code IsrTestKit.builder(app).d1("DB", migrations)}) and for builds.
+ */
 public final class D1Migrations {
+    /** The table wrangler records applied migrations in (its default {@code migrations_table}). */
+    public static final String TABLE = "d1_migrations";
+
     private D1Migrations() {
     }
 
     /**
-     * Applies the migrations in {@code folder} (none when it does not exist); returns how many were applied.
+     * Applies the migrations in {@code folder} to {@code db}, which should be fresh (nothing is skipped as already
+     * applied).
      *
-     * @throws IllegalStateException naming the migration that failed and SQLite's message
+     * @return the files applied, in order
+     * @throws IllegalArgumentException when {@code folder} is not a folder
+     * @throws IllegalStateException naming the file and D1's message when a migration fails (later ones are not
+     *     run)
      */
-    public static int apply(JdbcSqlDatabase db, Path folder) {
-        if (!Files.isDirectory(folder)) {
-            return 0;
-        }
-        List<Path> files;
-        try (Stream<Path> listed = Files.list(folder)) {
-            files = listed.filter(p -> p.getFileName().toString().endsWith(".sql")).sorted().toList();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list migrations in " + folder + ": " + e.getMessage(), e);
-        }
-        for (Path file : files) {
+    public static List<String> apply(JdbcSqlDatabase db, Path folder) {
+        List<String> names = list(folder);
+        db.execute("CREATE TABLE IF NOT EXISTS " + TABLE + "(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, "
+                + "applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL);");
+        for (String name : names) {
+            String sql;
             try {
-                db.execute(Files.readString(file, StandardCharsets.UTF_8));
-            } catch (IOException | RuntimeException e) {
-                throw new IllegalStateException("migration " + file + " failed: " + e.getMessage(), e);
+                sql = Files.readString(folder.resolve(name), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read migration " + folder.resolve(name) + ": " + e.getMessage(),
+                        e);
+            }
+            try {
+                // As wrangler sends it: the file, then the row recording it, in one script.
+                db.execute(sql + "\nINSERT INTO " + TABLE + " (name) values ('" + name.replace("'", "''") + "');");
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("migration " + name + " in " + folder + " failed: " + e.getMessage(), e);
             }
         }
-        return files.size();
+        return names;
+    }
+
+    /** The migration files in {@code folder}, in the order wrangler applies them. */
+    public static List<String> list(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("no migrations folder at " + folder.toAbsolutePath()
+                    + " (wrangler's default is migrations/ beside wrangler.jsonc)");
+        }
+        var names = new ArrayList<String>();
+        try (Stream<Path> files = Files.list(folder)) {
+            files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".sql") && !n.startsWith(".")).forEach(names::add);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + folder + ": " + e.getMessage(), e);
+        }
+        names.sort(D1Migrations::compare);
+        return names;
+    }
+
+    /** wrangler's order: numbered before unnumbered, by number, then by name (UTF-16 units, as JS compares). */
+    static int compare(String a, String b) {
+        double x = leadingNumber(a);
+        double y = leadingNumber(b);
+        if (x != y) { // NaN (no number) differs even from itself, as in wrangler
+            boolean xFinite = Double.isFinite(x);
+            boolean yFinite = Double.isFinite(y);
+            if (xFinite && yFinite) {
+                return Double.compare(x, y);
+            }
+            if (xFinite) {
+                return -1;
+            }
+            if (yFinite) {
+                return 1;
+            }
+        }
+        return a.compareTo(b);
+    }
+
+    /** JS's {@code parseInt(name.split("_")[0], 10)}: leading digits (after blanks and a sign), else NaN. */
+    static double leadingNumber(String name) {
+        int end = name.indexOf('_');
+        String s = (end < 0 ? name : name.substring(0, end)).stripLeading();
+        int i = !s.isEmpty() && (s.charAt(0) == '+' || s.charAt(0) == '-') ? 1 : 0;
+        int digits = i;
+        while (digits < s.length() && s.charAt(digits) >= '0' && s.charAt(digits) <= '9') {
+            digits++;
+        }
+        if (digits == i) {
+            return Double.NaN;
+        }
+        double n = Double.parseDouble(s.substring(i, digits));
+        return s.charAt(0) == '-' ? -n : n;
     }
 }

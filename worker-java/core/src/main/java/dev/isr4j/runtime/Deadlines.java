@@ -4,8 +4,9 @@ import dev.isr4j.Env;
 
 /**
  * How long the runtime waits on a slow dependency. A KV read on the request path that outlasts its deadline
- * counts as failed (a cache read then is a logged miss and the handler answers); background work that
- * outlasts its deadline is logged and let go before {@code ctx.waitUntil}'s 30 s limit cuts it off unannounced.
+ * counts as failed (a cache read then is a logged miss and the handler answers); a D1 statement that outlasts its
+ * deadline fails with a {@link dev.isr4j.D1Exception}; background work that outlasts its deadline is logged and let
+ * go before {@code ctx.waitUntil}'s 30 s limit cuts it off unannounced.
  */
 public final class Deadlines {
     /** Variable (milliseconds) for the KV read deadline. */
@@ -14,6 +15,9 @@ public final class Deadlines {
     public static final String BACKGROUND_VAR = "ISR_BACKGROUND_TIMEOUT_MS";
     public static final long DEFAULT_KV_READ_MILLIS = 1_500;
     public static final long DEFAULT_BACKGROUND_MILLIS = 25_000;
+    /** Variable (milliseconds) for the deadline of a D1 statement or batch. */
+    public static final String D1_VAR = "ISR_D1_TIMEOUT_MS";
+    public static final long DEFAULT_D1_MILLIS = 10_000;
     /** waitUntil's own limit; a background deadline must end before it to be of use. */
     public static final long WAIT_UNTIL_MILLIS = 30_000;
 
@@ -33,6 +37,11 @@ public final class Deadlines {
 
     public static long kvReadMillis(Env env) {
         return millis(env, KV_READ_VAR, DEFAULT_KV_READ_MILLIS, WAIT_UNTIL_MILLIS);
+    }
+
+    /** How long a D1 statement (or batch) may take before it fails, so a stuck database never holds a request. */
+    public static long d1Millis(Env env) {
+        return millis(env, D1_VAR, DEFAULT_D1_MILLIS, WAIT_UNTIL_MILLIS);
     }
 
     public static long backgroundMillis(Env env) {

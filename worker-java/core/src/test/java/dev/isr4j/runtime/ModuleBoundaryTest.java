@@ -13,7 +13,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** What isr4j-core shows as a module: the API and its spi, the extension points, the doors and the cache handlers. */
+/**
+ * What isr4j-core shows as a module: the API and its spi, the extension points, the doors, the cache handlers and the
+ * JVM's D1 for tests and builds.
+ */
 class ModuleBoundaryTest {
     @Test
     void onlyTheApiItsJsonBindingTheDoorsAndTheCacheHandlersAreExportedToEveryone() {
@@ -28,6 +31,7 @@ class ModuleBoundaryTest {
                 unqualified.add(e.source());
             }
         }
+        // dev.isr4j.build: the JVM's D1 (SQLite over JDBC) and its migrations, for the test kit and builds
         assertEquals(Set.of("dev.isr4j", "dev.isr4j.spi", "dev.isr4j.api", "dev.isr4j.bind", "dev.isr4j.cache",
                 "dev.isr4j.runtime", "dev.isr4j.build"),
                 unqualified);

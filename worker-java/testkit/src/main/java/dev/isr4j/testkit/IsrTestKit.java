@@ -3,6 +3,7 @@ package dev.isr4j.testkit;
 import dev.isr4j.App;
 import dev.isr4j.AppProvider;
 import dev.isr4j.Body;
+import dev.isr4j.D1;
 import dev.isr4j.Env;
 import dev.isr4j.Fetcher;
 import dev.isr4j.Headers;
@@ -13,15 +14,20 @@ import dev.isr4j.Response;
 import dev.isr4j.api.BackgroundWork;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
+import dev.isr4j.build.D1Migrations;
+import dev.isr4j.build.JdbcSqlDatabase;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
+import dev.isr4j.runtime.Deadlines;
 import dev.isr4j.runtime.Exchange;
 import dev.isr4j.runtime.IsrRuntime;
 import dev.isr4j.build.IsrBuild;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +44,9 @@ import java.util.Map;
  * kit.clock().advanceSeconds(61);
  * assertEquals("STALE", kit.get("/api/posts/1").cacheState());
  * }</pre>
+ *
+ * <p>D1 databases are SQLite in memory, fresh for every kit, with the app's migrations applied:
+ * {@code IsrTestKit.builder(app).d1("DB", Path.of("migrations")).build()}; {@link #d1} seeds and inspects them.
  */
 public final class IsrTestKit {
     private static final int MAX_DRAIN_TASKS = 100_000;
@@ -45,6 +54,7 @@ public final class IsrTestKit {
     private final TestClock clock;
     private final Map<String, String> vars;
     private final Map<String, InMemoryKvStore> namespaces = new HashMap<>();
+    private final Map<String, D1> databases = new HashMap<>();
     private int answeredNow;
     private final StubFetcher fetcher = new StubFetcher();
     private final RecordingLog log = new RecordingLog();
@@ -58,6 +68,13 @@ public final class IsrTestKit {
         for (String name : b.kvBindings) {
             namespaces.put(name, new InMemoryKvStore(clock));
         }
+        b.d1Bindings.forEach((binding, migrations) -> {
+            JdbcSqlDatabase sqlite = JdbcSqlDatabase.inMemory();
+            if (migrations != null) {
+                D1Migrations.apply(sqlite, migrations);
+            }
+            databases.put(binding, D1.over(binding, sqlite));
+        });
         this.env = new KitEnv();
         for (var seed : b.seeds) {
             seed.accept(env); // the site's data exists before the build, as local state before `mvn package`
@@ -155,6 +172,16 @@ public final class IsrTestKit {
         return IsrRuntime.kv(kvStore(binding));
     }
 
+    /**
+     * The D1 database bound as {@code binding} (the one handlers get from {@code env().d1(binding)}), for seeding
+     * and inspection: {@code kit.d1("DB").prepare("INSERT INTO posts (slug) VALUES (?)").bind("a").run()}.
+     *
+     * @throws dev.isr4j.D1Exception when the builder bound no database of that name, as a handler's lookup does
+     */
+    public D1 d1(String binding) {
+        return env.d1(binding);
+    }
+
     /** Stubs for outbound fetch; unstubbed URLs throw. */
     public StubFetcher fetcher() {
         return fetcher;
@@ -234,6 +261,7 @@ public final class IsrTestKit {
         private final Map<String, String> vars = new HashMap<>();
         private final List<String> kvBindings = new ArrayList<>(List.of(IsrRuntime.KV_BINDING));
         private final List<java.util.function.Consumer<Env>> seeds = new ArrayList<>();
+        private final Map<String, Path> d1Bindings = new LinkedHashMap<>();
 
         private Builder(App app) {
             if (app == null) {
@@ -251,6 +279,27 @@ public final class IsrTestKit {
         /** Another KV binding. */
         public Builder kv(String binding) {
             kvBindings.add(binding);
+            return this;
+        }
+
+        /** A D1 database ({@code d1_databases} in wrangler.jsonc): SQLite in memory, empty, fresh for each kit. */
+        public Builder d1(String binding) {
+            d1Bindings.put(binding, null);
+            return this;
+        }
+
+        /**
+         * A D1 database with the migrations in {@code migrationsDir} applied, as {@code wrangler d1 migrations apply}
+         * applies them to a fresh database: every {@code *.sql} file in the folder, in wrangler's order (by the
+         * number their name starts with, {@code 0001_init.sql}, then by name). See {@link D1Migrations}.
+         */
+        public Builder d1(String binding, Path migrationsDir) {
+            if (migrationsDir == null) {
+                throw new IllegalArgumentException("d1(\"" + binding + "\", migrationsDir) needs a folder; d1(\""
+                        + binding + "\") binds an empty database");
+            }
+            D1Migrations.list(migrationsDir); // a folder that is not there fails here, where the test names it
+            d1Bindings.put(binding, migrationsDir);
             return this;
         }
 
@@ -289,6 +338,16 @@ public final class IsrTestKit {
         public Kv kv(String binding) {
             var store = namespaces.get(binding);
             return store == null ? null : IsrRuntime.kv(store);
+        }
+
+        @Override
+        public D1 d1(String binding) {
+            D1 db = databases.get(binding);
+            if (db == null) {
+                return Env.super.d1(binding); // throws, naming the binding, as in workerd
+            }
+            Deadlines.d1Millis(this); // a bad ISR_D1_TIMEOUT_MS fails here as it does in workerd
+            return db;
         }
 
         @Override

@@ -1,5 +1,7 @@
 package dev.isr4j.wasm.adapters;
 
+import dev.isr4j.D1;
+import dev.isr4j.D1Exception;
 import dev.isr4j.Env;
 import dev.isr4j.Fetcher;
 import dev.isr4j.JsonCodec;
@@ -7,11 +9,13 @@ import dev.isr4j.Kv;
 import dev.isr4j.api.Log;
 import dev.isr4j.runtime.Deadlines;
 import dev.isr4j.runtime.IsrRuntime;
+import dev.isr4j.wasm.js.JSD1Database;
 import dev.isr4j.wasm.js.JSEnv;
 import dev.isr4j.wasm.js.JSKvNamespace;
 import dev.isr4j.wasm.js.JSRuntime;
 import java.util.HashMap;
 import java.util.Map;
+import org.teavm.jso.JSBody;
 import org.teavm.jso.JSObject;
 
 /** The worker's env; bindings are stable for an isolate's life, so lookups are remembered. */
@@ -20,6 +24,7 @@ public final class JsEnv implements Env {
 
     private JSEnv env;
     private final Map<String, Object> seen = new HashMap<>();
+    private final Map<String, D1> databases = new HashMap<>();
 
     private final Log log;
 
@@ -28,6 +33,7 @@ public final class JsEnv implements Env {
         if (other != env) {
             env = other;
             seen.clear();
+            databases.clear();
         }
     }
 
@@ -56,6 +62,28 @@ public final class JsEnv implements Env {
         JSKvNamespace ns = namespace(binding);
         return ns == null ? null : IsrRuntime.kv(new JsKvStore(ns, Deadlines.kvReadMillis(this)));
     }
+
+    @Override
+    public D1 d1(String binding) {
+        D1 db = databases.get(binding);
+        if (db == null) {
+            JSObject raw = env == null ? null : env.get(binding);
+            if (raw == null || JSRuntime.isNullish(raw)) {
+                return Env.super.d1(binding); // throws, naming the binding and where to add it
+            }
+            if (!isD1(raw)) {
+                throw new D1Exception(binding, "\"" + binding + "\" is bound, but not to a D1 database: bind one under "
+                        + "d1_databases in wrangler.jsonc");
+            }
+            db = D1.over(binding, new JsSqlDatabase(binding, (JSD1Database) raw, Deadlines.d1Millis(this)));
+            databases.put(binding, db);
+        }
+        return db;
+    }
+
+    @JSBody(params = "b", script = "return typeof b === 'object' && typeof b.prepare === 'function'"
+            + " && typeof b.batch === 'function';")
+    private static native boolean isD1(JSObject binding);
 
     @Override
     public Fetcher fetcher() {
