@@ -129,7 +129,9 @@ export function miniflareOptions({ configPath = CONFIG, bindings = {}, ...overri
 
 /**
  * Creates every D1 database's tables from its migrations folder (`migrations_dir`, default `migrations`), as
- * `wrangler d1 migrations apply` does on a new database: each `*.sql` file in name order, as one transaction.
+ * `wrangler d1 migrations apply` does on a new database and as the JUnit tests' kit does: each `*.sql` file, those
+ * whose name starts with a number in that number's order, then the others by name, as one transaction that also
+ * records its name in `d1_migrations`.
  *
  * @returns the migrations applied, e.g. ["DB: 0001_create_posts.sql", "DB: 0002_seed.sql"]
  */
@@ -140,10 +142,13 @@ export async function applyD1Migrations(mf, configPath = CONFIG) {
     const folder = join(dirname(configPath), entry.migrations_dir ?? "migrations");
     if (!existsSync(folder)) continue;
     const db = await mf.getD1Database(entry.binding);
-    for (const file of readdirSync(folder).filter((f) => f.endsWith(".sql")).sort()) {
-      const statements = splitSql(readFileSync(join(folder, file), "utf8"));
+    await db.prepare("CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+      + "name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)").run();
+    for (const file of readdirSync(folder).filter((f) => f.endsWith(".sql")).sort(migrationOrder)) {
+      const statements = splitSql(readFileSync(join(folder, file), "utf8")).map((sql) => db.prepare(sql));
+      statements.push(db.prepare("INSERT INTO d1_migrations (name) VALUES (?)").bind(file));
       try {
-        if (statements.length > 0) await db.batch(statements.map((sql) => db.prepare(sql)));
+        await db.batch(statements);
       } catch (e) {
         throw new Error(`migration ${join(folder, file)} failed: ${e.cause?.message ?? e.message}`);
       }
@@ -151,6 +156,18 @@ export async function applyD1Migrations(mf, configPath = CONFIG) {
     }
   }
   return applied;
+}
+
+/** Numbered migrations first (`2_a.sql` before `10_b.sql`), by that number; then the rest, by name. */
+function migrationOrder(a, b) {
+  const x = parseInt(a.split("_")[0], 10);
+  const y = parseInt(b.split("_")[0], 10);
+  if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) {
+    if (Number.isNaN(x)) return 1;
+    if (Number.isNaN(y)) return -1;
+    return x - y;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
