@@ -1,13 +1,15 @@
 // Issue 16: a site generated from isr4j-archetype builds against the isr4j artifacts that `npm test` has just
 // installed (`mvn install`), passes its own JUnit and end-to-end tests, and its worker caches (MISS, then HIT)
-// under Miniflare. The generated project borrows this repository's node_modules (same pinned versions, checked
+// under Miniflare. Issue 26: the site is a blog on D1 (migrations/, applied by `npm start` and by its tests), and
+// its Miniflare options come from its wrangler.jsonc (test-e2e/wrangler-config.mjs), checked here from outside. The generated project borrows this repository's node_modules (same pinned versions, checked
 // below) instead of running `npm ci`, which its README tells users to run.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, existsSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Miniflare } from "miniflare";
 import { fromRoot } from "./worker-modules.mjs";
 import { ORIGIN, pollUntil, readResponse } from "./mf.mjs";
@@ -29,9 +31,9 @@ const INSTALLED = [
 ];
 
 /** Runs a command to completion; resolves with its exit code and combined output. */
-function run(command, args, cwd) {
+function run(command, args, cwd, extraEnv = {}) {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env };
+    const env = { ...process.env, ...extraEnv };
     delete env.NODE_TEST_CONTEXT; // a nested `node --test` must report as a top-level run
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
@@ -94,12 +96,18 @@ describe("a site generated from isr4j-archetype (issue 16)", { timeout: 300_000 
       "worker-java/app/pom.xml",
       "worker-java/app/src/main/java/com/example/site/SiteApp.java",
       "worker-java/app/src/test/java/com/example/site/SiteAppTest.java",
+      "worker-java/app/src/main/jte/post.jte",
+      "worker-java/app/src/main/jte/index.jte",
+      "migrations/0001_create_posts.sql",
+      "migrations/0002_seed.sql",
       "test-e2e/site.test.mjs",
+      "test-e2e/wrangler-config.mjs",
       "wrangler.jsonc",
       "package.json",
       "package-lock.json",
       "README.md",
       ".gitignore",
+      ".npmrc",
     ]) {
       assert.ok(existsSync(join(site, path)), `generated project lacks ${path}`);
     }
@@ -109,6 +117,9 @@ describe("a site generated from isr4j-archetype (issue 16)", { timeout: 300_000 
     );
     assert.match(readFileSync(join(site, "pom.xml"), "utf8"), new RegExp(`<isr4j.version>${VERSION}</isr4j.version>`));
     assert.match(readFileSync(join(site, "README.md"), "utf8"), /npm ci && npm start/);
+    assert.match(readFileSync(join(site, ".npmrc"), "utf8"), /^loglevel=error$/m, "npm ci would print EBADENGINE warnings");
+    const scripts = JSON.parse(readFileSync(join(site, "package.json"), "utf8")).scripts;
+    assert.match(scripts.start, /^wrangler d1 migrations apply DB --local && mvn /);
   });
 
   it("pins binaryen, node, miniflare and wrangler exactly as isr4j does, and its lock file resolves them as isr4j's does", () => {
@@ -142,32 +153,77 @@ describe("a site generated from isr4j-archetype (issue 16)", { timeout: 300_000 
     assert.match(e2e.output, /^# fail 0$/m);
   });
 
-  it("serves its ISR route as a MISS, then from the cache as a HIT", async () => {
-    const shim = (path) => join(site, "worker-shim", path);
-    mf = new Miniflare({
-      modules: [
-        { type: "ESModule", path: shim("isr4j-worker.mjs") },
-        { type: "CompiledWasm", path: shim("build/isr4j.wasm") },
-        { type: "ESModule", path: shim("build/teavm-runtime.mjs") },
-        { type: "ESModule", path: shim("build/isr4j-js.mjs") },
-        { type: "ESModule", path: shim("build/prerendered.mjs") },
-      ],
-      modulesRoot: site,
-      compatibilityDate: "2025-06-01",
-      cf: false,
-      kvNamespaces: ["CACHE_KV"],
-      bindings: { ISR_MODE: "production" },
-    });
+  it("serves its pages from D1 with the options its wrangler.jsonc gives: prerendered ones as HITs, a later post as a MISS, then a HIT", async () => {
+    const { miniflareOptions, applyD1Migrations } = await import(pathToFileURL(join(site, "test-e2e/wrangler-config.mjs")));
+    const options = miniflareOptions();
+    assert.deepEqual(Object.keys(options.d1Databases), ["DB"]);
+    assert.deepEqual(Object.keys(options.kvNamespaces), ["CACHE_KV"]);
+    assert.deepEqual(options.bindings, { ISR_MODE: "production" });
+    const listed = options.modules.map((m) => m.path.slice(site.length + 1).split("\\").join("/"));
+    assert.deepEqual(listed.slice(0, 1), ["worker-shim/isr4j-worker.mjs"], "main first");
+    for (const file of readdirSync(join(site, "worker-shim/build"))) {
+      assert.ok(listed.includes(`worker-shim/build/${file}`), `${file} is not among the modules: ${listed}`);
+    }
+    mf = new Miniflare(options);
     await mf.ready;
+    assert.deepEqual(await applyD1Migrations(mf), ["DB: 0001_create_posts.sql", "DB: 0002_seed.sql"]);
     const get = async (path) => readResponse(await mf.dispatchFetch(new URL(path, ORIGIN).href));
-    const miss = await get("/api/time");
+
+    const index = await get("/");
+    assert.equal(index.isr, "HIT", `the index is prerendered: ${index.summary()}`);
+    assert.match(index.text, /<a href="\/posts\/second-post">A second post<\/a>/);
+    const page = await get("/posts/hello-world");
+    assert.equal(page.isr, "HIT", `a static path listed from D1 is a HIT from the first request: ${page.summary()}`);
+    assert.match(page.text, /<h1>Hello, world<\/h1>/);
+
+    const db = await mf.getD1Database("DB");
+    await db.prepare("INSERT INTO posts (slug, title, body) VALUES ('third', 'Third', 'After the build.')").run();
+    const miss = await get("/posts/third");
     assert.equal(miss.status, 200, miss.summary());
     assert.equal(miss.isr, "MISS", miss.summary());
-    assert.equal(miss.json().message, "Hello from Java");
-    const hit = await pollUntil(() => get("/api/time"), (r) => r.isr === "HIT", { what: "/api/time to be a HIT" });
+    assert.match(miss.text, /<h1>Third<\/h1>/);
+    const hit = await pollUntil(() => get("/posts/third"), (r) => r.isr === "HIT", { what: "/posts/third to be a HIT" });
     assert.equal(hit.text, miss.text, "a HIT serves what the MISS rendered");
+  });
 
-    const page = await get("/posts/hello-world");
-    assert.equal(page.isr, "HIT", `a prerendered static path is a HIT from the first request: ${page.summary()}`);
+  it("binds what a binding added to its wrangler.jsonc declares, with no change to its tests", async () => {
+    const { miniflareOptions, applyD1Migrations } = await import(pathToFileURL(join(site, "test-e2e/wrangler-config.mjs")));
+    const config = readFileSync(join(site, "wrangler.jsonc"), "utf8")
+      .replace(/"kv_namespaces": \[/, '"kv_namespaces": [\n    { "binding": "EXTRA_KV", "id": "extra" }, // added\n')
+      .replace(/"d1_databases": \[/, '"d1_databases": [\n    { "binding": "OTHER_DB", "database_name": "other", "database_id": "other", "migrations_dir": "migrations" },\n')
+      .replace(/"vars": \{/, '"vars": {\n    "GREETING": "hi",');
+    const path = join(site, "wrangler.extra.jsonc"); // beside the real one: "main" is relative to it
+    writeFileSync(path, config);
+    const options = miniflareOptions({ configPath: path });
+    assert.deepEqual(Object.keys(options.kvNamespaces).sort(), ["CACHE_KV", "EXTRA_KV"]);
+    assert.deepEqual(Object.keys(options.d1Databases).sort(), ["DB", "OTHER_DB"]);
+    assert.equal(options.bindings.GREETING, "hi");
+    const extra = new Miniflare(options);
+    try {
+      await extra.ready;
+      assert.equal((await applyD1Migrations(extra, path)).length, 4);
+      const other = await extra.getD1Database("OTHER_DB");
+      assert.equal((await other.prepare("SELECT count(*) AS n FROM posts").first()).n, 2);
+      const kv = await extra.getKVNamespace("EXTRA_KV");
+      await kv.put("k", "v");
+      assert.equal(await kv.get("k"), "v");
+    } finally {
+      await extra.dispose();
+    }
+  });
+
+  it("applies its migrations to the local database as `npm start` does first, without asking", async () => {
+    const bin = join(site, "node_modules", ".bin");
+    const apply = await run(join(bin, "wrangler"), ["d1", "migrations", "apply", "DB", "--local"], site, {
+      PATH: `${bin}:${process.env.PATH}`, // as npm run puts it: wrangler on the pinned Node 22
+    }); // stdin is not a terminal: wrangler takes its default (yes) instead of asking
+    assert.equal(apply.code, 0, apply.output);
+    assert.match(apply.output, /0002_seed\.sql/);
+    assert.match(apply.output, /non-interactive context: yes/);
+    const again = await run(join(bin, "wrangler"), ["d1", "migrations", "apply", "DB", "--local"], site, {
+      PATH: `${bin}:${process.env.PATH}`,
+    });
+    assert.equal(again.code, 0, again.output);
+    assert.match(again.output, /No migrations to apply/);
   });
 });
