@@ -61,7 +61,7 @@ final class Probe {
 ${RECORDS}
 }
 `);
-  const app = join(dir, EXAMPLE, "ExampleApp.java");
+  const app = join(dir, EXAMPLE, "BlogApp.java");
   const source = readFileSync(app, "utf8");
   const marker = "App app = App.create();";
   if (!source.includes("/__probe")) {
