@@ -20,6 +20,17 @@ import java.util.ServiceLoader;
  */
 public final class JsonBinding {
     private static volatile Map<Class<?>, JsonAdapter<?>> registry;
+    /**
+     * JDK types whose codecs are bound only once something uses them (so a module that never does leaves them
+     * out): a {@code BigDecimal} codec registers here when a generated adapter, or the user, first asks
+     * {@link JsonCodecs#decimal()} for it, which pulls java.math (~10 KB gzipped) into the Wasm module.
+     */
+    private static final Map<Class<?>, JsonAdapter<?>> USED_JDK_CODECS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static <T> JsonAdapter<T> used(Class<T> type, JsonAdapter<T> codec) {
+        USED_JDK_CODECS.putIfAbsent(type, codec);
+        return codec;
+    }
 
     private JsonBinding() {
     }
@@ -117,6 +128,12 @@ public final class JsonBinding {
     }
 
     private static JsonBindingException notBound(Class<?> type) {
+        // By name: a class literal here would keep java.math in every module
+        if (type.getName().startsWith("java.math.Big")) {
+            return new JsonBindingException(null, "cannot bind " + type.getName() + " on its own: it binds as a "
+                    + "component of a @Jsonable record, or read it with JsonBinding.fromJson(text, JsonCodecs.decimal())"
+                    + " (java.math stays out of the Wasm module until something uses it)");
+        }
         return new JsonBindingException(null, "cannot bind " + type.getName() + " to JSON: annotate it with "
                 + "@dev.isr4j.bind.Jsonable (isr4j-json-processor then generates its adapter at compile time), "
                 + "or pass strings, numbers, booleans, lists and maps");
@@ -133,10 +150,8 @@ public final class JsonBinding {
             return JsonCodecs.longs();
         } else if (type == Double.class) {
             return JsonCodecs.doubles();
-        } else if (type == BigDecimal.class) {
-            return JsonCodecs.decimal();
         }
-        return null;
+        return USED_JDK_CODECS.get(type);
     }
 
     private static Map<Class<?>, JsonAdapter<?>> adapters() {

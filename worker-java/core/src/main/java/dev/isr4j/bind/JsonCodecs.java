@@ -57,8 +57,12 @@ public final class JsonCodecs {
         return FloatCodec.INSTANCE;
     }
 
+    /**
+     * Exact decimals ({@code 15.90} stays {@code 15.90}). Asking for it binds {@code BigDecimal} as a top-level type
+     * too ({@link JsonBinding#adapter}); a module that never asks leaves java.math out.
+     */
     public static JsonAdapter<BigDecimal> decimal() {
-        return DecimalCodec.INSTANCE;
+        return JsonBinding.used(BigDecimal.class, DecimalCodec.INSTANCE);
     }
 
     public static JsonAdapter<BigInteger> bigInteger() {

@@ -17,11 +17,14 @@ import java.util.function.Supplier;
 
 /**
  * The bundle of entries rendered at build time ({@link Prerenderer}), as JSON text:
- * {@code {"version":1,"builtAt":<ms>,"entries":[[storageKey, metadataJson, base64Body], ...]}}; each entry in
+ * {@code {"version":1,"builtAt":<ms>,"entries":[[storageKey, metadataJson, base64Body], ...]}} (a body that is
+ * UTF-8 text, an HTML page, is written as that text with a fourth field {@code "utf8"}); each entry in
  * the KV format of {@link KvEntryFormat} (which names the full cache key the map is keyed by).
  */
 public final class Prerendered {
     public static final int VERSION = 1;
+    /** An entry's fourth field when its body is written as text (UTF-8 bytes), not base64: smaller once gzipped. */
+    public static final String TEXT = "utf8";
 
     private Prerendered() {
     }
@@ -51,7 +54,10 @@ public final class Prerendered {
                 try {
                     var entry = (List<?>) e;
                     String key = (String) entry.get(0);
-                    var stored = new KvStore.Stored(Body.of(Base64.getDecoder().decode((String) entry.get(2))),
+                    Body body = entry.size() > 3 && TEXT.equals(entry.get(3))
+                            ? Body.of((String) entry.get(2)) // isr4j's own UTF-8 encoder: no charset machinery in Wasm
+                            : Body.of(Base64.getDecoder().decode((String) entry.get(2)));
+                    var stored = new KvStore.Stored(body,
                             (String) entry.get(1));
                     var decoded = KvEntryFormat.decode(stored);
                     if (!CacheKeys.storageKey(decoded.key()).equals(key)) {

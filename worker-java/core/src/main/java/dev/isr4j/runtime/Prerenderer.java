@@ -14,7 +14,9 @@ import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.Env;
 import dev.isr4j.route.PageSpec;
 import dev.isr4j.text.CanonicalPath;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,10 +72,15 @@ public final class Prerenderer {
                     continue; // a cached function's value: the worker computes its own (only pages are served)
                 }
                 var stored = store.getWithMetadata(listed.name());
-                entries.add(Json.array()
-                        .add(listed.name().substring(prefix.length()))
-                        .add(stored.metadata())
-                        .add(Base64.getEncoder().encodeToString(stored.value().bytes())));
+                byte[] body = stored.value().bytes();
+                String text = new String(body, StandardCharsets.UTF_8);
+                var entry = Json.array().add(listed.name().substring(prefix.length())).add(stored.metadata());
+                if (Arrays.equals(text.getBytes(StandardCharsets.UTF_8), body)) {
+                    entry.add(text).add(Prerendered.TEXT); // a page's HTML: as text it gzips to a third of base64
+                } else {
+                    entry.add(Base64.getEncoder().encodeToString(body));
+                }
+                entries.add(entry);
             }
             if (page.complete()) {
                 break;

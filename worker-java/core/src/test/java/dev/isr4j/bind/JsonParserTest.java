@@ -99,4 +99,13 @@ class JsonParserTest {
         assertEquals("\"tab\\t cr\\r nul\\u0000 \\u001f \\u2029 é 😀\"", sb.toString());
         assertThrows(JsonBindingException.class, () -> new JsonWriter().value(Double.NaN));
     }
+
+    @Test
+    void bigDecimalBindsOnItsOwnOnceItsCodecIsUsedAndBigIntegerSaysHow() {
+        JsonCodecs.decimal(); // what a generated adapter with a BigDecimal component does when it loads
+        assertEquals(new BigDecimal("15.90"), JsonBinding.fromJson("15.90", BigDecimal.class));
+        var e = assertThrows(JsonBindingException.class, () -> JsonBinding.fromJson("1", java.math.BigInteger.class));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("component of a @Jsonable record"),
+                e.getMessage());
+    }
 }

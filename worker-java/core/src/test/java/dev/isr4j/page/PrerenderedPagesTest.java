@@ -186,7 +186,8 @@ class PrerenderedPagesTest {
         assertTrue(metadataOf(bundle, "app:/api/static-config:route").contains("\"k\":\"route\""));
         for (var e : entries(bundle)) {
             if (e.get(0).equals("pages:/blog/hello-world")) {
-                String body = new String(Base64.getDecoder().decode((String) e.get(2)));
+                assertEquals(Prerendered.TEXT, e.get(3), "an HTML page is bundled as text");
+                String body = (String) e.get(2);
                 assertTrue(body.contains("data-slug=\"hello-world\""), body);
                 assertTrue(body.contains("n=1"), body);
             }
@@ -617,6 +618,20 @@ class PrerenderedPagesTest {
     }
 
     @Test
+    void aBinaryBodyIsBundledAsBase64AndReadBack() {
+        App app = App.create();
+        app.route("/bin").dynamic(Dynamic.FORCE_STATIC).get(req -> Response.bytes(new byte[] {(byte) 0xff, 0, 'a'},
+                "application/octet-stream"));
+        String bundle = build(app);
+        var entry = entries(bundle).get(0);
+        assertEquals(3, entry.size(), "no text marker: " + entry);
+        var parsed = Prerendered.parse(bundle, new RecordingLog());
+        var stored = parsed.values().iterator().next();
+        assertEquals(java.util.List.of((byte) 0xff, (byte) 0, (byte) 'a'),
+                java.util.List.of(stored.value().body().bytes()[0], stored.value().body().bytes()[1], stored.value().body().bytes()[2]));
+    }
+
+    @Test
     void anEntryWithABrokenBodyIsSkippedAndTheOthersKept() {
         String bundle = build(app());
         var entries = new ArrayList<>(entries(bundle));
@@ -625,8 +640,11 @@ class PrerenderedPagesTest {
         var rebuilt = new StringBuilder("{\"version\":1,\"builtAt\":" + BUILD_TIME + ",\"entries\":[");
         rebuilt.append(broken.toJson());
         for (var e : entries) {
-            rebuilt.append(',').append(Json.array().add((String) e.get(0)).add((String) e.get(1))
-                    .add((String) e.get(2)).toJson());
+            var copy = Json.array().add((String) e.get(0)).add((String) e.get(1)).add((String) e.get(2));
+            if (e.size() > 3) {
+                copy.add((String) e.get(3));
+            }
+            rebuilt.append(',').append(copy.toJson());
         }
         rebuilt.append("]}");
         var log = new RecordingLog();
