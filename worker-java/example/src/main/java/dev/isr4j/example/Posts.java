@@ -15,6 +15,9 @@ final class Posts {
     private static final String SUMMARY = "SELECT p.slug, p.title, p.summary, a.name AS authorName, "
             + "p.published_at AS publishedAt FROM posts p JOIN authors a ON a.id = p.author_id ";
 
+    /** Tags a post may carry: each is a page and a cache tag its edits revalidate. */
+    static final int MAX_TAGS = 10;
+
     private final D1 db;
 
     private Posts(D1 db) {
@@ -66,6 +69,9 @@ final class Posts {
                 .bind(text(edit.title(), "title", 200), text(edit.summary(), "summary", 500),
                         text(edit.body(), "body", 100_000), slug));
         if (edit.tags() != null) {
+            if (edit.tags().size() > MAX_TAGS) {
+                throw new BadRequestException("tags: at most " + MAX_TAGS + " per post");
+            }
             statements.add(db.prepare("DELETE FROM post_tags WHERE slug = ?").bind(slug));
             for (String tag : new LinkedHashSet<>(edit.tags())) {
                 statements.add(db.prepare("INSERT INTO post_tags (slug, tag) VALUES (?, ?)").bind(slug, tag(tag)));

@@ -42,6 +42,7 @@ class BlogAppTest {
                 .header("content-type", "application/json")
                 .body("{\"title\":\"Hello again, ISR\",\"tags\":[\"isr\",\"news\"]}").send();
         assertEquals(200, edit.status(), edit.text());
+        assertTrue(edit.cacheControl().contains("no-store"), "an edit's answer is never cached: " + edit.cacheControl());
         kit.drain();
         var page = kit.get("/posts/hello-isr");
         assertTrue(page.text().contains("<h1>Hello again, ISR</h1>"), page.text());
@@ -61,6 +62,8 @@ class BlogAppTest {
         assertTrue(bad.text().contains("title"), bad.text());
         assertEquals(400, kit.request("PUT", "/api/posts/hello-isr").header("authorization", "Bearer " + SECRET)
                 .body("{\"tags\": [\"Not A Tag!\"]}").send().status());
+        assertEquals(400, kit.request("PUT", "/api/posts/hello-isr").header("authorization", "Bearer " + SECRET)
+                .body("{\"tags\": [\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\"]}").send().status());
         assertEquals(404, kit.request("PUT", "/api/posts/nope").header("authorization", "Bearer " + SECRET)
                 .body("{\"title\": \"x\"}").send().status());
     }
