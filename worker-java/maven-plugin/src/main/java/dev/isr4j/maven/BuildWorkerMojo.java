@@ -146,8 +146,12 @@ public final class BuildWorkerMojo extends AbstractMojo {
             if (dev) {
                 getLog().info("isr4j: development build " + buildId + " (cache keys scoped to it)");
             }
-            new Prerender(getLog()).run(app, required(core, "prerenderer", CORE_DESCRIPTOR),
-                    buildDirectory.resolve(PRERENDERED_FILE), buildId, wranglerConfig);
+            // Written beside, then moved into place once the module is compiled: the prerendered module carries the
+            // build id, and wrangler reloads on every file it sees change, so a new id must never meet the old
+            // module (it would cache the old module's answers under the new build's keys).
+            Path prerenderedNext = buildDirectory.resolve(PRERENDERED_FILE + ".next");
+            new Prerender(getLog()).run(app, required(core, "prerenderer", CORE_DESCRIPTOR), prerenderedNext, buildId,
+                    wranglerConfig);
             if (writeShim) {
                 copy(app, required(wasm, "shim", WASM_DESCRIPTOR), shimDirectory.resolve(SHIM_FILE));
             }
@@ -162,6 +166,8 @@ public final class BuildWorkerMojo extends AbstractMojo {
                 new WasmOptimizer(getLog()).optimize(project.getBasedir().toPath(), buildDirectory.resolve(WASM_FILE),
                         methodNames || dev);
             }
+            Files.move(prerenderedNext, buildDirectory.resolve(PRERENDERED_FILE), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new MojoExecutionException("isr4j: " + e.getMessage(), e);
         }
