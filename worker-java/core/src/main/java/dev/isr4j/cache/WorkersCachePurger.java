@@ -18,7 +18,7 @@ import java.util.List;
  * 100 ms, then 200 ms; what still fails is logged, never thrown (the revalidation has been stored already).
  */
 public final class WorkersCachePurger implements CachePurger {
-    /** Tags per call: the strictest limit Cloudflare has published for a purge call. */
+    /** Tags per call: the strictest limit Cloudflare has published for a tag purge (none is, for ctx.cache). */
     public static final int BATCH = 30;
     /** Calls per revalidation; past {@code BATCH * MAX_CALLS} tags, one call for everything. */
     public static final int MAX_CALLS = 10;
