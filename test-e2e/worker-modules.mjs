@@ -42,8 +42,11 @@ export function checkFixtureWorker() {
   }
 }
 
-/** The shim, the Java module, TeaVM's runtime, isr4j's JS primitives and the prerendered pages; optionally after a main module. */
-export function workerModules(mainModule) {
+/**
+ * The shim, the Java module, TeaVM's runtime, isr4j's JS primitives and the prerendered pages; optionally after a
+ * main module and the modules it imports besides the shim (`helpers`, paths from the repository's root).
+ */
+export function workerModules(mainModule, ...helpers) {
   checkFixtureWorker();
   const modules = [
     { type: "ESModule", path: fromRoot(`${FIXTURE_WORKER}/isr4j-worker.mjs`) },
@@ -52,5 +55,6 @@ export function workerModules(mainModule) {
     { type: "ESModule", path: fromRoot(`${FIXTURE_BUILD}/isr4j-js.mjs`) },
     { type: "ESModule", path: fromRoot(`${FIXTURE_BUILD}/prerendered.mjs`) },
   ];
-  return mainModule ? [{ type: "ESModule", path: fromRoot(mainModule) }, ...modules] : modules;
+  const extra = helpers.map((path) => ({ type: "ESModule", path: fromRoot(path) }));
+  return mainModule ? [{ type: "ESModule", path: fromRoot(mainModule) }, ...extra, ...modules] : modules;
 }

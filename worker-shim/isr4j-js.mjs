@@ -268,6 +268,18 @@ export function bodySlice(h, from, to) {
   return { value: b };
 }
 
+/**
+ * One call on the Worker's edge cache (`ctx.cache`): `method` is "purge" or "invalidate"; `tags` the Cache-Tag
+ * values, one per line, or null for everything. A call that throws becomes a rejected promise.
+ */
+export function workersCacheCall(cache, method, tags) {
+  try {
+    return Promise.resolve(cache[method](tags === null ? { purgeEverything: true } : { tags: tags.split("\n") }));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
 export function fetchInit(method, headers, body) {
   return { method, headers, body: body === null ? null : body.value };
 }

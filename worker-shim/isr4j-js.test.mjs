@@ -124,6 +124,24 @@ describe("isr4j's JS primitives", () => {
     }
     assert.deepEqual(logged, ["[isr4j] a write gave up after 1 ms (ISR_BACKGROUND_TIMEOUT_MS), before waitUntil ends"]);
   });
+
+  it("workersCacheCall passes ctx.cache what Java chose, and turns a throw into a rejection", async () => {
+    const calls = [];
+    const cache = {
+      purge: async (what) => void calls.push(["purge", what]),
+      invalidate: async (what) => void calls.push(["invalidate", what]),
+    };
+    await js.workersCacheCall(cache, "purge", "posts\npath:/api/posts/1");
+    await js.workersCacheCall(cache, "invalidate", "layout:/blog");
+    await js.workersCacheCall(cache, "purge", null);
+    assert.deepEqual(calls, [
+      ["purge", { tags: ["posts", "path:/api/posts/1"] }],
+      ["invalidate", { tags: ["layout:/blog"] }],
+      ["purge", { purgeEverything: true }],
+    ]);
+    const throwing = { purge: () => { throw new Error("not enabled"); } };
+    await assert.rejects(js.workersCacheCall(throwing, "purge", "posts"), /not enabled/);
+  });
 });
 
 describe("the node:fs/promises stand-in", () => {

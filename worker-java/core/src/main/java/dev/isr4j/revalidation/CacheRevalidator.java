@@ -39,37 +39,45 @@ public final class CacheRevalidator implements Revalidator {
     }
 
     /**
-     * This revalidator for one request: after each revalidation is stored, the same tags are purged
-     * downstream by {@code purger} (when there is one) in the request's background work.
+     * This revalidator for one request: after each revalidation is stored, the same tags are purged downstream by
+     * each of {@code purgers} (a hard revalidation is purged, a soft one invalidated: see {@link CachePurger}), each
+     * in a background task of its own in the request's background work, so one slow purger never holds up another.
      */
-    public Revalidator forRequest(CachePurger purger, BackgroundWork background, Log log) {
-        if (purger == null) {
+    public Revalidator forRequest(List<CachePurger> purgers, BackgroundWork background, Log log) {
+        if (purgers.isEmpty()) {
             return this;
         }
         return new Revalidator() {
             @Override
             public void tags(List<String> tags, String profile) {
-                purgeLater(revalidateTags(tags, profile)); // what was left out was not revalidated, nor purged
+                purgeLater(revalidateTags(tags, profile), profile != null); // what was left out was not revalidated, nor purged
             }
 
             @Override
             public void path(String path, PathType type, String profile) {
                 String tag = revalidatePath(path, type, profile);
-                purgeLater(tag == null ? List.of() : List.of(tag));
+                purgeLater(tag == null ? List.of() : List.of(tag), profile != null);
             }
 
-            private void purgeLater(List<String> tags) {
+            private void purgeLater(List<String> tags, boolean soft) {
                 if (tags.isEmpty()) {
                     return;
                 }
                 List<String> cacheTags = CacheTagHeader.downstream(tags);
-                BackgroundWrites.submit(background, () -> {
-                    try {
-                        purger.purge(cacheTags);
-                    } catch (RuntimeException e) {
-                        log.error("purging Cache-Tag " + cacheTags + " downstream failed", e);
-                    }
-                }, log, "downstream purge of " + cacheTags);
+                String what = (soft ? "downstream invalidation of " : "downstream purge of ") + cacheTags;
+                for (CachePurger purger : purgers) {
+                    BackgroundWrites.submit(background, () -> {
+                        try {
+                            if (soft) {
+                                purger.invalidate(cacheTags);
+                            } else {
+                                purger.purge(cacheTags);
+                            }
+                        } catch (RuntimeException e) {
+                            log.error(what + " failed", e);
+                        }
+                    }, log, what);
+                }
             }
         };
     }

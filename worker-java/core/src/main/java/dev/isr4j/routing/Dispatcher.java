@@ -28,10 +28,12 @@ import dev.isr4j.api.CacheEntry;
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.CachePurger;
 import dev.isr4j.cache.CloudflareZonePurger;
+import dev.isr4j.cache.WorkersCachePurger;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.Log;
+import dev.isr4j.api.WorkersCache;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -131,7 +133,12 @@ public final class Dispatcher {
     }
 
     public Response handle(Request request, BackgroundWork background) {
-        return handle(request, background, null);
+        return handle(request, background, null, null);
+    }
+
+    /** As {@link #handle(Request, BackgroundWork, EarlyRead.Found, WorkersCache)}, through no edge cache. */
+    public Response handle(Request request, BackgroundWork background, EarlyRead.Found early) {
+        return handle(request, background, early, null);
     }
 
     /**
@@ -176,10 +183,12 @@ public final class Dispatcher {
 
     /**
      * Handles a request whose cache read the host already made ({@code early}, may be null): what it found
-     * stands in for the first cache lookup, so a HIT does not wait on the cache again.
+     * stands in for the first cache lookup, so a HIT does not wait on the cache again. {@code workersCache}: the
+     * Worker's edge cache the request came through (null: none), which its revalidations purge.
      */
-    public Response handle(Request request, BackgroundWork background, EarlyRead.Found early) {
-        Response response = dispatch(request, background, early);
+    public Response handle(Request request, BackgroundWork background, EarlyRead.Found early,
+                           WorkersCache workersCache) {
+        Response response = dispatch(request, background, early, workersCache);
         return forDownstream(request, response);
     }
 
@@ -207,7 +216,8 @@ public final class Dispatcher {
         return response;
     }
 
-    private Response dispatch(Request request, BackgroundWork background, EarlyRead.Found early) {
+    private Response dispatch(Request request, BackgroundWork background, EarlyRead.Found early,
+                              WorkersCache workersCache) {
         boolean development;
         CachePurger purger;
         try {
@@ -221,7 +231,7 @@ public final class Dispatcher {
         if (pathProblem != null) {
             return plain(400, "Bad Request: " + pathProblem);
         }
-        request = scoped(request, purger, background, early);
+        request = scoped(request, purger, workersCache, background, early);
         if (request.path().equals(RevalidateEndpoint.PATH)) {
             try {
                 return RevalidateEndpoint.handle(request, request.revalidator(), log);
@@ -282,9 +292,20 @@ public final class Dispatcher {
         return finish(route, response, dataRoute, method.equals("HEAD"));
     }
 
-    /** The request with what it may use while it is handled: its background work, revalidator, data cache. */
-    private Request scoped(Request request, CachePurger purger, BackgroundWork background, EarlyRead.Found early) {
-        Revalidator requestRevalidator = revalidator.forRequest(purger, background, log);
+    /**
+     * The request with what it may use while it is handled: its background work, data cache, and revalidator, whose
+     * revalidations reach the Worker's edge cache (when the request came through one) and the downstream purger.
+     */
+    private Request scoped(Request request, CachePurger downstream, WorkersCache workersCache,
+                           BackgroundWork background, EarlyRead.Found early) {
+        List<CachePurger> purgers;
+        if (workersCache == null) {
+            purgers = downstream == null ? List.of() : List.of(downstream);
+        } else {
+            CachePurger edge = new WorkersCachePurger(workersCache, log, Thread::sleep);
+            purgers = downstream == null ? List.of(edge) : List.of(edge, downstream);
+        }
+        Revalidator requestRevalidator = revalidator.forRequest(purgers, background, log);
         return request.withContext(new RequestScope(background, requestRevalidator, dataCache).earlyRead(early));
     }
 
@@ -312,15 +333,21 @@ public final class Dispatcher {
      * background work and never suspends, so a host may call it where nothing may wait.
      */
     public Response answerNow(Request request, EarlyRead.Found early) {
-        return answerNow(request, early, null);
+        return answerNow(request, early, null, null);
+    }
+
+    /** As {@link #answerNow(Request, EarlyRead.Found, BackgroundWork, WorkersCache)}, through no edge cache. */
+    public Response answerNow(Request request, EarlyRead.Found early, BackgroundWork background) {
+        return answerNow(request, early, background, null);
     }
 
     /**
      * As {@link #answerNow(Request, EarlyRead.Found)}, and with somewhere to start background work, also a STALE
      * entry known to be servable now: answered as it is, its regeneration started in {@code background} (as
-     * {@link #handle} does). Still never suspends.
+     * {@link #handle} does; its revalidations reach {@code workersCache} as there). Still never suspends.
      */
-    public Response answerNow(Request request, EarlyRead.Found early, BackgroundWork background) {
+    public Response answerNow(Request request, EarlyRead.Found early, BackgroundWork background,
+                              WorkersCache workersCache) {
         RouteSpec route = early == null ? null : routeAnswerableNow(request);
         if (route == null) {
             return null;
@@ -340,7 +367,7 @@ public final class Dispatcher {
         Response stored = cache.storedAnswer(route, lookup); // a HIT (or STATIC) needs nothing started
         if (stored == null && background != null && lookup.state() == CacheLookup.State.STALE) {
             var match = router.match(path);
-            Request routed = scoped(request, purger, background, early).withRoute("GET", match.params());
+            Request routed = scoped(request, purger, workersCache, background, early).withRoute("GET", match.params());
             stored = cache.serveStale(route, CheckedHandler.of(route.handlers().get("GET")), routed, match.params(), background,
                     lookup);
         }

@@ -6,6 +6,7 @@ import dev.isr4j.api.BackgroundWork;
 import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.KvStore;
+import dev.isr4j.api.WorkersCache;
 import dev.isr4j.routing.Dispatcher;
 import java.util.List;
 
@@ -50,16 +51,18 @@ public final class Exchange {
     private final Dispatcher dispatcher;
     private final Request request;
     private final BackgroundWork background;
+    private final WorkersCache workersCache;
     private Step step;
     private EarlyRead early;
     private EarlyRead.Found found;
     private CacheHandler.TagReads tagReads;
     private Response answer;
 
-    Exchange(Dispatcher dispatcher, Request request, BackgroundWork background) {
+    Exchange(Dispatcher dispatcher, Request request, BackgroundWork background, WorkersCache workersCache) {
         this.dispatcher = dispatcher;
         this.request = request;
         this.background = background;
+        this.workersCache = workersCache;
     }
 
     /** The request, as the host handed it over. */
@@ -149,7 +152,7 @@ public final class Exchange {
     private boolean answerNow() {
         Response now;
         try {
-            now = dispatcher.answerNow(request, found, background);
+            now = dispatcher.answerNow(request, found, background, workersCache);
         } catch (RuntimeException e) {
             now = null; // running answers (and reports) it
         }
@@ -168,7 +171,7 @@ public final class Exchange {
      * failed (it is rendered again and, if it fails again, answered as a failed handler).
      */
     public Response run() {
-        return dispatcher.handle(request, background, found);
+        return dispatcher.handle(request, background, found, workersCache);
     }
 
     /** The answer (a logged 500) when handling failed outside Java's reach (a Wasm trap). */

@@ -8,6 +8,7 @@ import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.api.Log;
+import dev.isr4j.api.WorkersCache;
 import dev.isr4j.cache.InMemoryCacheHandler;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.coord.CoordinatorOptions;
@@ -115,7 +116,16 @@ public final class IsrRuntime {
      * to {@code background}. Reads nothing and never suspends.
      */
     public Exchange begin(Request request, BackgroundWork background) {
-        return new Exchange(dispatcher, request, background);
+        return new Exchange(dispatcher, request, background, null);
+    }
+
+    /**
+     * As {@link #begin(Request, BackgroundWork)}, for a request that came through the Worker's own edge cache
+     * ({@code ctx.cache} in workerd; null: none): the revalidations it makes purge that cache too (see
+     * {@link dev.isr4j.cache.WorkersCachePurger}).
+     */
+    public Exchange begin(Request request, BackgroundWork background, WorkersCache workersCache) {
+        return new Exchange(dispatcher, request, background, workersCache);
     }
 
     /**

@@ -18,6 +18,7 @@ import dev.isr4j.wasm.adapters.JsKvStore;
 import dev.isr4j.wasm.adapters.JsPromises;
 import dev.isr4j.wasm.adapters.JsText;
 import dev.isr4j.wasm.adapters.JsTiers;
+import dev.isr4j.wasm.adapters.JsWorkersCache;
 import dev.isr4j.wasm.js.JSEnv;
 import dev.isr4j.wasm.js.JSExecutionContext;
 import dev.isr4j.wasm.js.JSKvNamespace;
@@ -71,7 +72,8 @@ public final class WorkerMain {
             Exchange exchange;
             if (handle < 0) {
                 rebind(jsEnv);
-                exchange = r.begin(JsConversions.toJava(request, env), new WaitUntilBackground(ctx, LOG, backgroundMillis));
+                exchange = r.begin(JsConversions.toJava(request, env), new WaitUntilBackground(ctx, LOG, backgroundMillis),
+                        JsWorkersCache.of(ctx));
                 handle = Exchanges.keep(request, exchange);
             } else {
                 exchange = Exchanges.find(handle, request);
@@ -226,7 +228,7 @@ public final class WorkerMain {
         }
         if (thread.exchange == null) {
             thread.exchange = d.begin(JsConversions.toJava(thread.request, env),
-                    new WaitUntilBackground(thread.ctx, LOG, backgroundMillis));
+                    new WaitUntilBackground(thread.ctx, LOG, backgroundMillis), JsWorkersCache.of(thread.ctx));
         }
         thread.answer(thread.exchange.run());
         if (thread.read != null) {
