@@ -17,13 +17,20 @@ const cacheControl = (revalidate) => `s-maxage=${revalidate}, stale-while-revali
 const HTML_TYPE = /^text\/html\b/;
 const SECRET = "s3cret";
 
-/** The build's bundle: {version, builtAt, entries: [[cacheKey, metadataJson, base64Body], ...]}. */
+/**
+ * The build's bundle: {version, builtAt, entries: [[cacheKey, metadataJson, body, "utf8"?], ...]}: a body that is
+ * UTF-8 text (a page's HTML) is written as that text, marked "utf8"; any other body as base64.
+ */
 const bundle = JSON.parse(prerenderedBundle);
+
+function bundledBody(entry) {
+  return entry[3] === "utf8" ? entry[2] : Buffer.from(entry[2], "base64").toString("utf8");
+}
 
 function bundled(key) {
   const entry = bundle.entries.find((e) => e[0] === key);
   assert.ok(entry, `the build bundled no ${key}; bundled: ${bundle.entries.map((e) => e[0]).join(", ")}`);
-  return { key, metadata: JSON.parse(entry[1]), body: Buffer.from(entry[2], "base64").toString("utf8") };
+  return { key, metadata: JSON.parse(entry[1]), body: bundledBody(entry) };
 }
 
 /** The rendered-at timestamp (epoch ms) of an article page. */
