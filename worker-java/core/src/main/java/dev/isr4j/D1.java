@@ -87,16 +87,19 @@ public final class D1 {
         List<String> outcomes;
         try {
             outcomes = database.batch(queries);
-        } catch (D1Exception e) {
-            throw e;
         } catch (RuntimeException e) {
-            throw new D1Exception(binding, String.valueOf(e.getMessage()), e);
+            throw failure(e);
         }
         var results = new ArrayList<Result>(outcomes.size());
         for (String outcome : outcomes) {
             results.add(new Result(this, outcome));
         }
         return results;
+    }
+
+    /** What a handler gets for a host's failure: a D1Exception carrying the database's message. */
+    private D1Exception failure(RuntimeException e) {
+        return e instanceof D1Exception d ? d : new D1Exception(binding, String.valueOf(e.getMessage()), e);
     }
 
     /** A prepared statement and its bound values; immutable, so one may be bound many times. */
@@ -180,10 +183,8 @@ public final class D1 {
             String outcome;
             try {
                 outcome = db.database.run(query());
-            } catch (D1Exception e) {
-                throw e;
             } catch (RuntimeException e) {
-                throw new D1Exception(db.binding, String.valueOf(e.getMessage()), e);
+                throw db.failure(e);
             }
             return new Result(db, outcome);
         }

@@ -102,9 +102,13 @@ public final class JdbcSqlDatabase implements SqlDatabase, AutoCloseable {
                 }
             }
         }
-        long changes = totalChanges() - before;
-        long lastRowId = scalar("SELECT last_insert_rowid()");
-        return out.endArray().name("changes").value(changes).name("lastRowId").value(lastRowId).endObject().toString();
+        out.endArray();
+        try (Statement s = connection.createStatement();
+             ResultSet after = s.executeQuery("SELECT total_changes(), last_insert_rowid()")) {
+            after.next();
+            out.name("changes").value(after.getLong(1) - before).name("lastRowId").value(after.getLong(2));
+        }
+        return out.endObject().toString();
     }
 
     private static void bind(PreparedStatement ps, String paramsJson) throws SQLException {
@@ -159,11 +163,7 @@ public final class JdbcSqlDatabase implements SqlDatabase, AutoCloseable {
     }
 
     private long totalChanges() throws SQLException {
-        return scalar("SELECT total_changes()");
-    }
-
-    private long scalar(String sql) throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("SELECT total_changes()")) {
             return r.next() ? r.getLong(1) : 0;
         }
     }

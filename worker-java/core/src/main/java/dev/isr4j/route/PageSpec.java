@@ -35,6 +35,8 @@ public final class PageSpec {
     private final List<String> staticPaths;
     private final PageBuilder.StaticPaths staticPathsLoader;
     private final boolean staticPathsOnFirstRequest;
+    /** The page's pattern alone, to check static paths against; made at the first check. */
+    private Router<String> pattern;
     private Set<String> listed = Set.of();
     private final Fallback fallback;
     private final String fallbackHtml;
@@ -73,9 +75,12 @@ public final class PageSpec {
 
     /** Whether {@code path} is a concrete path of this page's pattern. */
     public boolean matches(String path) {
-        var router = new Router<String>();
-        router.add(route.pattern(), "page");
-        return router.match(path) != null;
+        if (pattern == null) {
+            var router = new Router<String>();
+            router.add(route.pattern(), "page");
+            pattern = router;
+        }
+        return pattern.match(path) != null;
     }
 
     public Fallback fallback() {
