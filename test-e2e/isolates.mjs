@@ -13,15 +13,16 @@ import { REPO_ROOT, workerModules } from "./worker-modules.mjs";
  * @param {number} [options.count] how many isolates (default 4)
  * @param {boolean} [options.coordinator] bind ISR_COORDINATOR (default true)
  * @param {Record<string, string>} [options.vars] more bindings, merged last
+ * @param {Record<string, string>[]} [options.isolateVars] more bindings of isolate i, merged after vars
  * @param {{handleRuntimeStdio: Function}} [options.logs] where the workers' output goes (worker-logs.mjs)
  * @returns {Promise<{mf: Miniflare, isolates: {name, fetch, request}[], kv: any}>}
  */
-export async function startIsolates({ count = 4, coordinator = true, vars = {}, logs } = {}) {
+export async function startIsolates({ count = 4, coordinator = true, vars = {}, isolateVars = [], logs } = {}) {
   const names = Array.from({ length: count }, (_, i) => `isolate-${i}`);
   const mf = new Miniflare({
     cf: false,
     ...(logs ? { handleRuntimeStdio: logs.handleRuntimeStdio } : {}),
-    workers: names.map((name) => ({
+    workers: names.map((name, i) => ({
       name,
       modules: workerModules("test-e2e/harness/isolate-harness.mjs"),
       modulesRoot: REPO_ROOT,
@@ -34,6 +35,7 @@ export async function startIsolates({ count = 4, coordinator = true, vars = {}, 
         ISR_REVALIDATE_SECRET: REVALIDATE_SECRET,
         ISR_REGIONAL_CACHE: "off", // KV alone: what one isolate wrote, every other reads at once
         ...vars,
+        ...(isolateVars[i] ?? {}),
       },
     })),
   });

@@ -92,6 +92,10 @@ const RECENT_HEADERS = 128;
 
 /** The Response from a status, framed header fields (one byte per Latin-1 character) and a body holder. */
 export function respond(status, packed, body, keep) {
+  return new Response(body === null ? null : body.value, { status, headers: headersOf(packed, keep) });
+}
+
+function headersOf(packed, keep) {
   let t = "";
   const u = new Uint8Array(packed.buffer, packed.byteOffset, packed.length);
   for (let i = 0; i < u.length; i += 8192) t += String.fromCharCode.apply(null, u.subarray(i, i + 8192));
@@ -103,7 +107,93 @@ export function respond(status, packed, body, keep) {
       recentHeaders.set(t, headers);
     }
   }
+  return headers;
+}
+
+// The isolate memory tier: answers from the cache that Java issued with a ticket (dev.isr4j.isr.Ticket), replayed
+// for a request of exactly the same shape (method, URL, If-None-Match, If-Modified-Since, compared as strings)
+// until the ticket's time, without calling into Java or reading a store. Java decides which answers have one and
+// until when; this only compares strings and the clock, and fills Age and the Cache-Status ttl as the ticket says.
+// Bounded in count and bytes (the oldest go first); a body over REPLAYABLE_BODY is never kept. Emptied whenever
+// Java revalidates something (dropReplayable), and new with every isolate (so with every deployment).
+const replayable = new Map();
+let replayableBytes = 0;
+export const REPLAYABLE = 1024;
+export const REPLAYABLE_BYTES = 8 << 20;
+export const REPLAYABLE_BODY = 64 << 10;
+const MAX_DELTA_SECONDS = 2147483647;
+
+/** The request's shape as a ticket's key: a field's absence differs from any value it can have. */
+function shapeOf(request) {
+  const h = request.headers;
+  const etag = h.get("if-none-match");
+  const since = h.get("if-modified-since");
+  return request.method + " " + request.url + (etag === null ? "\n" : "\n=" + etag) + (since === null ? "\n" : "\n=" + since);
+}
+
+/** The answer a ticket holds for this request now, or null (none fits, or its time has come: then it goes). */
+export function replay(request) {
+  if (replayable.size === 0) return null;
+  const key = shapeOf(request);
+  const t = replayable.get(key);
+  if (t === undefined) return null;
+  const now = Date.now();
+  if (!(now < t.until)) {
+    forget(key, t);
+    return null;
+  }
+  const age = Math.max(0, Math.trunc((now - t.ageFrom) / 1000));
+  if (age !== t.age) {
+    const headers = new Headers(t.headers); // a Response copies its Headers: one object serves a second's answers
+    if (t.headers.has("age")) headers.set("age", String(Math.min(age, MAX_DELTA_SECONDS)));
+    if (t.headers.has("cache-status")) {
+      headers.set("cache-status", t.prefix + Math.min(Math.max(0, t.ttlFrom - age), MAX_DELTA_SECONDS));
+    }
+    t.age = age;
+    t.current = headers;
+  }
+  return new Response(t.body, { status: t.status, headers: t.current });
+}
+
+/** As respond(), and keeps the answer to replay under the ticket Java issued with it (until, ageFrom, ttlFrom). */
+export function respondReplayable(request, status, packed, body, until, ageFrom, ttlFrom, prefix) {
+  const headers = headersOf(packed, true);
+  let bytes = null;
+  if (body !== null) {
+    const v = body.value;
+    const n = v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? v.byteLength : Infinity;
+    // Copied before the Response takes the buffer; a stream or a large body is not kept.
+    if (n <= REPLAYABLE_BODY) bytes = ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, n).slice() : new Uint8Array(v.slice(0));
+  }
+  if (request !== null && (body === null || bytes !== null)) {
+    const key = shapeOf(request);
+    const old = replayable.get(key);
+    if (old !== undefined) forget(key, old);
+    const size = bytes === null ? 0 : bytes.byteLength;
+    replayable.set(key, { status, headers, body: bytes, size, until, ageFrom, ttlFrom, prefix, age: -1, current: headers });
+    replayableBytes += size;
+    for (const [k, t] of replayable) {
+      if (replayable.size <= REPLAYABLE && replayableBytes <= REPLAYABLE_BYTES) break;
+      forget(k, t);
+    }
+  }
   return new Response(body === null ? null : body.value, { status, headers });
+}
+
+function forget(key, t) {
+  replayable.delete(key);
+  replayableBytes -= t.size;
+}
+
+/** Drops every kept answer: Java revalidated something. */
+export function dropReplayable() {
+  replayable.clear();
+  replayableBytes = 0;
+}
+
+/** How many answers are kept, and their bodies' bytes (for tests and the benchmark). */
+export function replayableSize() {
+  return { count: replayable.size, bytes: replayableBytes };
 }
 
 /** Headers from HeaderFraming's layout: <length>:<name><length>:<value>..., lengths in characters. */

@@ -91,12 +91,22 @@ function instantiate(module) {
 globalThis.isr4jJs = isr4jJs;
 const java = instantiate(javaModule);
 java.prerendered(prerendered, buildId); // pages rendered at build time (mvn package), served as HITs
+// Java builds the app and takes one request without I/O through its path now, not on the first request. Best
+// effort (Java catches its own failures; a trap must not stop the module from loading).
+try {
+  java.warm();
+} catch (error) {
+  console.error("[isr4j] warming up at start-up failed; the first request starts the app:", error);
+}
 
 export default {
-  // One loop over Java's steps (dev.isr4j.runtime.Exchange): Java answers (a Response), starts the reads an answer
+  // Then one loop over Java's steps (dev.isr4j.runtime.Exchange): Java answers (a Response), starts the reads an answer
   // needs (a promise whose result goes back to Java with its handle), or hands the request to a green thread (a
   // number: the handle), because a handler may suspend. A HIT is answered after its one read, without a thread.
   async fetch(request, env, ctx) {
+    // An answer Java issued a ticket for, replayed as Java said (the isolate memory tier, see isr4j-js.mjs).
+    const replayed = isr4jJs.replay(request);
+    if (replayed !== null) return replayed;
     let handle = -1;
     let read = null;
     for (;;) {

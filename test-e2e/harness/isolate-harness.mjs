@@ -1,7 +1,7 @@
 // Main module of one isolate in the many-isolate tests (test-e2e/coordinator.test.mjs): the isr4j shim, with its
 // CACHE_KV and ISR_COORDINATOR bindings wrapped so the test can count what this isolate did, and its ctx wrapped
 // so the test can tell when this isolate's background work has settled.
-//   GET /__harness/counts          -> { entryPuts, tagPuts, claims: {granted, busy, done, failed}, finishes, pending,
+//   GET /__harness/counts          -> { entryPuts, entryReads, tagPuts, claims: {granted, busy, done, failed}, finishes, pending,
 //                                       calls: {<op>: n}, background, held: {puts, reads} }
 //                                     calls: coordinator calls sent, by op, whatever became of them
 //                                     background: ctx.waitUntil promises not settled yet (never reset); once every
@@ -36,7 +36,7 @@ const gate = { puts: false, reads: false };
 let tickets = [];
 const reset = () => {
   counts = {
-    entryPuts: 0, tagPuts: 0, claims: { granted: 0, busy: 0, done: 0, failed: 0 }, finishes: 0, pending: 0, calls: {},
+    entryPuts: 0, entryReads: 0, tagPuts: 0, claims: { granted: 0, busy: 0, done: 0, failed: 0 }, finishes: 0, pending: 0, calls: {},
   };
 };
 reset();
@@ -62,6 +62,7 @@ function countingKv(kv) {
       }
       if (prop === "get" || prop === "getWithMetadata") {
         return (key, ...rest) => {
+          if (isEntry(key)) counts.entryReads++;
           const read = target[prop](key, ...rest);
           return isEntry(key) && gate.reads ? read.then((found) => whenReleased(prop).then(() => found)) : read;
         };

@@ -10,15 +10,16 @@ export const SCENARIOS = [
     kind: "hit",
     path: "/api/products/1",
     // null: the baseline, measured with the same load in every scenario; isr4j answers from the regional copy
-    // (the Cache API), isr4j-kv with the regional tier off, from KV as the floor does
-    workers: ["isr4j", "isr4j-kv", "floor", "peer", "null"],
+    // (the Cache API) or its memory tier, isr4j-kv with both off, from KV as the floor does, isr4j-l1 from its
+    // memory tier (the regional tier off)
+    workers: ["isr4j", "isr4j-kv", "isr4j-l1", "floor", "peer", "null"],
   },
   {
     id: "hit-large",
     title: "HIT 1 MiB binary",
     kind: "hit",
     path: "/api/large",
-    workers: ["isr4j", "isr4j-kv", "floor", "peer", "null"],
+    workers: ["isr4j", "isr4j-kv", "isr4j-l1", "floor", "peer", "null"],
   },
   {
     id: "hit-huge",

@@ -172,7 +172,7 @@ async function workerChecks({ log }) {
   const run = Date.now().toString(36);
   const started = [];
   try {
-    const specs = VARIANTS.flatMap((variant) => ["isr4j", "isr4j-kv", "peer", "floor", "null"].map((name) => ({ name, variant })));
+    const specs = VARIANTS.flatMap((variant) => ["isr4j", "isr4j-kv", "isr4j-l1", "peer", "floor", "null"].map((name) => ({ name, variant })));
     // allSettled: when one fails to start, the others are still known and disposed in finally.
     const outcomes = await Promise.allSettled(
       specs.map(async ({ name, variant }) => {
@@ -187,13 +187,14 @@ async function workerChecks({ log }) {
     const get = (name, variant) => workers.find((w) => w.name === name && w.variant === variant);
     const perVariant = await Promise.all(
       VARIANTS.map(async (variant) => {
-        const [isr4j, isr4jKv, peer] = await Promise.all([checkCachingWorker(get("isr4j", variant), run),
-          checkCachingWorker(get("isr4j-kv", variant), run), checkCachingWorker(get("peer", variant), run)]);
+        const [isr4j, isr4jKv, isr4jL1, peer] = await Promise.all([checkCachingWorker(get("isr4j", variant), run),
+          checkCachingWorker(get("isr4j-kv", variant), run), checkCachingWorker(get("isr4j-l1", variant), run),
+          checkCachingWorker(get("peer", variant), run)]);
         const floor = await checkFloor(get("floor", variant), get("isr4j", variant), `/api/products/smoke-${run}`);
         const tiers = await checkTiers(get("isr4j", variant));
         const nul = await request(get("null", variant), "/api/products/1");
         assert.equal(nul.status, 200, `null/${variant}: status`);
-        return [...isr4j.checks, ...isr4jKv.checks, ...peer.checks, ...floor, ...tiers, `null/${variant}: answers 200`];
+        return [...isr4j.checks, ...isr4jKv.checks, ...isr4jL1.checks, ...peer.checks, ...floor, ...tiers, `null/${variant}: answers 200`];
       }),
     );
     const checks = perVariant.flat();

@@ -23,7 +23,7 @@ const MEMORY_MODULES = [esm(`${BENCH}/workers/with-memory-kv.mjs`), esm(`${BENCH
 
 export const WORKERS = {
   isr4j: {
-    description: "isr4j's fixture app, as deployed (worker-java/fixtures/worker: the shim + TeaVM Wasm), regional tier on",
+    description: "isr4j's fixture app, as deployed (worker-java/fixtures/worker: the shim + TeaVM Wasm), regional tier and memory tier on",
     // the shim first, then the Java module and its companions; read when a worker starts (after any build)
     get modules() {
       return workerModules();
@@ -33,11 +33,20 @@ export const WORKERS = {
     cacheHeader: "x-isr-cache",
   },
   "isr4j-kv": {
-    description: "the same, regional tier off (ISR_REGIONAL_CACHE=off): every HIT reads KV",
+    description: "the same, regional tier and memory tier off (ISR_REGIONAL_CACHE=off, ISR_MEMORY_TIER=off): every HIT reads KV",
     get modules() {
       return workerModules();
     },
-    bindings: { ISR_MODE: "production", ISR_REGIONAL_CACHE: "off" },
+    bindings: { ISR_MODE: "production", ISR_REGIONAL_CACHE: "off", ISR_MEMORY_TIER: "off" },
+    r2Buckets: ["CACHE_R2"],
+    cacheHeader: "x-isr-cache",
+  },
+  "isr4j-l1": {
+    description: "the same, memory tier on, regional tier off: a hot HIT is replayed by the shim, reading nothing",
+    get modules() {
+      return workerModules();
+    },
+    bindings: { ISR_MODE: "production", ISR_REGIONAL_CACHE: "off", ISR_MEMORY_TIER: "on" },
     r2Buckets: ["CACHE_R2"],
     cacheHeader: "x-isr-cache",
   },

@@ -109,6 +109,16 @@ public interface CacheHandler {
     default void learnTagReads(TagReads reads, List<KvStore.TextRead> results) {
     }
 
+    /**
+     * Until when (epoch ms) an entry carrying {@code tags} that {@link #lookupNow} classified at {@code now} stays
+     * classified so by what this isolate knows: the earliest moment a tag state it relied on stops being trusted.
+     * {@link Long#MIN_VALUE} when it cannot say (a tag not known now, or a handler that does not track trust): then
+     * nothing may replay the answer. Reads nothing, never blocks or awaits. The default cannot say.
+     */
+    default long trustedUntilNow(List<String> tags, long now) {
+        return Long.MIN_VALUE;
+    }
+
     /** Tag records to read: {@code storeKeys.get(i)} holds the state of {@code tags.get(i)}. */
     record TagReads(List<String> tags, List<String> storeKeys) {
         public TagReads {

@@ -196,6 +196,12 @@ public final class KvCacheHandler implements CacheHandler {
         return early.tagReadsNow(found);
     }
 
+    /** The earliest moment one of {@code tags}' states as known now stops being trusted (see TagCache). */
+    @Override
+    public long trustedUntilNow(List<String> tags, long now) {
+        return tagCache.trustedUntil(tags, now);
+    }
+
     /** Learns what reads of {@link #tagReadsNow} found, for {@link #lookupNow} only; nothing here may wait. */
     @Override
     public void learnTagReads(TagReads reads, List<KvStore.TextRead> results) {

@@ -81,6 +81,23 @@ final class TagCache {
         return seen == null || seen.unknown() || !trusts(seen, now) ? null : seen;
     }
 
+    /**
+     * The earliest moment one of {@code tags}' states, as {@link #knownNow} gives them at {@code now}, stops being
+     * trusted; {@link Long#MIN_VALUE} when one is not known now. With no tags, {@link Long#MAX_VALUE}.
+     */
+    long trustedUntil(List<String> tags, long now) {
+        long window = trustMillis;
+        long until = Long.MAX_VALUE;
+        for (String tag : tags) {
+            TagState state = knownNow(tag, now);
+            if (state == null) {
+                return Long.MIN_VALUE;
+            }
+            until = Math.min(until, state.readAt() + window);
+        }
+        return until;
+    }
+
     /** The mirror's state of {@code tag}, trusted or not; null when its slot holds nothing or another tag. */
     TagState mirrored(String tag) {
         TagSeen seen = recentTags[tag.hashCode() & (recentTags.length - 1)];

@@ -20,6 +20,8 @@ public final class CachedAnswer {
      * some parse it into 32 bits): every s-maxage, stale-while-revalidate, Age and Cache-Status ttl is capped here.
      */
     public static final long MAX_DELTA_SECONDS = 2_147_483_647L;
+    /** The {@code Cache-Status} of an answer from the cache, up to its remaining freshness in seconds. */
+    public static final String HIT_STATUS_PREFIX = "isr4j; hit; ttl=";
 
     private CachedAnswer() {
     }
@@ -60,7 +62,7 @@ public final class CachedAnswer {
      * negative once stale, at most {@link #MAX_DELTA_SECONDS} either way.
      */
     static String hitStatus(long ttl) {
-        return "isr4j; hit; ttl=" + Math.max(-MAX_DELTA_SECONDS, Math.min(ttl, MAX_DELTA_SECONDS));
+        return HIT_STATUS_PREFIX + Math.max(-MAX_DELTA_SECONDS, Math.min(ttl, MAX_DELTA_SECONDS));
     }
 
     /** True for an answer that came from, or went into, isr4j's cache. */

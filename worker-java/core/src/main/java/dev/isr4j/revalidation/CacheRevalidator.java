@@ -38,6 +38,22 @@ public final class CacheRevalidator implements Revalidator {
         this.beforeRevalidation = action;
     }
 
+    /** Runs after each revalidation this isolate makes, once it is written or has failed. */
+    private volatile Runnable afterRevalidation = () -> { };
+
+    public void afterRevalidation(Runnable action) {
+        this.afterRevalidation = action;
+    }
+
+    private void revalidate(List<String> tags, boolean soft) {
+        beforeRevalidation.run();
+        try {
+            handler.revalidateTag(tags, soft).await();
+        } finally {
+            afterRevalidation.run();
+        }
+    }
+
     /**
      * This revalidator for one request: after each revalidation is stored, the same tags are purged downstream by
      * each of {@code purgers} (a hard revalidation is purged, a soft one invalidated: see {@link CachePurger}), each
@@ -112,8 +128,7 @@ public final class CacheRevalidator implements Revalidator {
             log.warn("revalidateTag: no valid tag given; nothing revalidated");
             return List.of();
         }
-        beforeRevalidation.run();
-        handler.revalidateTag(List.copyOf(valid), profile != null).await();
+        revalidate(List.copyOf(valid), profile != null);
         return valid;
     }
 
@@ -128,8 +143,7 @@ public final class CacheRevalidator implements Revalidator {
             return null;
         }
         String tag = pathRevalidationTag(path, type);
-        beforeRevalidation.run();
-        handler.revalidateTag(List.of(tag), profile != null).await();
+        revalidate(List.of(tag), profile != null);
         return tag;
     }
 

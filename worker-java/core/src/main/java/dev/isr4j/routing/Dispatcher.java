@@ -5,6 +5,7 @@ import dev.isr4j.isr.CachedAnswer;
 import dev.isr4j.isr.Conditional;
 import dev.isr4j.isr.Etags;
 import dev.isr4j.isr.RouteCache;
+import dev.isr4j.isr.Ticket;
 import dev.isr4j.page.Crawlers;
 import dev.isr4j.route.PageSpec;
 import dev.isr4j.route.RequestScope;
@@ -63,6 +64,9 @@ public final class Dispatcher {
     private final DataCache dataCache;
     private final Log log;
     private final String notFoundPage;
+    private final Clock clock;
+    /** Told of every revalidation this isolate makes, before it is written and once it has been. */
+    private volatile Runnable revalidationListener = () -> { };
 
     public Dispatcher(App app, CacheHandler cacheHandler, Log log) {
         this(app, cacheHandler, log, Map.of());
@@ -79,6 +83,7 @@ public final class Dispatcher {
     public Dispatcher(App app, CacheHandler cacheHandler, Log log, Map<String, CacheEntry> prerendered,
                       Clock clock) {
         this.log = log;
+        this.clock = clock;
         this.notFoundPage = app.notFoundPage();
         for (var function : app.cachedFunctions()) {
             DataCache.check(function, app.cacheProfiles());
@@ -111,7 +116,18 @@ public final class Dispatcher {
         revalidator.beforeRevalidation(() -> {
             cache.forgetCollapsed();
             dataCache.forgetCollapsed();
+            revalidationListener.run();
         });
+        revalidator.afterRevalidation(() -> revalidationListener.run());
+    }
+
+    /**
+     * Tells {@code listener} of every revalidation this isolate makes (tag, path, layout, soft or hard; through a
+     * handler, the endpoint or a cached function): as it starts, and again once it is written (or failed), so
+     * whatever a host replays from what was known before (see {@link Ticket}) is dropped before the next answer.
+     */
+    public void onRevalidation(Runnable listener) {
+        this.revalidationListener = listener;
     }
 
     /** The app's routes as this dispatcher serves them (profiles applied, pages' static paths complete). */
@@ -189,32 +205,9 @@ public final class Dispatcher {
     public Response handle(Request request, BackgroundWork background, EarlyRead.Found early,
                            WorkersCache workersCache) {
         Response response = dispatch(request, background, early, workersCache);
-        return forDownstream(request, response);
+        return Answers.forDownstream(request, response);
     }
 
-    /**
-     * What every answer gets on its way out: {@code Cache-Control} when nothing set one (not from isr4j's
-     * cache: nobody may store it), never a shareable answer that sets a cookie, and {@code 304 Not Modified}
-     * for a conditional GET or HEAD whose validators match a cached answer.
-     */
-    private static Response forDownstream(Request request, Response response) {
-        if (!response.headers().has("cache-control")) {
-            response = response.withHeader("cache-control", NO_STORE);
-        }
-        if (response.headers().has("set-cookie")) {
-            response = response.withHeader("cache-control", CachedAnswer.PRIVATE_NO_STORE);
-        }
-        String method = request.method();
-        if (CachedAnswer.isCached(response) && (method.equals("GET") || method.equals("HEAD"))
-                && response.status() >= 200 && response.status() < 300) {
-            // Read from the request as received: validators are not data a handler used.
-            if (Conditional.notModified(request.header("if-none-match"), request.header("if-modified-since"),
-                    response.header("etag"), response.header("last-modified"))) {
-                return Conditional.notModifiedResponse(response);
-            }
-        }
-        return response;
-    }
 
     private Response dispatch(Request request, BackgroundWork background, EarlyRead.Found early,
                               WorkersCache workersCache) {
@@ -259,7 +252,7 @@ public final class Dispatcher {
             headFromGet = handler != null;
         }
         if (handler == null) {
-            String allow = allow(route);
+            String allow = Answers.allow(route);
             if (method.equals("OPTIONS")) {
                 return Response.of(204, Headers.of("allow", allow), Body.EMPTY);
             }
@@ -289,7 +282,7 @@ public final class Dispatcher {
         } catch (Throwable e) {
             return handlerFailed(method, route.pattern(), request.path(), e);
         }
-        return finish(route, response, dataRoute, method.equals("HEAD"));
+        return Answers.finish(route, response, dataRoute, method.equals("HEAD"));
     }
 
     /**
@@ -309,22 +302,6 @@ public final class Dispatcher {
         return request.withContext(new RequestScope(background, requestRevalidator, dataCache).earlyRead(early));
     }
 
-    /** What every routed answer goes through last: its cache rules, its data-route form, HEAD's empty body. */
-    private static Response finish(RouteSpec route, Response response, boolean dataRoute, boolean head) {
-        if (route.dynamic() == Dynamic.FORCE_DYNAMIC && !response.headers().has("cache-control")) {
-            response = response.withHeader("cache-control", NO_STORE);
-        }
-        if (dataRoute) {
-            response = propsResponse(response);
-        }
-        if (dataRoute && response.headers().has("etag")) {
-            // The props JSON is another representation of the same entry: its own tag, changing with the page's.
-            String etag = Etags.variant(response.header("etag"), "json");
-            response = etag == null ? response.withHeaders(response.headers().without("etag"))
-                    : response.withHeader("etag", etag);
-        }
-        return head ? response.withBody(Body.EMPTY) : response;
-    }
 
     /**
      * The answer to {@code request} when what the host's early read found ({@code early}) is a fresh entry that
@@ -348,6 +325,16 @@ public final class Dispatcher {
      */
     public Response answerNow(Request request, EarlyRead.Found early, BackgroundWork background,
                               WorkersCache workersCache) {
+        return answerNow(request, early, background, workersCache, null);
+    }
+
+    /**
+     * As {@link #answerNow(Request, EarlyRead.Found, BackgroundWork, WorkersCache)}; for a fresh entry's answer
+     * (HIT or STATIC, never STALE) also hands {@code tickets} (when not null) the {@link Ticket} a host may replay
+     * it under, when this isolate can say how long the answer holds (see {@link CacheHandler#trustedUntilNow}).
+     */
+    public Response answerNow(Request request, EarlyRead.Found early, BackgroundWork background,
+                              WorkersCache workersCache, Ticket.Sink tickets) {
         RouteSpec route = early == null ? null : routeAnswerableNow(request);
         if (route == null) {
             return null;
@@ -371,7 +358,18 @@ public final class Dispatcher {
             stored = cache.serveStale(route, CheckedHandler.of(route.handlers().get("GET")), routed, match.params(), background,
                     lookup);
         }
-        return stored == null ? null : forDownstream(request, finish(route, stored, false, method.equals("HEAD")));
+        if (stored == null) {
+            return null;
+        }
+        Response answer = Answers.forDownstream(request, Answers.finish(route, stored, false, method.equals("HEAD")));
+        if (tickets != null && lookup.state() == CacheLookup.State.FRESH && !answer.headers().has("set-cookie")) {
+            long now = clock.millis();
+            Ticket ticket = Ticket.of(route, lookup, cacheHandler.trustedUntilNow(lookup.entry().tags(), now), now);
+            if (ticket != null) {
+                tickets.take(ticket);
+            }
+        }
+        return answer;
     }
 
     /**
@@ -396,10 +394,11 @@ public final class Dispatcher {
         }
         String path = request.path();
         // Answered before routing by handle(); and HEAD is answered from GET's entry only where the route has no
-        // HEAD handler of its own.
+        // HEAD handler of its own. A page's path it does not list has a cached answer only with a fallback (which
+        // matters only when nothing is cached: a stored entry is answered the same for every client).
         if (path.equals(RevalidateEndpoint.PATH) || isDataRoute(path)
                 || (request.method().equals("HEAD") && route.handlers().containsKey("HEAD"))
-                || (route.page() != null && !route.page().isListed(path))) {
+                || (route.page() != null && route.page().fallback() == Fallback.NONE && !route.page().isListed(path))) {
             return null;
         }
         return route;
@@ -424,16 +423,6 @@ public final class Dispatcher {
         return plain(500, "Internal Server Error");
     }
 
-    /** A page response turned into its props JSON, keeping its status (404 for not-found) and cache headers. */
-    private static Response propsResponse(Response page) {
-        String props = page.props();
-        if (props == null) {
-            return page;
-        }
-        int status = page.status() == 404 ? 404 : 200;
-        return Response.of(status, page.headers().without("location").with("content-type", "application/json"),
-                Body.of(props));
-    }
 
     /** The app's purger, else the one the environment configures (read once per env), else null. */
     private CachePurger purger(Env env) {
@@ -459,17 +448,6 @@ public final class Dispatcher {
                 + "\"; fix the vars entry in wrangler.jsonc");
     }
 
-    private static String allow(RouteSpec route) {
-        Set<String> methods = new LinkedHashSet<>();
-        for (Map.Entry<String, Handler> e : route.handlers().entrySet()) {
-            methods.add(e.getKey());
-            if (e.getKey().equals("GET")) {
-                methods.add("HEAD");
-            }
-        }
-        methods.add("OPTIONS");
-        return String.join(", ", methods);
-    }
 
     /**
      * A 404 for a path the app does not serve: the app's 404 page for a client that accepts HTML, else a short

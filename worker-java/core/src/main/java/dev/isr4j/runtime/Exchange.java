@@ -7,6 +7,7 @@ import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.api.WorkersCache;
+import dev.isr4j.isr.Ticket;
 import dev.isr4j.routing.Dispatcher;
 import java.util.List;
 
@@ -57,6 +58,7 @@ public final class Exchange {
     private EarlyRead.Found found;
     private CacheHandler.TagReads tagReads;
     private Response answer;
+    private Ticket ticket;
 
     Exchange(Dispatcher dispatcher, Request request, BackgroundWork background, WorkersCache workersCache) {
         this.dispatcher = dispatcher;
@@ -86,6 +88,17 @@ public final class Exchange {
     public Response answer() {
         expect(Step.ANSWER);
         return answer;
+    }
+
+    /**
+     * At {@link Step#ANSWER}, the leave to replay {@link #answer()} for requests of the same shape (method, URL,
+     * {@code If-None-Match}, {@code If-Modified-Since}) until the ticket's time, filling {@code Age} and the
+     * {@code Cache-Status} ttl as it says (see {@link Ticket}); null when the answer may not be replayed (anything
+     * but a fresh entry's answer, or a freshness this isolate cannot bound).
+     */
+    public Ticket ticket() {
+        expect(Step.ANSWER);
+        return ticket;
     }
 
     /** The entry to read, at {@link Step#READ_ENTRY}. */
@@ -152,7 +165,7 @@ public final class Exchange {
     private boolean answerNow() {
         Response now;
         try {
-            now = dispatcher.answerNow(request, found, background, workersCache);
+            now = dispatcher.answerNow(request, found, background, workersCache, t -> ticket = t);
         } catch (RuntimeException e) {
             now = null; // running answers (and reports) it
         }

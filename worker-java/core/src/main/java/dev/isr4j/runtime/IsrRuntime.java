@@ -86,6 +86,14 @@ public final class IsrRuntime {
      * How long a request waits for another request's render of the same key in this isolate before rendering
      * itself ({@link Deadlines#collapseWaitMillis}); 0: requests never wait for each other.
      */
+    /**
+     * Tells {@code listener} of every revalidation this isolate makes, as it starts and once it is written: a host
+     * that replays answers under {@link Exchange#ticket() tickets} drops them then.
+     */
+    public void onRevalidation(Runnable listener) {
+        dispatcher.onRevalidation(listener);
+    }
+
     public void collapseWaitMillis(long millis) {
         dispatcher.cache().collapseWaitMillis(millis);
         dispatcher.dataCache().collapseWaitMillis(millis);

@@ -4,6 +4,8 @@ import dev.isr4j.Env;
 import dev.isr4j.Headers;
 import dev.isr4j.Request;
 import dev.isr4j.Response;
+import dev.isr4j.isr.CachedAnswer;
+import dev.isr4j.isr.Ticket;
 import dev.isr4j.text.HeaderFields;
 import dev.isr4j.text.HeaderFraming;
 import dev.isr4j.wasm.js.JSHeaders;
@@ -70,6 +72,26 @@ public final class JsConversions {
      * @throws IllegalStateException when a header cannot be sent
      */
     public static JSObject response(Response response, boolean fromCache) {
+        return newResponse(response.status(), packedFields(response), bodyHolder(response), fromCache);
+    }
+
+    /**
+     * As {@link #response}, for an answer from the cache that the shim may replay under {@code ticket} (the isolate
+     * memory tier, see {@link Ticket}) for requests shaped as {@code request} is: JS keeps a copy of the status,
+     * fields and body with the ticket, and fills {@code Age} and the {@code Cache-Status} ttl as the ticket says.
+     */
+    public static JSObject replayable(Response response, JSRequest request, Ticket ticket) {
+        if (hitStatusPrefix == null) {
+            hitStatusPrefix = JSString.valueOf(CachedAnswer.HIT_STATUS_PREFIX);
+        }
+        return newReplayable(request, response.status(), packedFields(response), bodyHolder(response),
+                ticket.until(), ticket.ageFrom(), ticket.ttlFrom(), hitStatusPrefix);
+    }
+
+    private static JSObject hitStatusPrefix;
+
+    /** The response's fields framed as {@link HeaderFraming} lays them out, each checked to be sendable. */
+    private static Int8Array packedFields(Response response) {
         var fields = response.headers().entries();
         for (var h : fields) {
             if (!HeaderFields.isValidName(h.getKey()) || !HeaderFields.isValidValue(h.getValue())) {
@@ -77,10 +99,13 @@ public final class JsConversions {
                         + " a name must be an RFC 9110 token and a value must not hold CR, LF or NUL");
             }
         }
+        return Int8Array.copyFromJavaArray(HeaderFraming.encodeLatin1(fields));
+    }
+
+    private static JSObject bodyHolder(Response response) {
         int status = response.status();
         boolean noBody = status == 204 || status == 205 || status == 304 || response.body().length() == 0;
-        return newResponse(status, Int8Array.copyFromJavaArray(HeaderFraming.encodeLatin1(fields)),
-                noBody ? null : JsBody.holderOf(response.body()), fromCache);
+        return noBody ? null : JsBody.holderOf(response.body());
     }
 
     /** Settles the shim's promise for a request with its answer. */
@@ -92,4 +117,13 @@ public final class JsConversions {
     @JSBody(params = {"status", "packed", "body", "keep"},
             script = "return isr4jJs.respond(status, packed, body, keep);")
     private static native JSObject newResponse(int status, Int8Array packed, JSObject body, boolean keep);
+
+    @JSBody(params = {"request", "status", "packed", "body", "until", "ageFrom", "ttlFrom", "prefix"},
+            script = "return isr4jJs.respondReplayable(request, status, packed, body, until, ageFrom, ttlFrom, prefix);")
+    private static native JSObject newReplayable(JSRequest request, int status, Int8Array packed, JSObject body,
+                                                 double until, double ageFrom, double ttlFrom, JSObject prefix);
+
+    /** Drops every answer the shim keeps to replay (see {@link #replayable}): a revalidation was made here. */
+    @JSBody(script = "isr4jJs.dropReplayable();")
+    public static native void dropReplayable();
 }

@@ -46,6 +46,11 @@ final class Exchanges {
         return slot == null ? null : slot.exchange;
     }
 
+    /** The request kept under {@code handle}. */
+    static JSRequest requestOf(int handle) {
+        return TABLE[handle].request;
+    }
+
     /** Notes the entry read's result, whose body the answer sends (see {@link #drop}). */
     static void holdRead(int handle, JSObject read) {
         TABLE[handle].read = read;

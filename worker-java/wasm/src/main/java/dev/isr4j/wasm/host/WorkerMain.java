@@ -3,10 +3,17 @@ package dev.isr4j.wasm.host;
 import dev.isr4j.App;
 import dev.isr4j.AppProvider;
 import dev.isr4j.Body;
+import dev.isr4j.Env;
+import dev.isr4j.Request;
+import dev.isr4j.api.KvStore;
+import dev.isr4j.cache.InMemoryKvStore;
+import dev.isr4j.cache.KvCacheHandler;
+import java.util.ArrayList;
 import dev.isr4j.Headers;
 import dev.isr4j.Response;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.Log;
+import dev.isr4j.isr.Ticket;
 import dev.isr4j.runtime.Deadlines;
 import dev.isr4j.runtime.Exchange;
 import dev.isr4j.runtime.IsrRuntime;
@@ -44,6 +51,9 @@ public final class WorkerMain {
     private static String devBuildId = "";
     private static JsKvStore kvStore;
     private static long backgroundMillis = Deadlines.DEFAULT_BACKGROUND_MILLIS;
+    private static App app;
+    /** Whether answers from the cache may be replayed by the shim (ISR_MEMORY_TIER, see {@link MemoryTier}). */
+    private static boolean memoryTier;
 
     static {
         // Every thread that awaits is started by an export of this class, so this runs before any await.
@@ -111,7 +121,9 @@ public final class WorkerMain {
     private static JSObject next(Exchange exchange, int handle) {
         switch (exchange.step()) {
             case ANSWER:
-                JSObject response = JsConversions.response(exchange.answer(), true);
+                Ticket ticket = memoryTier ? exchange.ticket() : null;
+                JSObject response = ticket == null ? JsConversions.response(exchange.answer(), true)
+                        : JsConversions.replayable(exchange.answer(), Exchanges.requestOf(handle), ticket);
                 JSObject read = Exchanges.drop(handle);
                 if (read != null) {
                     JsBody.release(read); // the Response owns the body now; see JsBody for why this matters
@@ -253,20 +265,107 @@ public final class WorkerMain {
         return bundle == null || JSRuntime.isNullish(bundle) ? null : JsText.string(bundle);
     }
 
+    /** The application, built once: at start-up ({@link #warm}) or by the first request. */
+    private static App app() {
+        if (app == null) {
+            App created = AppProvider.load();
+            if (!devBuildId.isEmpty() && created.buildId().isEmpty()) {
+                created.buildId(devBuildId);
+            }
+            app = created;
+        }
+        return app;
+    }
+
+    /**
+     * Start-up work the first request would otherwise pay, done while the module starts (which Workers overlaps with
+     * the TLS handshake): builds the application, and sends one request that needs no I/O (a path no route serves)
+     * through a runtime of its own and into a Fetch API Response, so the code of the request path is loaded and
+     * its classes initialised. That runtime is dropped: the real one needs env, which the first request brings.
+     * Best effort: whatever fails here is left to the first request, which reports it.
+     */
+    @JSExport
+    public static void warm() {
+        new WarmUp().start(); // on a green thread of its own, as a request runs: the runtime's code expects one
+    }
+
+    private static final class WarmUp extends Traps.GuardedThread {
+        @Override
+        public void run() {
+            try {
+                IsrRuntime site = IsrRuntime.startWithBundle(app(), null, KvCacheHandler.Tiers.NONE, Clock.SYSTEM,
+                        SILENT, () -> null);
+                JsConversions.response(site.begin(WARM_UP_REQUEST, task -> { }).run(), false); // a 404: no I/O
+                // A route of its own over a store in memory: a MISS, then HITs through the steps, as a host takes them.
+                App warm = App.create();
+                warm.route(WARM_UP_PATH).revalidate(60).tags("isr4j-warm-up").get(req -> Response.text("warm"));
+                var store = new InMemoryKvStore(Clock.SYSTEM);
+                IsrRuntime cache = IsrRuntime.start(warm, store, KvCacheHandler.Tiers.NONE, Clock.SYSTEM, SILENT, null);
+                var tasks = new ArrayList<Runnable>();
+                for (int i = 0; i < 3; i++) {
+                    // Background work is run after each answer, not by submit: a BackgroundWork that ran its task
+                    // itself would count (for TeaVM) as one that may suspend, wherever background work is started.
+                    JsConversions.response(stepped(cache.begin(WARM_UP_REQUEST, tasks::add), store), false);
+                    while (!tasks.isEmpty()) {
+                        tasks.remove(0).run();
+                    }
+                }
+            } catch (RuntimeException e) {
+                // left to the first request, which reports it
+            }
+        }
+
+        @Override
+        void trapped(Throwable error) {
+            // left to the first request
+        }
+    }
+
+    private static final String WARM_UP_PATH = "/__isr4j/warm-up";
+    private static final Request WARM_UP_REQUEST = Request.builder("GET", "https://isr4j.internal" + WARM_UP_PATH)
+            .env(Env.NONE).build();
+
+    /** The exchange taken step by step, its reads made at once from {@code store}; its answer. */
+    private static Response stepped(Exchange exchange, KvStore store) {
+        for (;;) {
+            switch (exchange.step()) {
+                case ANSWER:
+                    return exchange.answer();
+                case READ_ENTRY:
+                    exchange.entryRead(store.getWithMetadata(exchange.entryToRead().storeKey()), false);
+                    break;
+                case READ_TAGS:
+                    exchange.tagsRead(store.getTexts(exchange.tagsToRead().storeKeys()));
+                    break;
+                default:
+                    return exchange.run();
+            }
+        }
+    }
+
+    private static final Log SILENT = new Log() {
+        @Override
+        public void warn(String message) {
+        }
+
+        @Override
+        public void error(String message, Throwable error) {
+        }
+    };
+
     private static IsrRuntime runtime(JSEnv jsEnv) {
         if (runtime == null) {
             env = new JsEnv(jsEnv, LOG);
             var namespace = env.namespace(IsrRuntime.KV_BINDING);
             kvStore = namespace == null ? null : new JsKvStore(namespace, Deadlines.kvReadMillis(env));
             backgroundMillis = Deadlines.backgroundMillis(env);
-            App app = AppProvider.load();
-            if (!devBuildId.isEmpty() && app.buildId().isEmpty()) {
-                app.buildId(devBuildId);
-            }
-            IsrRuntime created = IsrRuntime.startWithBundle(app, kvStore, JsTiers.of(env, LOG), Clock.SYSTEM, LOG,
+            boolean replay = MemoryTier.enabled(env);
+            IsrRuntime created = IsrRuntime.startWithBundle(app(), kvStore, JsTiers.of(env, LOG), Clock.SYSTEM, LOG,
                     WorkerMain::takePrerendered);
             created.collapseWaitMillis(Deadlines.collapseWaitMillis(env));
             CoordinatorHost.install(created, env, LOG); // before it is kept: a bad var fails every request alike
+            created.onRevalidation(JsConversions::dropReplayable);
+            memoryTier = replay;
             runtime = created;
         } else {
             rebind(jsEnv);
