@@ -3,12 +3,6 @@ package dev.isr4j.wasm.host;
 import dev.isr4j.App;
 import dev.isr4j.AppProvider;
 import dev.isr4j.Body;
-import dev.isr4j.Env;
-import dev.isr4j.Request;
-import dev.isr4j.api.KvStore;
-import dev.isr4j.cache.InMemoryKvStore;
-import dev.isr4j.cache.KvCacheHandler;
-import java.util.ArrayList;
 import dev.isr4j.Headers;
 import dev.isr4j.Response;
 import dev.isr4j.api.Clock;
@@ -279,37 +273,22 @@ public final class WorkerMain {
 
     /**
      * Start-up work the first request would otherwise pay, done while the module starts (which Workers overlaps with
-     * the TLS handshake): builds the application, and sends one request that needs no I/O (a path no route serves)
-     * through a runtime of its own and into a Fetch API Response, so the code of the request path is loaded and
-     * its classes initialised. That runtime is dropped: the real one needs env, which the first request brings.
-     * Best effort: whatever fails here is left to the first request, which reports it.
+     * the TLS handshake): builds the application (its routes, pages and templates). Only what the first request
+     * would do anyway: the runtime itself needs env, which the first request brings, and running requests here (a
+     * runtime of its own, a 404, a MISS and HITs over a store in memory were tried) cost start-up more than they
+     * saved the first request (docs/performance.md). Best effort: a failure is left to the first request, which
+     * reports it.
      */
     @JSExport
     public static void warm() {
-        new WarmUp().start(); // on a green thread of its own, as a request runs: the runtime's code expects one
+        new WarmUp().start(); // on a green thread, as a request runs: the app's own code may expect one
     }
 
     private static final class WarmUp extends Traps.GuardedThread {
         @Override
         public void run() {
             try {
-                IsrRuntime site = IsrRuntime.startWithBundle(app(), null, KvCacheHandler.Tiers.NONE, Clock.SYSTEM,
-                        SILENT, () -> null);
-                JsConversions.response(site.begin(WARM_UP_REQUEST, task -> { }).run(), false); // a 404: no I/O
-                // A route of its own over a store in memory: a MISS, then HITs through the steps, as a host takes them.
-                App warm = App.create();
-                warm.route(WARM_UP_PATH).revalidate(60).tags("isr4j-warm-up").get(req -> Response.text("warm"));
-                var store = new InMemoryKvStore(Clock.SYSTEM);
-                IsrRuntime cache = IsrRuntime.start(warm, store, KvCacheHandler.Tiers.NONE, Clock.SYSTEM, SILENT, null);
-                var tasks = new ArrayList<Runnable>();
-                for (int i = 0; i < 3; i++) {
-                    // Background work is run after each answer, not by submit: a BackgroundWork that ran its task
-                    // itself would count (for TeaVM) as one that may suspend, wherever background work is started.
-                    JsConversions.response(stepped(cache.begin(WARM_UP_REQUEST, tasks::add), store), false);
-                    while (!tasks.isEmpty()) {
-                        tasks.remove(0).run();
-                    }
-                }
+                app();
             } catch (RuntimeException e) {
                 // left to the first request, which reports it
             }
@@ -320,38 +299,6 @@ public final class WorkerMain {
             // left to the first request
         }
     }
-
-    private static final String WARM_UP_PATH = "/__isr4j/warm-up";
-    private static final Request WARM_UP_REQUEST = Request.builder("GET", "https://isr4j.internal" + WARM_UP_PATH)
-            .env(Env.NONE).build();
-
-    /** The exchange taken step by step, its reads made at once from {@code store}; its answer. */
-    private static Response stepped(Exchange exchange, KvStore store) {
-        for (;;) {
-            switch (exchange.step()) {
-                case ANSWER:
-                    return exchange.answer();
-                case READ_ENTRY:
-                    exchange.entryRead(store.getWithMetadata(exchange.entryToRead().storeKey()), false);
-                    break;
-                case READ_TAGS:
-                    exchange.tagsRead(store.getTexts(exchange.tagsToRead().storeKeys()));
-                    break;
-                default:
-                    return exchange.run();
-            }
-        }
-    }
-
-    private static final Log SILENT = new Log() {
-        @Override
-        public void warn(String message) {
-        }
-
-        @Override
-        public void error(String message, Throwable error) {
-        }
-    };
 
     private static IsrRuntime runtime(JSEnv jsEnv) {
         if (runtime == null) {
