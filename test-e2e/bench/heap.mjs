@@ -11,6 +11,7 @@
 // Writes test-e2e/bench/results/heap-latest.json; prints one line per sample and a summary.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fromBench } from "./lib/paths.mjs";
+import { inspectUserWorker } from "./lib/inspector.mjs";
 import { startWorker } from "./lib/workers.mjs";
 
 const [pathsText = "100000", everyText = "5000", concurrencyText = "32"] = process.argv.slice(2);
@@ -20,36 +21,11 @@ const CONCURRENCY = Number(concurrencyText);
 const INSPECTOR_PORT = 9331;
 const LAG = 64; // a path is asked for again this many paths after its MISS
 
-async function inspector() {
-  const targets = await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json`)).json();
-  const target = targets.find((t) => /isr4j|core:user/.test(`${t.title} ${t.url}`)) ?? targets[0];
-  const ws = new WebSocket(target.webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = reject;
-  });
-  let id = 0;
-  const pending = new Map();
-  ws.onmessage = (m) => {
-    const msg = JSON.parse(m.data);
-    if (msg.id !== undefined && pending.has(msg.id)) {
-      pending.get(msg.id)(msg);
-      pending.delete(msg.id);
-    }
-  };
-  const send = (method, params = {}) => new Promise((resolve) => {
-    const n = ++id;
-    pending.set(n, resolve);
-    ws.send(JSON.stringify({ id: n, method, params }));
-  });
-  return { send, close: () => ws.close(), title: target.title };
-}
-
 const worker = await startWorker("isr4j", "kv", { trackPid: false, persist: false,
   miniflare: { inspectorPort: INSPECTOR_PORT } });
 const samples = [];
 try {
-  const cdp = await inspector();
+  const cdp = await inspectUserWorker(INSPECTOR_PORT);
   const sample = async (done) => {
     const { result } = await cdp.send("Runtime.getHeapUsage");
     const s = { paths: done, usedMB: result.usedSize / 2 ** 20, totalMB: result.totalSize / 2 ** 20 };

@@ -4,6 +4,7 @@
 // loads it, and prints the functions with the most self time.
 //
 //   node test-e2e/bench/profile.mjs [worker=isr4j] [scenario=hit-large] [seconds=4] [variant=memory]
+import { inspectUserWorker } from "./lib/inspector.mjs";
 import { writeFileSync, mkdirSync } from "node:fs";
 import { copyIsr4jEntry, warmUntilHit } from "./lib/client.mjs";
 import { RESULTS_DIR } from "./lib/paths.mjs";
@@ -31,29 +32,8 @@ try {
       await warmUntilHit(w, s.path);
     }
   }
-  const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json();
-  const target = targets.find((t) => t.id === "core:user:"); // the user worker (core:entry is miniflare's router)
-  if (!target) throw new Error(`no core:user: inspector target among ${targets.map((t) => t.id).join(", ")}`);
-  const ws = new WebSocket(target.webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = reject;
-  });
-  let id = 0;
-  const pending = new Map();
-  ws.onmessage = (m) => {
-    const msg = JSON.parse(m.data);
-    if (msg.id && pending.has(msg.id)) {
-      pending.get(msg.id)(msg);
-      pending.delete(msg.id);
-    }
-  };
-  const send = (method, params = {}) =>
-    new Promise((resolve) => {
-      const n = ++id;
-      pending.set(n, resolve);
-      ws.send(JSON.stringify({ id: n, method, params }));
-    });
+  const inspector = await inspectUserWorker(inspectorPort);
+  const { send } = inspector;
   await send("Profiler.enable");
   await send("Profiler.setSamplingInterval", { interval: 100 });
   const wrkOptions = { url: new URL(s.path ?? "/", w.url).href, seconds };
@@ -63,7 +43,7 @@ try {
   await send("Profiler.start");
   const load = await runWrk(wrkOptions);
   const { result } = await send("Profiler.stop");
-  ws.close();
+  inspector.close();
   const profile = result.profile;
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = `${RESULTS_DIR}profile-${name}-${variant}-${scenarioId}.cpuprofile`;
