@@ -114,7 +114,8 @@ function headersOf(packed, keep) {
 // for a request of exactly the same shape (method, URL, If-None-Match, If-Modified-Since, compared as strings)
 // until the ticket's time, without calling into Java or reading a store. Java decides which answers have one and
 // until when; this only compares strings and the clock, and fills Age and the Cache-Status ttl as the ticket says.
-// Bounded in count and bytes (the oldest go first); a body over REPLAYABLE_BODY is never kept. Emptied whenever
+// Bounded in count and bytes (bodies, keys and fields; the oldest go first); a body over REPLAYABLE_BODY is never
+// kept. Emptied whenever
 // Java revalidates something (dropReplayable), and new with every isolate (so with every deployment).
 const replayable = new Map();
 let replayableBytes = 0;
@@ -169,7 +170,8 @@ export function respondReplayable(request, status, packed, body, until, ageFrom,
     const key = shapeOf(request);
     const old = replayable.get(key);
     if (old !== undefined) forget(key, old);
-    const size = bytes === null ? 0 : bytes.byteLength;
+    // What it holds counts against the bound: the body, the key (a URL can be long) and the fields.
+    const size = (bytes === null ? 0 : bytes.byteLength) + 2 * key.length + packed.length;
     replayable.set(key, { status, headers, body: bytes, size, until, ageFrom, ttlFrom, prefix, age: -1, current: headers });
     replayableBytes += size;
     for (const [k, t] of replayable) {
@@ -191,7 +193,7 @@ export function dropReplayable() {
   replayableBytes = 0;
 }
 
-/** How many answers are kept, and their bodies' bytes (for tests and the benchmark). */
+/** How many answers are kept, and the bytes counted for them (for tests and the benchmark). */
 export function replayableSize() {
   return { count: replayable.size, bytes: replayableBytes };
 }

@@ -119,6 +119,14 @@ public interface CacheHandler {
         return Long.MIN_VALUE;
     }
 
+    /**
+     * Tells {@code listener} whenever this handler learns a tag state holding a revalidation recent enough that an
+     * answer it classified fresh a moment ago (within the window it trusts tag states for) may have relied on an
+     * older state of that tag. Called where nothing may wait. The default learns nothing of the kind.
+     */
+    default void onRevalidationLearned(RevalidationListener listener) {
+    }
+
     /** Tag records to read: {@code storeKeys.get(i)} holds the state of {@code tags.get(i)}. */
     record TagReads(List<String> tags, List<String> storeKeys) {
         public TagReads {

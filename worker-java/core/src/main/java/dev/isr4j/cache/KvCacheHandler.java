@@ -196,6 +196,11 @@ public final class KvCacheHandler implements CacheHandler {
         return early.tagReadsNow(found);
     }
 
+    @Override
+    public void onRevalidationLearned(dev.isr4j.api.RevalidationListener listener) {
+        tagCache.onRevalidationLearned(listener);
+    }
+
     /** The earliest moment one of {@code tags}' states as known now stops being trusted (see TagCache). */
     @Override
     public long trustedUntilNow(List<String> tags, long now) {

@@ -2,6 +2,7 @@ package dev.isr4j.cache;
 
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.KvStore;
+import dev.isr4j.api.RevalidationListener;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -107,6 +108,17 @@ final class TagCache {
     /** Writes the mirror's slot of {@code tag} (whichever tag held it before). */
     private void mirror(String tag, TagState state) {
         recentTags[tag.hashCode() & (recentTags.length - 1)] = new TagSeen(tag, state);
+        // Every state learnt or made passes here. One holding a revalidation within the trust window may be news to
+        // an answer classified from an older state still trusted (its slot can have been lost to another tag).
+        if (!state.unknown() && Math.max(state.expiredAt(), state.staleAt()) >= state.readAt() - trustMillis) {
+            revalidationLearned.revalidated();
+        }
+    }
+
+    private volatile RevalidationListener revalidationLearned = RevalidationListener.NONE;
+
+    void onRevalidationLearned(RevalidationListener listener) {
+        this.revalidationLearned = listener;
     }
 
     void remember(String tag, TagState state) {

@@ -34,6 +34,7 @@ import dev.isr4j.api.Clock;
 import dev.isr4j.api.CacheLookup;
 import dev.isr4j.api.EarlyRead;
 import dev.isr4j.api.Log;
+import dev.isr4j.api.RevalidationListener;
 import dev.isr4j.api.WorkersCache;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -66,7 +67,7 @@ public final class Dispatcher {
     private final String notFoundPage;
     private final Clock clock;
     /** Told of every revalidation this isolate makes, before it is written and once it has been. */
-    private volatile Runnable revalidationListener = () -> { };
+    private volatile RevalidationListener revalidationListener = RevalidationListener.NONE;
 
     public Dispatcher(App app, CacheHandler cacheHandler, Log log) {
         this(app, cacheHandler, log, Map.of());
@@ -116,18 +117,21 @@ public final class Dispatcher {
         revalidator.beforeRevalidation(() -> {
             cache.forgetCollapsed();
             dataCache.forgetCollapsed();
-            revalidationListener.run();
+            revalidationListener.revalidated();
         });
-        revalidator.afterRevalidation(() -> revalidationListener.run());
+        revalidator.afterRevalidation(() -> revalidationListener.revalidated());
     }
 
     /**
      * Tells {@code listener} of every revalidation this isolate makes (tag, path, layout, soft or hard; through a
      * handler, the endpoint or a cached function): as it starts, and again once it is written (or failed), so
-     * whatever a host replays from what was known before (see {@link Ticket}) is dropped before the next answer.
+     * whatever a host replays from what was known before (see {@link Ticket}) is dropped before the next answer;
+     * and of every recent revalidation the cache handler learns of (see
+     * {@link CacheHandler#onRevalidationLearned}).
      */
-    public void onRevalidation(Runnable listener) {
+    public void onRevalidation(RevalidationListener listener) {
         this.revalidationListener = listener;
+        cacheHandler.onRevalidationLearned(listener);
     }
 
     /** The app's routes as this dispatcher serves them (profiles applied, pages' static paths complete). */

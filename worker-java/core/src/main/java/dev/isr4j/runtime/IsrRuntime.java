@@ -87,10 +87,11 @@ public final class IsrRuntime {
      * itself ({@link Deadlines#collapseWaitMillis}); 0: requests never wait for each other.
      */
     /**
-     * Tells {@code listener} of every revalidation this isolate makes, as it starts and once it is written: a host
-     * that replays answers under {@link Exchange#ticket() tickets} drops them then.
+     * Tells {@code listener} of every revalidation this isolate makes, as it starts and once it is written, and of
+     * every recent one it learns of: a host that replays answers under {@link Exchange#ticket() tickets} drops them
+     * then.
      */
-    public void onRevalidation(Runnable listener) {
+    public void onRevalidation(dev.isr4j.api.RevalidationListener listener) {
         dispatcher.onRevalidation(listener);
     }
 
