@@ -91,8 +91,8 @@ function instantiate(module) {
 globalThis.isr4jJs = isr4jJs;
 const java = instantiate(javaModule);
 java.prerendered(prerendered, buildId); // pages rendered at build time (mvn package), served as HITs
-// Java builds the app and takes one request without I/O through its path now, not on the first request. Best
-// effort (Java catches its own failures; a trap must not stop the module from loading).
+// Java builds the app now, not on the first request (see WorkerMain.warm). Best effort (Java catches its own
+// failures; a trap must not stop the module from loading).
 try {
   java.warm();
 } catch (error) {
