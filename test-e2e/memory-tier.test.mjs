@@ -165,3 +165,31 @@ describe("the isolate memory tier: another isolate's revalidation", { timeout: 1
     assert.equal(next.headers.get("x-isr-cache"), "MISS", next.summary());
   });
 });
+
+describe("the isolate memory tier: its switch", { timeout: 120_000 }, () => {
+  let cluster;
+  before(async () => {
+    cluster = await startIsolates({ count: 2, coordinator: false,
+      isolateVars: [{ ISR_MEMORY_TIER: "off" }, { ISR_MEMORY_TIER: "maybe" }] });
+  });
+  after(async () => {
+    await cluster?.mf.dispose();
+  });
+
+  it("off: every HIT reaches Java and reads its entry", async () => {
+    const [off] = cluster.isolates;
+    const path = "/api/products/mt-off";
+    await off.request(path);
+    await pollUntil(() => off.request(path), (r) => r.headers.get("x-isr-cache") === "HIT", { what: "a HIT" });
+    assert.equal(await replayed(off, path, {}, 6), null, "no answer without an entry read");
+  });
+
+  it("a value it does not know answers 500 naming the variable, on every request", async () => {
+    const bad = cluster.isolates[1];
+    for (let i = 0; i < 2; i++) {
+      const r = await bad.request("/api/products/mt-bad");
+      assert.equal(r.status, 500, r.summary());
+      assert.match(r.text, /ISR_MEMORY_TIER must be "on" or "off", got "maybe"/);
+    }
+  });
+});
