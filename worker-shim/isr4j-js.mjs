@@ -92,7 +92,11 @@ const RECENT_HEADERS = 128;
 
 /** The Response from a status, framed header fields (one byte per Latin-1 character) and a body holder. */
 export function respond(status, packed, body, keep) {
-  return new Response(body === null ? null : body.value, { status, headers: headersOf(packed, keep) });
+  return responseOf(status, headersOf(packed, keep), body);
+}
+
+function responseOf(status, headers, body) {
+  return new Response(body === null ? null : body.value, { status, headers });
 }
 
 function headersOf(packed, keep) {
@@ -115,8 +119,8 @@ function headersOf(packed, keep) {
 // until the ticket's time, without calling into Java or reading a store. Java decides which answers have one and
 // until when; this only compares strings and the clock, and fills Age and the Cache-Status ttl as the ticket says.
 // Bounded in count and bytes (bodies, keys and fields; the oldest go first); a body over REPLAYABLE_BODY is never
-// kept. Emptied whenever
-// Java revalidates something (dropReplayable), and new with every isolate (so with every deployment).
+// kept. Emptied whenever Java revalidates something (dropReplayable), and new with every isolate (so with every
+// deployment).
 const replayable = new Map();
 let replayableBytes = 0;
 export const REPLAYABLE = 1024;
@@ -179,7 +183,7 @@ export function respondReplayable(request, status, packed, body, until, ageFrom,
       forget(k, t);
     }
   }
-  return new Response(body === null ? null : body.value, { status, headers });
+  return responseOf(status, headers, body);
 }
 
 function forget(key, t) {

@@ -21,35 +21,26 @@ const BENCH = "test-e2e/bench";
 const esm = (path) => ({ type: "ESModule", path: fromRoot(path) });
 const MEMORY_MODULES = [esm(`${BENCH}/workers/with-memory-kv.mjs`), esm(`${BENCH}/workers/memory-kv.mjs`)];
 
-export const WORKERS = {
-  isr4j: {
-    description: "isr4j's fixture app, as deployed (worker-java/fixtures/worker: the shim + TeaVM Wasm), regional tier and memory tier on",
+/** isr4j's fixture app as deployed (the shim + TeaVM Wasm, with an R2 bucket), its vars on top of production mode. */
+function isr4jWorker(description, vars) {
+  return {
+    description,
     // the shim first, then the Java module and its companions; read when a worker starts (after any build)
     get modules() {
       return workerModules();
     },
-    bindings: { ISR_MODE: "production" },
+    bindings: { ISR_MODE: "production", ...vars },
     r2Buckets: ["CACHE_R2"],
     cacheHeader: "x-isr-cache",
-  },
-  "isr4j-kv": {
-    description: "the same, regional tier and memory tier off (ISR_REGIONAL_CACHE=off, ISR_MEMORY_TIER=off): every HIT reads KV",
-    get modules() {
-      return workerModules();
-    },
-    bindings: { ISR_MODE: "production", ISR_REGIONAL_CACHE: "off", ISR_MEMORY_TIER: "off" },
-    r2Buckets: ["CACHE_R2"],
-    cacheHeader: "x-isr-cache",
-  },
-  "isr4j-l1": {
-    description: "the same, memory tier on, regional tier off: a hot HIT is replayed by the shim, reading nothing",
-    get modules() {
-      return workerModules();
-    },
-    bindings: { ISR_MODE: "production", ISR_REGIONAL_CACHE: "off", ISR_MEMORY_TIER: "on" },
-    r2Buckets: ["CACHE_R2"],
-    cacheHeader: "x-isr-cache",
-  },
+  };
+}
+
+export const WORKERS = {
+  isr4j: isr4jWorker("isr4j's fixture app, as deployed (worker-java/fixtures/worker: the shim + TeaVM Wasm), regional tier and memory tier on", {}),
+  "isr4j-kv": isr4jWorker("the same, regional tier and memory tier off (ISR_REGIONAL_CACHE=off, ISR_MEMORY_TIER=off): every HIT reads KV",
+    { ISR_REGIONAL_CACHE: "off", ISR_MEMORY_TIER: "off" }),
+  "isr4j-l1": isr4jWorker("the same, memory tier on, regional tier off: a hot HIT is replayed by the shim, reading nothing",
+    { ISR_REGIONAL_CACHE: "off", ISR_MEMORY_TIER: "on" }),
   floor: {
     description: "minimal JS: one getWithMetadata(key, \"arrayBuffer\") and a Response (HIT only)",
     modules: [esm(`${BENCH}/workers/floor.mjs`)],

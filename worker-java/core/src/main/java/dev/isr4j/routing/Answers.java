@@ -15,8 +15,6 @@ import java.util.Set;
 
 /** What every answer the {@link Dispatcher} gives goes through on its way out, whichever way it was found. */
 final class Answers {
-    private static final String NO_STORE = CachedAnswer.NO_STORE;
-
     private Answers() {
     }
 
@@ -27,7 +25,7 @@ final class Answers {
      */
     static Response forDownstream(Request request, Response response) {
         if (!response.headers().has("cache-control")) {
-            response = response.withHeader("cache-control", NO_STORE);
+            response = response.withHeader("cache-control", CachedAnswer.NO_STORE);
         }
         if (response.headers().has("set-cookie")) {
             response = response.withHeader("cache-control", CachedAnswer.PRIVATE_NO_STORE);
@@ -47,7 +45,7 @@ final class Answers {
     /** What every routed answer goes through last: its cache rules, its data-route form, HEAD's empty body. */
     static Response finish(RouteSpec route, Response response, boolean dataRoute, boolean head) {
         if (route.dynamic() == Dynamic.FORCE_DYNAMIC && !response.headers().has("cache-control")) {
-            response = response.withHeader("cache-control", NO_STORE);
+            response = response.withHeader("cache-control", CachedAnswer.NO_STORE);
         }
         if (dataRoute) {
             response = propsResponse(response);

@@ -2,8 +2,6 @@ package dev.isr4j.routing;
 
 import dev.isr4j.data.DataCache;
 import dev.isr4j.isr.CachedAnswer;
-import dev.isr4j.isr.Conditional;
-import dev.isr4j.isr.Etags;
 import dev.isr4j.isr.RouteCache;
 import dev.isr4j.isr.Ticket;
 import dev.isr4j.page.Crawlers;
@@ -16,7 +14,6 @@ import dev.isr4j.text.CanonicalPath;
 import dev.isr4j.text.Router;
 import dev.isr4j.App;
 import dev.isr4j.Body;
-import dev.isr4j.Dynamic;
 import dev.isr4j.Env;
 import dev.isr4j.Fallback;
 import dev.isr4j.Handler;
@@ -37,10 +34,8 @@ import dev.isr4j.api.Log;
 import dev.isr4j.api.RevalidationListener;
 import dev.isr4j.api.WorkersCache;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Turns a request into a response: routing, HTTP method semantics (404, 405 + Allow, automatic HEAD and
@@ -212,7 +207,6 @@ public final class Dispatcher {
         return Answers.forDownstream(request, response);
     }
 
-
     private Response dispatch(Request request, BackgroundWork background, EarlyRead.Found early,
                               WorkersCache workersCache) {
         boolean development;
@@ -305,7 +299,6 @@ public final class Dispatcher {
         Revalidator requestRevalidator = revalidator.forRequest(purgers, background, log);
         return request.withContext(new RequestScope(background, requestRevalidator, dataCache).earlyRead(early));
     }
-
 
     /**
      * The answer to {@code request} when what the host's early read found ({@code early}) is a fresh entry that
@@ -427,7 +420,6 @@ public final class Dispatcher {
         return plain(500, "Internal Server Error");
     }
 
-
     /** The app's purger, else the one the environment configures (read once per env), else null. */
     private CachePurger purger(Env env) {
         if (appPurger != null) {
@@ -451,7 +443,6 @@ public final class Dispatcher {
         throw new IllegalArgumentException("ISR_MODE must be \"production\" or \"development\", got \"" + mode
                 + "\"; fix the vars entry in wrangler.jsonc");
     }
-
 
     /**
      * A 404 for a path the app does not serve: the app's 404 page for a client that accepts HTML, else a short

@@ -8,6 +8,7 @@ import dev.isr4j.api.CacheHandler;
 import dev.isr4j.api.Clock;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.api.Log;
+import dev.isr4j.api.RevalidationListener;
 import dev.isr4j.api.WorkersCache;
 import dev.isr4j.cache.InMemoryCacheHandler;
 import dev.isr4j.cache.KvCacheHandler;
@@ -83,18 +84,18 @@ public final class IsrRuntime {
     }
 
     /**
-     * How long a request waits for another request's render of the same key in this isolate before rendering
-     * itself ({@link Deadlines#collapseWaitMillis}); 0: requests never wait for each other.
-     */
-    /**
      * Tells {@code listener} of every revalidation this isolate makes, as it starts and once it is written, and of
      * every recent one it learns of: a host that replays answers under {@link Exchange#ticket() tickets} drops them
      * then.
      */
-    public void onRevalidation(dev.isr4j.api.RevalidationListener listener) {
+    public void onRevalidation(RevalidationListener listener) {
         dispatcher.onRevalidation(listener);
     }
 
+    /**
+     * How long a request waits for another request's render of the same key in this isolate before rendering
+     * itself ({@link Deadlines#collapseWaitMillis}); 0: requests never wait for each other.
+     */
     public void collapseWaitMillis(long millis) {
         dispatcher.cache().collapseWaitMillis(millis);
         dispatcher.dataCache().collapseWaitMillis(millis);

@@ -11,6 +11,7 @@ import dev.isr4j.api.KvStore;
 import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.runtime.Exchange.Step;
+import dev.isr4j.testing.HostSteps;
 import dev.isr4j.testing.IsrHarness;
 import dev.isr4j.testing.ManualClock;
 import dev.isr4j.testing.QueuedBackgroundWork;
@@ -50,24 +51,7 @@ class ExchangeTest {
 
     /** The host's loop, its reads made at once against the store; records the steps taken. */
     private Response drive(Exchange exchange, List<Step> steps) {
-        for (;;) {
-            Step step = exchange.step();
-            steps.add(step);
-            switch (step) {
-                case ANSWER:
-                    return exchange.answer();
-                case READ_ENTRY:
-                    exchange.entryRead(store.getWithMetadata(exchange.entryToRead().storeKey()), false);
-                    break;
-                case READ_TAGS:
-                    exchange.tagsRead(store.getTexts(exchange.tagsToRead().storeKeys()));
-                    break;
-                case RUN:
-                    return exchange.run();
-                default:
-                    throw new AssertionError(step);
-            }
-        }
+        return HostSteps.take(exchange, store, steps);
     }
 
     private KvStore.Stored entry(Exchange exchange) {

@@ -15,10 +15,12 @@ import dev.isr4j.cache.InMemoryKvStore;
 import dev.isr4j.cache.KvCacheHandler;
 import dev.isr4j.isr.Ticket;
 import dev.isr4j.runtime.Exchange.Step;
+import dev.isr4j.testing.HostSteps;
 import dev.isr4j.testing.IsrHarness;
 import dev.isr4j.testing.ManualClock;
 import dev.isr4j.testing.QueuedBackgroundWork;
 import dev.isr4j.testing.RecordingLog;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,28 +56,12 @@ class TicketTest {
         return Request.builder("GET", IsrHarness.ORIGIN + path).headers(dev.isr4j.Headers.of(headers)).build();
     }
 
-    /** The host's loop with its reads made at once; the exchange, answered. */
+    /** The host's loop with its reads made at once, then the background work done; the exchange, answered. */
     private Exchange drive(Request request) {
         Exchange exchange = runtime.begin(request, background);
-        for (;;) {
-            switch (exchange.step()) {
-                case ANSWER:
-                    background.drain();
-                    return exchange;
-                case READ_ENTRY:
-                    exchange.entryRead(store.getWithMetadata(exchange.entryToRead().storeKey()), false);
-                    break;
-                case READ_TAGS:
-                    exchange.tagsRead(store.getTexts(exchange.tagsToRead().storeKeys()));
-                    break;
-                case RUN:
-                    exchange.run();
-                    background.drain();
-                    return exchange;
-                default:
-                    throw new AssertionError();
-            }
-        }
+        HostSteps.take(exchange, store, new ArrayList<>());
+        background.drain();
+        return exchange;
     }
 
     /** A fresh entry of {@code path} whose tags this isolate read at the current time; its answered exchange. */
