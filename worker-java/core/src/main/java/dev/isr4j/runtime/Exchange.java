@@ -60,11 +60,16 @@ public final class Exchange {
     private Response answer;
     private Ticket ticket;
 
-    Exchange(Dispatcher dispatcher, Request request, BackgroundWork background, WorkersCache workersCache) {
+    /** Where a ticket issued with the answer goes; null when the runtime issues none. */
+    private final Ticket.Sink tickets;
+
+    Exchange(Dispatcher dispatcher, Request request, BackgroundWork background, WorkersCache workersCache,
+             boolean issueTickets) {
         this.dispatcher = dispatcher;
         this.request = request;
         this.background = background;
         this.workersCache = workersCache;
+        this.tickets = issueTickets ? t -> ticket = t : null;
     }
 
     /** The request, as the host handed it over. */
@@ -94,7 +99,8 @@ public final class Exchange {
      * At {@link Step#ANSWER}, the leave to replay {@link #answer()} for requests of the same shape (method, URL,
      * {@code If-None-Match}, {@code If-Modified-Since}) until the ticket's time, filling {@code Age} and the
      * {@code Cache-Status} ttl as it says (see {@link Ticket}); null when the answer may not be replayed (anything
-     * but a fresh entry's answer, or a freshness this isolate cannot bound).
+     * but a fresh entry's answer, a freshness this isolate cannot bound, or a runtime that issues none: see
+     * {@link IsrRuntime#issueTickets}).
      */
     public Ticket ticket() {
         expect(Step.ANSWER);
@@ -165,7 +171,7 @@ public final class Exchange {
     private boolean answerNow() {
         Response now;
         try {
-            now = dispatcher.answerNow(request, found, background, workersCache, t -> ticket = t);
+            now = dispatcher.answerNow(request, found, background, workersCache, tickets);
         } catch (RuntimeException e) {
             now = null; // running answers (and reports) it
         }

@@ -126,7 +126,18 @@ public final class IsrRuntime {
      * to {@code background}. Reads nothing and never suspends.
      */
     public Exchange begin(Request request, BackgroundWork background) {
-        return new Exchange(dispatcher, request, background, null);
+        return new Exchange(dispatcher, request, background, null, issueTickets);
+    }
+
+    /** Whether exchanges issue {@link Exchange#ticket() tickets} (off unless a host that replays asks for them). */
+    private volatile boolean issueTickets;
+
+    /**
+     * Has every exchange begun from now on issue a {@link Exchange#ticket() ticket} with a fresh entry's answer
+     * (for a host with a memory tier); without, nothing is spent on them.
+     */
+    public void issueTickets(boolean issue) {
+        this.issueTickets = issue;
     }
 
     /**
@@ -135,7 +146,7 @@ public final class IsrRuntime {
      * {@link dev.isr4j.cache.WorkersCachePurger}).
      */
     public Exchange begin(Request request, BackgroundWork background, WorkersCache workersCache) {
-        return new Exchange(dispatcher, request, background, workersCache);
+        return new Exchange(dispatcher, request, background, workersCache, issueTickets);
     }
 
     /**

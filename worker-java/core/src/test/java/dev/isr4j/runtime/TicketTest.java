@@ -40,6 +40,10 @@ class TicketTest {
     private final IsrRuntime runtime = IsrRuntime.start(app(), store, KvCacheHandler.Tiers.NONE, clock,
             new RecordingLog(), null);
 
+    {
+        runtime.issueTickets(true);
+    }
+
     private App app() {
         App app = App.create();
         app.route("/api/data").revalidate(60).tags("things")
@@ -165,6 +169,14 @@ class TicketTest {
         drive(get("/api/data"));
         drive(get("/api/data"));
         assertEquals(0, told.get(), "a revalidation older than the trust window is no news to any answer still replayed");
+    }
+
+    @Test
+    void aRuntimeNotAskedForTicketsIssuesNone() {
+        runtime.issueTickets(false);
+        Exchange exchange = hit("/api/data");
+        assertEquals("HIT", exchange.answer().header("x-isr-cache"));
+        assertNull(exchange.ticket());
     }
 
     @Test

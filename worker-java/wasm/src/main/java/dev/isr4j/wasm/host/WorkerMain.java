@@ -46,8 +46,6 @@ public final class WorkerMain {
     private static JsKvStore kvStore;
     private static long backgroundMillis = Deadlines.DEFAULT_BACKGROUND_MILLIS;
     private static App app;
-    /** Whether answers from the cache may be replayed by the shim (ISR_MEMORY_TIER, see {@link MemoryTier}). */
-    private static boolean memoryTier;
 
     static {
         // Every thread that awaits is started by an export of this class, so this runs before any await.
@@ -115,7 +113,7 @@ public final class WorkerMain {
     private static JSObject next(Exchange exchange, int handle) {
         switch (exchange.step()) {
             case ANSWER:
-                Ticket ticket = memoryTier ? exchange.ticket() : null;
+                Ticket ticket = exchange.ticket(); // issued only with the memory tier on (see MemoryTier)
                 JSObject response = ticket == null ? JsConversions.response(exchange.answer(), true)
                         : JsConversions.replayable(exchange.answer(), Exchanges.requestOf(handle), ticket);
                 JSObject read = Exchanges.drop(handle);
@@ -312,7 +310,7 @@ public final class WorkerMain {
             created.collapseWaitMillis(Deadlines.collapseWaitMillis(env));
             CoordinatorHost.install(created, env, LOG); // before it is kept: a bad var fails every request alike
             created.onRevalidation(JsConversions::dropReplayable);
-            memoryTier = replay;
+            created.issueTickets(replay);
             runtime = created;
         } else {
             rebind(jsEnv);
