@@ -1,5 +1,6 @@
 package dev.isr4j.bind;
 
+import dev.isr4j.text.Text;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 
@@ -427,7 +428,7 @@ public final class JsonParser {
                     }
                     int v = 0;
                     for (int i = 0; i < 4; i++) {
-                        int h = Character.digit(s.charAt(pos + i), 16);
+                        int h = Text.hexValue(s.charAt(pos + i)); // ASCII only, as JSON says
                         if (h < 0) {
                             throw error("expected four hex digits after \\u", pos - 2);
                         }

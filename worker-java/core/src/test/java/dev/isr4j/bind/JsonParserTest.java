@@ -34,6 +34,7 @@ class JsonParserTest {
         fails("\"a\u0001\"", JsonCodecs.string());
         fails("\"\\x\"", JsonCodecs.string());
         fails("\"\\u12\"", JsonCodecs.string());
+        fails("\"\\u00e\uff19\"", JsonCodecs.string()); // a fullwidth 9 is a digit to Java, not a hex digit to JSON
         fails("\"open", JsonCodecs.string());
     }
 
@@ -98,6 +99,12 @@ class JsonParserTest {
         JsonWriter.writeString(sb, "tab\t cr\r nul\u0000 \u001f \u2029 é 😀");
         assertEquals("\"tab\\t cr\\r nul\\u0000 \\u001f \\u2029 é 😀\"", sb.toString());
         assertThrows(JsonBindingException.class, () -> new JsonWriter().value(Double.NaN));
+    }
+
+    @Test
+    void bigNumbersWrittenByHandKeepEveryDigit() {
+        assertEquals("[15.90,1180591620717411303424,1E+3]", JsonBinding.toJson(List.of(new BigDecimal("15.90"),
+                java.math.BigInteger.TWO.pow(70), new BigDecimal("1E+3"))));
     }
 
     @Test
