@@ -8,7 +8,6 @@ import dev.isr4j.api.CacheEntry;
 import dev.isr4j.api.KvStore;
 import dev.isr4j.api.Log;
 import java.util.AbstractMap;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +16,17 @@ import java.util.function.Supplier;
 
 /**
  * The bundle of entries rendered at build time ({@link Prerenderer}), as JSON text:
- * {@code {"version":1,"builtAt":<ms>,"entries":[[storageKey, metadataJson, base64Body], ...]}} (a body that is
- * UTF-8 text, an HTML page, is written as that text with a fourth field {@code "utf8"}); each entry in
- * the KV format of {@link KvEntryFormat} (which names the full cache key the map is keyed by).
+ * {@code {"version":1,"builtAt":<ms>,"entries":[[storageKey, metadataJson, body, kind], ...]}}: a body that is
+ * UTF-8 text, an HTML page, is written as that text ({@link #TEXT}), any other as one character per byte
+ * ({@link #BYTES}); each entry in the KV format of {@link KvEntryFormat} (which names the full cache key the map
+ * is keyed by). Neither needs a decoder beyond isr4j's own (no base64 or charset machinery in the Wasm module).
  */
 public final class Prerendered {
     public static final int VERSION = 1;
     /** An entry's fourth field when its body is written as text (UTF-8 bytes), not base64: smaller once gzipped. */
     public static final String TEXT = "utf8";
+    /** An entry's fourth field when each character of its body, U+0000 to U+00FF, is one byte. */
+    public static final String BYTES = "bytes";
 
     private Prerendered() {
     }
@@ -54,9 +56,7 @@ public final class Prerendered {
                 try {
                     var entry = (List<?>) e;
                     String key = (String) entry.get(0);
-                    Body body = entry.size() > 3 && TEXT.equals(entry.get(3))
-                            ? Body.of((String) entry.get(2)) // isr4j's own UTF-8 encoder: no charset machinery in Wasm
-                            : Body.of(Base64.getDecoder().decode((String) entry.get(2)));
+                    Body body = body((String) entry.get(2), entry.size() > 3 ? entry.get(3) : null);
                     var stored = new KvStore.Stored(body,
                             (String) entry.get(1));
                     var decoded = KvEntryFormat.decode(stored);
@@ -73,6 +73,33 @@ public final class Prerendered {
             log.error("prerendered bundle is unreadable; pages render on demand", e);
         }
         return out;
+    }
+
+    private static Body body(String text, Object kind) {
+        if (TEXT.equals(kind)) {
+            return Body.of(text); // isr4j's own UTF-8 encoder: no charset machinery in Wasm
+        }
+        if (!BYTES.equals(kind)) {
+            throw new IllegalArgumentException("its body is marked neither " + TEXT + " nor " + BYTES);
+        }
+        byte[] bytes = new byte[text.length()];
+        for (int i = 0; i < bytes.length; i++) {
+            char c = text.charAt(i);
+            if (c > 0xff) {
+                throw new IllegalArgumentException("its body has a character above U+00FF at " + i);
+            }
+            bytes[i] = (byte) c;
+        }
+        return Body.of(bytes);
+    }
+
+    /** Each byte as the character of the same number: {@link #BYTES}'s form of a binary body. */
+    public static String bytesAsText(byte[] body) {
+        char[] chars = new char[body.length];
+        for (int i = 0; i < body.length; i++) {
+            chars[i] = (char) (body[i] & 0xff);
+        }
+        return new String(chars);
     }
 
     /** A read-only map whose entries are the bundle's, parsed on first use (never suspends: plain parsing). */

@@ -17,7 +17,6 @@ import dev.isr4j.text.CanonicalPath;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +77,7 @@ public final class Prerenderer {
                 if (Arrays.equals(text.getBytes(StandardCharsets.UTF_8), body)) {
                     entry.add(text).add(Prerendered.TEXT); // a page's HTML: as text it gzips to a third of base64
                 } else {
-                    entry.add(Base64.getEncoder().encodeToString(body));
+                    entry.add(Prerendered.bytesAsText(body)).add(Prerendered.BYTES);
                 }
                 entries.add(entry);
             }
