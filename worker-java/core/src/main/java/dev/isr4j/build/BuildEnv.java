@@ -139,6 +139,15 @@ public final class BuildEnv implements Env, AutoCloseable {
         JdbcSqlDatabase db;
         if (Files.isRegularFile(file)) {
             db = JdbcSqlDatabase.openReadOnly(file);
+            List<String> pending = Files.isDirectory(declared.migrationsDir())
+                    ? D1Migrations.pending(db, declared.migrationsDir()) : List.of();
+            if (!pending.isEmpty()) {
+                db.close();
+                throw new IllegalStateException("D1 " + declared.binding() + "'s local database in " + state
+                        + " lacks " + pending.size() + " migration(s) of " + declared.migrationsDir() + " ("
+                        + String.join(", ", pending) + "): apply them with `npx wrangler d1 migrations apply "
+                        + declared.binding() + " --local` (npm start does), then build again");
+            }
             log.warn("build: D1 " + declared.binding() + " read from " + state + " (read only)");
         } else {
             db = JdbcSqlDatabase.inMemory();

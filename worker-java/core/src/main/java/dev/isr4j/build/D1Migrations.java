@@ -1,11 +1,15 @@
 package dev.isr4j.build;
 
+import dev.isr4j.api.SqlDatabase;
+import dev.isr4j.json.JsonReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -51,6 +55,29 @@ public final class D1Migrations {
             }
         }
         return names;
+    }
+
+    /**
+     * The migrations in {@code folder} that {@code db} has no record of in {@value #TABLE} (all of them when it has
+     * no such table), in the order wrangler would apply them.
+     */
+    public static List<String> pending(JdbcSqlDatabase db, Path folder) {
+        List<String> names = list(folder);
+        String tables = db.run(new SqlDatabase.Query(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", "[\"" + TABLE + "\"]"));
+        if (rows(tables).isEmpty()) {
+            return names;
+        }
+        var applied = new HashSet<Object>();
+        for (Object row : rows(db.run(new SqlDatabase.Query("SELECT name FROM " + TABLE, "[]")))) {
+            applied.add(((Map<?, ?>) row).get("name"));
+        }
+        names.removeIf(applied::contains);
+        return names;
+    }
+
+    private static List<?> rows(String outcome) {
+        return (List<?>) ((Map<?, ?>) JsonReader.parse(outcome)).get("results");
     }
 
     /** The migration files in {@code folder}, in the order wrangler applies them. */

@@ -97,8 +97,9 @@ class BuildEnvTest {
         Path d1 = Files.createDirectories(site.resolve(BuildEnv.STATE).resolve("d1/miniflare-D1DatabaseObject"));
         try (var state = JdbcSqlDatabase.open("jdbc:sqlite:" + d1.resolve(
                 MiniflareIds.idFromName("miniflare-D1DatabaseObject", DB_ID) + ".sqlite"))) {
-            state.execute("CREATE TABLE posts (slug TEXT PRIMARY KEY, title TEXT); "
-                    + "INSERT INTO posts VALUES ('edited', 'Edited locally');");
+            D1Migrations.apply(state, site.resolve("migrations")); // as npm start leaves it
+            state.execute("UPDATE posts SET title = 'Edited locally' WHERE slug = 'hello'; "
+                    + "DELETE FROM posts WHERE slug = 'second';");
         }
         Path kv = Files.createDirectories(site.resolve(BuildEnv.STATE).resolve("kv/miniflare-KVNamespaceObject"));
         Path blobs = Files.createDirectories(site.resolve(BuildEnv.STATE).resolve("kv/abc123/blobs"));
@@ -118,6 +119,31 @@ class BuildEnvTest {
             var readOnly = assertThrows(RuntimeException.class,
                     () -> env.d1("DB").prepare("DELETE FROM posts").run());
             assertTrue(readOnly.getMessage().contains("readonly"), readOnly.getMessage());
+        }
+    }
+
+    @Test
+    void localStateWithoutTheNewestMigrationsFailsSayingHowToApplyThem() throws IOException {
+        migrations("migrations");
+        Path d1 = Files.createDirectories(site.resolve(BuildEnv.STATE).resolve("d1/miniflare-D1DatabaseObject"));
+        Path file = d1.resolve(MiniflareIds.idFromName("miniflare-D1DatabaseObject", DB_ID) + ".sqlite");
+        try (var state = JdbcSqlDatabase.open("jdbc:sqlite:" + file)) {
+            state.execute("CREATE TABLE unrelated (x INTEGER);"); // `wrangler dev` ran before any migration
+        }
+        try (var env = env(config("\"migrations_dir\": \"migrations\""))) {
+            var e = assertThrows(IllegalStateException.class, () -> env.d1("DB"));
+            assertTrue(e.getMessage().contains("lacks 2 migration(s)") && e.getMessage().contains(
+                    "0001_posts.sql, 0002_seed.sql") && e.getMessage().contains(
+                    "npx wrangler d1 migrations apply DB --local"), e.getMessage());
+        }
+        try (var state = JdbcSqlDatabase.open("jdbc:sqlite:" + file)) {
+            D1Migrations.apply(state, site.resolve("migrations"));
+        }
+        Files.writeString(site.resolve("migrations").resolve("0003_more.sql"), "INSERT INTO posts VALUES ('3', 'Three');");
+        try (var env = env(config("\"migrations_dir\": \"migrations\""))) {
+            var e = assertThrows(IllegalStateException.class, () -> env.d1("DB"));
+            assertTrue(e.getMessage().contains("lacks 1 migration(s)") && e.getMessage().contains("(0003_more.sql)"),
+                    e.getMessage());
         }
     }
 
