@@ -7,6 +7,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, existsSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -225,5 +226,74 @@ describe("a site generated from isr4j-archetype (issue 16)", { timeout: 300_000 
     });
     assert.equal(again.code, 0, again.output);
     assert.match(again.output, /No migrations to apply/);
+  });
+  it("rebuilds on request through the development build server (npm run dev), keeps the last good worker after a failed build, and asks for a restart for a change outside the app", async () => {
+    // What dev.mjs starts: Maven's build, which then stays up and answers a line per request on its stdin. Every
+    // step waits for an answer, so nothing here depends on how long a build takes.
+    const server = spawn(
+      "mvn",
+      ["-o", "-B", "-q", "package", "-Dmaven.test.skip=true", "-Disr4j.optimize=false", "-Disr4j.dev=true", "-Disr4j.serve=true"],
+      { cwd: site, stdio: ["pipe", "pipe", "pipe"], env: process.env },
+    );
+    let output = "";
+    const answers = [];
+    let waiting = null;
+    server.stderr.on("data", (d) => (output += d));
+    createInterface({ input: server.stdout }).on("line", (line) => {
+      output += `${line}\n`;
+      if (!line.startsWith("@isr4j ")) return;
+      answers.push(line.slice("@isr4j ".length));
+      waiting?.();
+    });
+    const exited = new Promise((resolve) => server.on("exit", resolve));
+    const answer = async (count) => {
+      while (answers.length < count) {
+        const next = new Promise((resolve) => (waiting = resolve));
+        const code = await Promise.race([next, exited.then((c) => `exited ${c}`)]);
+        if (typeof code === "string") assert.fail(`the build server ${code}:\n${tail(output)}`);
+      }
+      return answers[count - 1];
+    };
+    const request = (...paths) => server.stdin.write(`build${paths.map((p) => `\t${p}`).join("")}\n`);
+    const template = join(site, "worker-java/app/src/main/jte/index.jte");
+    const original = readFileSync(template, "utf8");
+    const built = (file) => readFileSync(join(site, "worker-shim/build", file));
+    try {
+      assert.match(await answer(1), /^ok \d+\.\d+$/, tail(output));
+
+      writeFileSync(template, original.replace("<h1>Posts</h1>", "<h1>Posts, edited</h1>"));
+      request(template);
+      assert.match(await answer(2), /^ok /, tail(output));
+      const { miniflareOptions, applyD1Migrations } = await import(pathToFileURL(join(site, "test-e2e/wrangler-config.mjs")));
+      const edited = new Miniflare(miniflareOptions());
+      try {
+        await edited.ready;
+        await applyD1Migrations(edited);
+        const index = await readResponse(await edited.dispatchFetch(new URL("/", ORIGIN).href));
+        assert.match(index.text, /<h1>Posts, edited<\/h1>/, index.summary());
+      } finally {
+        await edited.dispose();
+      }
+
+      const [wasm, prerendered] = [built("isr4j.wasm"), built("prerendered.mjs")];
+      writeFileSync(template, original.replace("<h1>Posts</h1>", "<h1>Posts"));
+      request(template);
+      assert.match(await answer(3), /^failed /, tail(output));
+      assert.match(output, /index\.jte/, "the failure names the template");
+      assert.ok(built("isr4j.wasm").equals(wasm) && built("prerendered.mjs").equals(prerendered), "a failed build leaves the worker as it was");
+
+      writeFileSync(template, original);
+      request(template);
+      assert.match(await answer(4), /^ok /, tail(output));
+
+      request(template, join(site, "worker-java/app/pom.xml"));
+      assert.match(await answer(5), /^restart .*pom\.xml/, tail(output));
+
+      server.stdin.end("quit\n"); // Maven then finishes its build
+      assert.equal(await exited, 0, tail(output));
+    } finally {
+      writeFileSync(template, original);
+      server.kill();
+    }
   });
 });

@@ -1,22 +1,23 @@
 package dev.isr4j.maven;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.apache.maven.artifact.Artifact;
 import org.apache.maven.artifact.DependencyResolutionRequiredException;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.lifecycle.LifecycleExecutor;
 import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.BuildPluginManager;
+import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -56,10 +57,6 @@ public final class BuildWorkerMojo extends AbstractMojo {
     static final String PRERENDERED_FILE = "prerendered.mjs";
     /** The shim imports everything else from here. */
     static final String BUILD_SUBDIRECTORY = "build";
-
-    /** What isr4j-core and isr4j-wasm tell the build about themselves (class names are theirs to change). */
-    private static final String CORE_DESCRIPTOR = "META-INF/isr4j/core.properties";
-    private static final String WASM_DESCRIPTOR = "META-INF/isr4j/wasm.properties";
 
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     private MavenProject project;
@@ -115,6 +112,27 @@ public final class BuildWorkerMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.build.directory}/teavm-cache", readonly = true)
     private File teavmCacheDirectory;
 
+    /**
+     * The edit loop's build server ({@code npm run dev} sets it): after the first build (a development build,
+     * whatever {@code isr4j.dev} says), Maven stays running and builds again on each request on its standard
+     * input: the module's lifecycle up to this goal (templates, resources, javac) and then the worker, in the same
+     * warm JVM. See {@link DevServer} for the requests and answers.
+     */
+    @Parameter(property = "isr4j.serve", defaultValue = "false")
+    private boolean serve;
+
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    private MavenSession session;
+
+    @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
+    private MojoExecution mojoExecution;
+
+    @Component
+    private LifecycleExecutor lifecycleExecutor;
+
+    @Component
+    private BuildPluginManager pluginManager;
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
@@ -128,50 +146,41 @@ public final class BuildWorkerMojo extends AbstractMojo {
         }
         Path shimDirectory = WorkerLocation.shimDirectory(
                 project.getBasedir().toPath(), outputDirectory == null ? null : outputDirectory.toPath());
-        Path buildDirectory = shimDirectory.resolve(BUILD_SUBDIRECTORY);
-        try {
-            Files.createDirectories(buildDirectory);
-        } catch (IOException e) {
-            throw new MojoExecutionException("isr4j: cannot create " + buildDirectory + ": " + e.getMessage(), e);
-        }
-
         Path wranglerConfig = WorkerLocation.wranglerConfig(project.getBasedir().toPath(), shimDirectory);
         if (wranglerConfig != null) {
             getLog().info("isr4j: static paths are prerendered with the vars and bindings of " + wranglerConfig);
         }
-        try (URLClassLoader app = new URLClassLoader(urls(prerenderClasspath()), ClassLoader.getPlatformClassLoader())) {
-            Properties core = descriptor(app, CORE_DESCRIPTOR, "isr4j-core");
-            Properties wasm = descriptor(app, WASM_DESCRIPTOR, "isr4j-wasm");
-            String buildId = dev ? DevBuildId.of(Path.of(project.getBuild().getOutputDirectory())) : "";
-            if (dev) {
-                getLog().info("isr4j: development build " + buildId + " (cache keys scoped to it)");
-            }
-            // Written beside, then moved into place once the module is compiled: the prerendered module carries the
-            // build id, and wrangler reloads on every file it sees change, so a new id must never meet the old
-            // module (it would cache the old module's answers under the new build's keys).
-            Path prerenderedNext = buildDirectory.resolve(PRERENDERED_FILE + ".next");
-            new Prerender(getLog()).run(app, required(core, "prerenderer", CORE_DESCRIPTOR), prerenderedNext, buildId,
-                    wranglerConfig);
-            if (writeShim) {
-                copy(app, required(wasm, "shim", WASM_DESCRIPTOR), shimDirectory.resolve(SHIM_FILE));
-            }
-            copy(app, required(wasm, "nodeFsStub", WASM_DESCRIPTOR), buildDirectory.resolve(NODE_FS_STUB_FILE));
-            copy(app, required(wasm, "js", WASM_DESCRIPTOR), buildDirectory.resolve(JS_FILE));
-            copy(app, required(wasm, "devLoop", WASM_DESCRIPTOR), buildDirectory.resolve(DEV_FILE));
-            writeRuntime(buildDirectory.resolve(RUNTIME_FILE));
-            new WasmCompiler(getLog()).compile(teavmClasspath(), required(wasm, "mainClass", WASM_DESCRIPTOR),
-                    buildDirectory, WASM_FILE, teavmCacheDirectory.toPath(), methodNames || dev,
-                    Path.of(project.getBuild().getOutputDirectory()), fullErrors);
-            if (optimize) {
-                new WasmOptimizer(getLog()).optimize(project.getBasedir().toPath(), buildDirectory.resolve(WASM_FILE),
-                        methodNames || dev);
-            }
-            Files.move(prerenderedNext, buildDirectory.resolve(PRERENDERED_FILE), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new MojoExecutionException("isr4j: " + e.getMessage(), e);
+        var build = new WorkerBuild(project.getBasedir().toPath(), Path.of(project.getBuild().getOutputDirectory()),
+                shimDirectory, wranglerConfig, prerenderClasspath(), teavmClasspath(), teavmCacheDirectory.toPath(),
+                new WorkerBuild.Options(writeShim, dev || serve, methodNames, optimize && !serve, fullErrors),
+                project.getArtifactId(), project.getFile());
+        if (serve) {
+            serve(build);
+            return;
         }
+        build.run(new WasmCompiler(getLog()), getLog());
         getLog().info("isr4j: worker written to " + shimDirectory);
+    }
+
+    /** The development server: this build, then one more per request, until the end of the standard input. */
+    private void serve(WorkerBuild build) throws MojoExecutionException {
+        List<MojoExecution> before = new ModuleSteps(lifecycleExecutor, session, mojoExecution).before();
+        WasmCompiler compiler = WasmCompiler.warm(getLog());
+        ClassLoader drivers = build.drivers();
+        var server = new DevServer(project.getBasedir().toPath(), Path.of(project.getBuild().getDirectory()), getLog());
+        var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        try {
+            server.serve(in, System.out, first -> {
+                if (!first) {
+                    for (MojoExecution step : before) {
+                        pluginManager.executeMojo(session, step);
+                    }
+                }
+                build.run(compiler, getLog(), drivers);
+            });
+        } catch (IOException e) {
+            throw new MojoExecutionException("isr4j: the development server cannot read its requests: " + e, e);
+        }
     }
 
     /**
@@ -217,67 +226,5 @@ public final class BuildWorkerMojo extends AbstractMojo {
         }
         entries.add(project.getBuild().getOutputDirectory());
         return entries;
-    }
-
-    private static URL[] urls(List<String> paths) throws MojoExecutionException {
-        URL[] urls = new URL[paths.size()];
-        for (int i = 0; i < urls.length; i++) {
-            try {
-                urls[i] = new File(paths.get(i)).toURI().toURL();
-            } catch (MalformedURLException e) {
-                throw new MojoExecutionException("isr4j: bad class path entry " + paths.get(i), e);
-            }
-        }
-        return urls;
-    }
-
-    private Properties descriptor(ClassLoader loader, String resource, String artifactId)
-            throws MojoFailureException, IOException {
-        try (InputStream in = loader.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new MojoFailureException("isr4j: dev.isr4j:" + artifactId + " is not a dependency of "
-                        + project.getArtifactId() + ". Add <dependency><groupId>dev.isr4j</groupId><artifactId>"
-                        + artifactId + "</artifactId></dependency> (same version as the isr4j-maven-plugin) to "
-                        + project.getFile());
-            }
-            Properties properties = new Properties();
-            properties.load(in);
-            return properties;
-        }
-    }
-
-    private static String required(Properties properties, String key, String resource) throws MojoFailureException {
-        String value = properties.getProperty(key);
-        if (value == null || value.isBlank()) {
-            throw new MojoFailureException("isr4j: " + resource + " has no '" + key + "'; the isr4j artifacts on "
-                    + "the class path do not match this plugin: use the same isr4j version for both");
-        }
-        return value.trim();
-    }
-
-    /** TeaVM's runtime, with its per-arity helpers made on first use (see {@link TeaVMRuntimeText}). */
-    private void writeRuntime(Path target) throws IOException {
-        String runtime;
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream(WasmCompiler.RUNTIME_RESOURCE)) {
-            if (in == null) {
-                throw new IOException(WasmCompiler.RUNTIME_RESOURCE + " is missing from the class path");
-            }
-            runtime = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        }
-        String lazy = TeaVMRuntimeText.withLazyHelpers(runtime);
-        if (lazy == null) {
-            getLog().warn("isr4j: TeaVM's runtime is not the one this plugin knows; shipped as it is (isolates start "
-                    + "~2.5 ms slower)");
-        }
-        Files.writeString(target, lazy != null ? lazy : runtime, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static void copy(ClassLoader loader, String resource, Path target) throws IOException {
-        try (InputStream in = loader.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException(resource + " is missing from the class path");
-            }
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 }

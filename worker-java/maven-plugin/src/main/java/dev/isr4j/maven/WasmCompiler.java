@@ -9,6 +9,8 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.logging.Log;
 import org.teavm.backend.wasm.WasmDebugInfoLocation;
 import org.teavm.backend.wasm.render.WasmBinaryVersion;
+import org.teavm.callgraph.CallGraph;
+import org.teavm.diagnostics.ProblemProvider;
 import org.teavm.tooling.TeaVMProblemRenderer;
 import org.teavm.tooling.TeaVMSourceFilePolicy;
 import org.teavm.tooling.TeaVMTargetType;
@@ -18,62 +20,68 @@ import org.teavm.tooling.builder.BuildResult;
 import org.teavm.tooling.builder.InProcessBuildStrategy;
 import org.teavm.vm.TeaVMOptimizationLevel;
 
-/** TeaVM, in this JVM, with the settings a worker needs: Wasm GC, full optimisation, minified, no debug info. */
+/**
+ * TeaVM, in this JVM, with the settings a worker needs: Wasm GC, full optimisation, minified, no debug info.
+ * {@link #WasmCompiler(Log)} runs TeaVM's own build tool afresh each time (a Maven build compiles once);
+ * {@link #warm(Log)} keeps what TeaVM read from the libraries between builds, for the development server, which
+ * compiles the same app again on every saved change (see {@link WarmTeaVM}).
+ */
 final class WasmCompiler {
     /** TeaVM's JS runtime for a Wasm GC module, as an ES module, minified (in teavm-core). */
     static final String RUNTIME_RESOURCE = "org/teavm/backend/wasm/wasm-gc-module-runtime.min.js";
+    /** The entry point's export name. */
+    static final String ENTRY_POINT_NAME = "main";
+    // ADVANCED, not FULL: FULL's aggressive inlining made the example's module 189 KB gzipped against 122 KB
+    // here, with the same CPU per request in the benchmark (V8 inlines hot Wasm calls itself) and a slightly
+    // faster first request (less code to compile). SIMPLE gives 138 KB.
+    static final TeaVMOptimizationLevel OPTIMIZATION = TeaVMOptimizationLevel.ADVANCED;
+    // Strict: null dereference, array bounds and bad casts become Java exceptions (a 500 from the
+    // handler's catch) instead of Wasm traps that skip every catch and hang the request.
+    static final boolean STRICT = true;
+    static final int MIN_DIRECT_BUFFERS_SIZE = 2 << 20;
+    static final String[] TRANSFORMERS = {JsNumberText.class.getName()};
 
     private final Log log;
+    /** Null: a cold build each time. */
+    private final WarmTeaVM warm;
 
     WasmCompiler(Log log) {
+        this(log, null);
+    }
+
+    private WasmCompiler(Log log, WarmTeaVM warm) {
         this.log = log;
+        this.warm = warm;
+    }
+
+    /** A compiler that keeps the libraries' classes, as TeaVM read and pre-optimised them, from build to build. */
+    static WasmCompiler warm(Log log) {
+        return new WasmCompiler(log, new WarmTeaVM());
+    }
+
+    /** What a TeaVM run left for the problem report. */
+    record Outcome(CallGraph callGraph, ProblemProvider problems) {
     }
 
     void compile(List<String> classpath, String mainClass, Path targetDirectory, String fileName, Path cacheDirectory,
                  boolean methodNames, Path ownClasses, boolean fullErrors)
             throws MojoFailureException, MojoExecutionException {
         var toolLog = new MavenToolLog(log);
-        var build = new InProcessBuildStrategy();
-        build.init();
-        build.setLog(toolLog);
-        build.setClassPathEntries(classpath);
-        build.setTargetType(TeaVMTargetType.WEBASSEMBLY_GC);
-        build.setMainClass(mainClass);
-        build.setEntryPointName("main");
-        build.setTargetDirectory(targetDirectory.toString());
-        build.setTargetFileName(fileName);
-        // ADVANCED, not FULL: FULL's aggressive inlining made the example's module 189 KB gzipped against 122 KB
-        // here, with the same CPU per request in the benchmark (V8 inlines hot Wasm calls itself) and a slightly
-        // faster first request (less code to compile). SIMPLE gives 138 KB.
-        build.setOptimizationLevel(TeaVMOptimizationLevel.ADVANCED);
-        build.setObfuscated(!methodNames);
-        // Strict: null dereference, array bounds and bad casts become Java exceptions (a 500 from the
-        // handler's catch) instead of Wasm traps that skip every catch and hang the request.
-        build.setStrict(true);
-        build.setIncremental(false);
-        build.setDebugInformationGenerated(false);
-        build.setSourceMapsFileGenerated(false);
-        build.setSourceFilePolicy(TeaVMSourceFilePolicy.DO_NOTHING);
-        build.setWasmDebugInfoLocation(WasmDebugInfoLocation.EXTERNAL);
-        build.setWasmVersion(WasmBinaryVersion.V_0x1);
-        build.setMinHeapSize(4 << 20);
-        build.setMaxHeapSize(128 << 20);
-        build.setMinDirectBuffersSize(2 << 20);
-        build.setCacheDirectory(cacheDirectory.toString());
-        build.setTransformers(new String[] {JsNumberText.class.getName()});
-        BuildResult result;
+        Outcome result;
         try {
-            result = build.build();
+            result = warm != null
+                    ? warm.build(classpath, ownClasses, mainClass, targetDirectory, fileName, methodNames, toolLog)
+                    : cold(classpath, mainClass, targetDirectory, fileName, cacheDirectory, methodNames, toolLog);
         } catch (BuildException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new MojoExecutionException("isr4j: TeaVM failed: " + cause, cause);
         }
-        if (result.getProblems().getSevereProblems().isEmpty() || fullErrors) {
-            TeaVMProblemRenderer.describeProblems(result.getCallGraph(), result.getProblems(), toolLog);
+        if (result.problems().getSevereProblems().isEmpty() || fullErrors) {
+            TeaVMProblemRenderer.describeProblems(result.callGraph(), result.problems(), toolLog);
         }
-        if (!result.getProblems().getSevereProblems().isEmpty()) {
+        if (!result.problems().getSevereProblems().isEmpty()) {
             var errors = new ArrayList<String>();
-            TeaVMProblemRenderer.describeProblems(result.getCallGraph(), result.getProblems(), new CollectingLog(errors));
+            TeaVMProblemRenderer.describeProblems(result.callGraph(), result.problems(), new CollectingLog(errors));
             var libraries = new Libraries(classpath);
             for (String line : TeaVMProblems.summarise(TeaVMProblems.parse(errors), libraries::of,
                     c -> Files.exists(ownClasses.resolve(c.replace('.', '/') + ".class")))) {
@@ -82,6 +90,36 @@ final class WasmCompiler {
             throw new MojoFailureException("isr4j: TeaVM cannot compile the app to WebAssembly (see the summary "
                     + "above); route handlers may use only the Java library TeaVM supports and the isr4j API");
         }
+    }
+
+    /** TeaVM's build tool, in a class loader of its own for this build. */
+    private static Outcome cold(List<String> classpath, String mainClass, Path targetDirectory, String fileName,
+                                Path cacheDirectory, boolean methodNames, TeaVMToolLog toolLog) throws BuildException {
+        var build = new InProcessBuildStrategy();
+        build.init();
+        build.setLog(toolLog);
+        build.setClassPathEntries(classpath);
+        build.setTargetType(TeaVMTargetType.WEBASSEMBLY_GC);
+        build.setMainClass(mainClass);
+        build.setEntryPointName(ENTRY_POINT_NAME);
+        build.setTargetDirectory(targetDirectory.toString());
+        build.setTargetFileName(fileName);
+        build.setOptimizationLevel(OPTIMIZATION);
+        build.setObfuscated(!methodNames);
+        build.setStrict(STRICT);
+        build.setIncremental(false);
+        build.setDebugInformationGenerated(false);
+        build.setSourceMapsFileGenerated(false);
+        build.setSourceFilePolicy(TeaVMSourceFilePolicy.DO_NOTHING);
+        build.setWasmDebugInfoLocation(WasmDebugInfoLocation.EXTERNAL);
+        build.setWasmVersion(WasmBinaryVersion.V_0x1);
+        build.setMinHeapSize(4 << 20);
+        build.setMaxHeapSize(128 << 20);
+        build.setMinDirectBuffersSize(MIN_DIRECT_BUFFERS_SIZE);
+        build.setCacheDirectory(cacheDirectory.toString());
+        build.setTransformers(TRANSFORMERS);
+        BuildResult result = build.build();
+        return new Outcome(result.getCallGraph(), result.getProblems());
     }
 
     /** Collects the texts of TeaVM's errors (one per problem) for the summary. */
