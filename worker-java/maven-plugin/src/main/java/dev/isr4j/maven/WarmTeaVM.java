@@ -3,7 +3,6 @@ package dev.isr4j.maven;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -12,6 +11,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.maven.plugin.MojoExecutionException;
 import org.teavm.backend.wasm.WasmDebugInfoLocation;
 import org.teavm.backend.wasm.WasmGCTarget;
 import org.teavm.cache.AlwaysStaleCacheStatus;
@@ -47,9 +47,10 @@ final class WarmTeaVM {
     private PreOptimizingClassHolderSource libraryClasses;
 
     WasmCompiler.Outcome build(List<String> classpath, Path ownClasses, String mainClass, Path targetDirectory,
-                               String fileName, boolean methodNames, TeaVMToolLog log) throws BuildException {
+                               String fileName, boolean methodNames, TeaVMToolLog log)
+            throws BuildException, MojoExecutionException {
         List<File> files = classpath.stream().map(File::new).toList();
-        URLClassLoader loader = new URLClassLoader(urls(files), WarmTeaVM.class.getClassLoader());
+        URLClassLoader loader = new URLClassLoader(WorkerBuild.urls(classpath), WarmTeaVM.class.getClassLoader());
         ResourceProvider resources = ResourceProvider.ofClassPath(files);
         try {
             ClassReaderSource libraryClasses = libraries(classpath, ownClasses);
@@ -106,7 +107,7 @@ final class WarmTeaVM {
     }
 
     /** The libraries' classes as kept from the last build, or read afresh if the class path changed. */
-    private ClassReaderSource libraries(List<String> classpath, Path ownClasses) {
+    private ClassReaderSource libraries(List<String> classpath, Path ownClasses) throws MojoExecutionException {
         List<String> entries = new ArrayList<>(classpath);
         entries.removeIf(e -> Path.of(e).toAbsolutePath().normalize().equals(ownClasses.toAbsolutePath().normalize()));
         List<FileTime> times = new ArrayList<>();
@@ -118,11 +119,12 @@ final class WarmTeaVM {
             }
         }
         if (!entries.equals(libraries) || !times.equals(libraryTimes) || libraryClasses == null) {
+            URL[] urls = WorkerBuild.urls(entries);
             release();
             List<File> files = entries.stream().map(File::new).toList();
             references = new ReferenceCache();
             libraryResources = ResourceProvider.ofClassPath(files);
-            libraryLoader = new URLClassLoader(urls(files), WarmTeaVM.class.getClassLoader());
+            libraryLoader = new URLClassLoader(urls, WarmTeaVM.class.getClassLoader());
             libraryClasses = new PreOptimizingClassHolderSource(
                     new ClasspathClassHolderSource(libraryResources, references, libraryLoader));
             libraries = entries;
@@ -145,17 +147,5 @@ final class WarmTeaVM {
             libraryLoader = null;
         }
         libraryClasses = null;
-    }
-
-    private static URL[] urls(List<File> files) {
-        URL[] urls = new URL[files.size()];
-        for (int i = 0; i < urls.length; i++) {
-            try {
-                urls[i] = files.get(i).toURI().toURL();
-            } catch (MalformedURLException e) {
-                throw new IllegalArgumentException("bad class path entry " + files.get(i), e);
-            }
-        }
-        return urls;
     }
 }

@@ -127,7 +127,8 @@ record WorkerBuild(Path module, Path classes, Path shimDirectory, Path wranglerC
         return Path.of(classpathEntry).getFileName().toString().startsWith("sqlite-jdbc");
     }
 
-    private static URL[] urls(List<String> paths) throws MojoExecutionException {
+    /** Class path entries as a class loader takes them (the warm compiler's loaders too). */
+    static URL[] urls(List<String> paths) throws MojoExecutionException {
         URL[] urls = new URL[paths.size()];
         for (int i = 0; i < urls.length; i++) {
             try {
