@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  */
 public final class Prerendered {
     public static final int VERSION = 1;
-    /** An entry's fourth field when its body is written as text (UTF-8 bytes), not base64: smaller once gzipped. */
+    /** An entry's fourth field when its body is UTF-8 text, written as that text. */
     public static final String TEXT = "utf8";
     /** An entry's fourth field when each character of its body, U+0000 to U+00FF, is one byte. */
     public static final String BYTES = "bytes";

@@ -75,7 +75,7 @@ public final class Prerenderer {
                 String text = new String(body, StandardCharsets.UTF_8);
                 var entry = Json.array().add(listed.name().substring(prefix.length())).add(stored.metadata());
                 if (Arrays.equals(text.getBytes(StandardCharsets.UTF_8), body)) {
-                    entry.add(text).add(Prerendered.TEXT); // a page's HTML: as text it gzips to a third of base64
+                    entry.add(text).add(Prerendered.TEXT); // as text, a non-ASCII character is not written byte by byte
                 } else {
                     entry.add(Prerendered.bytesAsText(body)).add(Prerendered.BYTES);
                 }
