@@ -84,15 +84,11 @@ function startServer(offline) {
       console.log(line); // Maven's and the build's own output (javac's errors, TeaVM's summary)
       return;
     }
-    const waiting = self.waiting;
-    self.waiting = null;
-    waiting?.({ kind: answer[1], detail: answer[1] === "restart" ? `${answer[2]} ${answer[3]}`.trim() : answer[3] });
+    settle(self, { kind: answer[1], path: answer[2] }); // restart's first word is the file that needs it
   });
   mvn.on("exit", () => {
     if (server === self) server = null;
-    const waiting = self.waiting;
-    self.waiting = null;
-    waiting?.({ kind: "exit" });
+    settle(self, { kind: "exit" });
   });
   server = self;
   self.ready = nextAnswer(self);
@@ -101,6 +97,13 @@ function startServer(offline) {
 
 /** The next answer of a server (its first build's, or a request's). */
 const nextAnswer = (s) => new Promise((resolve) => (s.waiting = resolve));
+
+/** Hands `answer` to whoever waits for the server's next one. */
+function settle(s, answer) {
+  const waiting = s.waiting;
+  s.waiting = null;
+  waiting?.(answer);
+}
 
 /** Stops the server (between builds: nothing is half-written); Maven would otherwise finish `package` first. */
 function stopServer() {
@@ -134,7 +137,7 @@ async function build(changed) {
   s.mvn.stdin.write(`build${[...changed].map((path) => `\t${path}`).join("")}\n`);
   const answer = await pending;
   if (answer.kind === "restart") {
-    console.log(`[isr4j dev] ${relative(root, answer.detail.split(" ")[0]) || answer.detail}: outside the app module; a full Maven build`);
+    console.log(`[isr4j dev] ${relative(root, answer.path) || answer.path}: outside the app module; a full Maven build`);
     await stopServer();
     return serverBuild(true);
   }
